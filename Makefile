@@ -1,0 +1,36 @@
+# The commands people actually run. Each target installs what it needs into .venv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: the main job — start the bot (explains what to do when no token is configured)
+run: $(STAMP)
+	$(BIN)/nhacviec run
+
+## test: the whole test suite (SQLite and, where reachable, PostgreSQL)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## lint: ruff
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## check: everything CI runs
+check: test lint
+
+## bench: every benchmark; each prints one JSON object last
+bench: $(STAMP)
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The Telegram side: application, handlers, messages, the command line and the emulator."""

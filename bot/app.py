@@ -1,0 +1,90 @@
+"""Builds the python-telegram-bot Application: every handler and job is registered here."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import BotCommand
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from bot import handlers, messages
+from bot.services import Services
+from db.models import Heartbeat
+from db.session import session_scope
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "huongdan")
+
+
+def build_application(services: Services, *, max_retries: int = 3) -> Application:  # type: ignore[type-arg]
+    settings = services.settings
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.reveal())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        # Within Telegram's limits; a 429 is retried after retry_after up to max_retries times
+        # (PTB retries nothing unless max_retries is set).
+        .rate_limiter(AIORateLimiter(max_retries=max_retries))
+        .post_init(_post_init)
+        .build()
+    )
+    application.bot_data["services"] = services
+
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler(["huongdan", "help"], handlers.help_command))
+    application.add_handler(
+        CallbackQueryHandler(handlers.help_button, pattern=f"^{handlers.HELP_CALLBACK}$")
+    )
+    application.add_error_handler(handlers.on_error)
+
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            tick, interval=timedelta(seconds=settings.tick_seconds), first=1, name="tick"
+        )
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data["services"]
+    commands = [
+        BotCommand(name, messages.text(f"command.{name}", services.locale)) for name in COMMANDS
+    ]
+    await application.bot.set_my_commands(commands)
+
+
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The scheduler's heartbeat: the database is the source of truth, this only wakes us."""
+    services: Services = context.application.bot_data["services"]
+    try:
+        with session_scope(services.sessions) as session:
+            session.merge(Heartbeat(name="tick", at=services.clock(), detail={}))
+    except Exception:
+        log.exception("tick failed")
+
+
+async def start_application(application: Application, poll_timeout: float = 1.0) -> None:  # type: ignore[type-arg]
+    """Start as run_polling would, inside an event loop someone else owns (tests, the demo)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+
+
+async def stop_application(application: Application) -> None:  # type: ignore[type-arg]
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()

@@ -1,0 +1,165 @@
+"""The `nhacviec` command: a thin layer over the Python API, grouped by what the office does."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+
+import typer
+from rich.console import Console
+
+from config import ConfigError, Settings, load_settings
+
+HELP = """Nhắc việc — turns the Department's plans into reminders on Telegram and collects
+the units' answers.
+
+Examples:
+
+\b
+  nhacviec db upgrade                  create or update the database
+  nhacviec run                         start the bot (needs TELEGRAM_BOT_TOKEN)
+  nhacviec emulator --port 8081        a local Bot API for trying things offline
+"""
+
+app = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+db_app = typer.Typer(help="The database: create, update, check.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+NO_TOKEN = """No Telegram bot token is configured (TELEGRAM_BOT_TOKEN).
+
+To connect a real bot:
+  1. In Telegram, talk to @BotFather, send /newbot and follow its questions.
+  2. Copy the token it gives you (it looks like 123456789:AA...).
+  3. Put it in a file named .env in this folder:  TELEGRAM_BOT_TOKEN=123456789:AA...
+     (.env.example lists every setting), then run `make run` again.
+
+To try the bot with no Telegram account, start the local Bot API emulator in another
+terminal (`nhacviec emulator --port 8081`) and set
+  TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot
+  TELEGRAM_BOT_TOKEN=123456:offline-test-token"""
+
+
+def settings() -> Settings:
+    """Settings, or one clear message naming the bad variable and exit 2."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        err.print(f"Configuration error: {error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _engine(s: Settings):  # type: ignore[no-untyped-def]
+    from db.session import make_engine
+
+    return make_engine(s.database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or bring it to the latest schema. Example: nhacviec db upgrade"""
+    from db.schema import current_revision, upgrade
+
+    engine = _engine(settings())
+    try:
+        upgrade(engine)
+        out.print(f"Database at revision {current_revision(engine)}.", highlight=False)
+    finally:
+        engine.dispose()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision the database is at. Example: nhacviec db current"""
+    from db.schema import current_revision, head_revision
+
+    engine = _engine(settings())
+    try:
+        out.print(f"current: {current_revision(engine) or 'empty'}  head: {head_revision()}")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Exit 0 when the schema is up to date, 2 with advice otherwise. Example: nhacviec db check"""
+    from db.schema import SchemaOutOfDate, ensure_current
+
+    engine = _engine(settings())
+    try:
+        ensure_current(engine)
+        out.print("Schema is up to date.")
+    except SchemaOutOfDate as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+
+
+@app.command("run")
+def run() -> None:
+    """Start the bot with its scheduler (long polling, or a webhook when WEBHOOK_URL is set).
+
+    Example: nhacviec run
+    """
+    from sqlalchemy.exc import OperationalError
+
+    from bot.app import build_application
+    from bot.logs import configure_logging
+    from bot.services import Services
+    from db.schema import SchemaOutOfDate, ensure_current
+    from db.session import make_session_factory
+
+    s = settings()
+    configure_logging(s.log_level, s.secrets())
+    if not s.has_token:
+        err.print(NO_TOKEN, markup=False, highlight=False)
+        raise typer.Exit(2)
+    engine = _engine(s)
+    try:
+        ensure_current(engine)
+    except SchemaOutOfDate as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    except OperationalError as error:
+        err.print(f"Cannot reach the database: {error.orig}", markup=False)
+        raise typer.Exit(2) from None
+    application = build_application(Services(settings=s, sessions=make_session_factory(engine)))
+    try:
+        if s.webhook_url:
+            application.run_webhook(
+                listen=s.webhook_listen,
+                port=s.webhook_port,
+                webhook_url=s.webhook_url,
+                secret_token=s.webhook_secret.reveal() or None,
+            )
+        else:
+            application.run_polling()
+    finally:
+        engine.dispose()
+
+
+@app.command("emulator")
+def emulator(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback only)."),
+    port: int = typer.Option(8081, help="Port to listen on."),
+) -> None:
+    """Run the local Telegram Bot API emulator. Example: nhacviec emulator --port 8081"""
+    from bot.emulator.server import serve_forever
+    from bot.logs import configure_logging
+
+    configure_logging("INFO", [])
+    out.print(f"Bot API emulator on http://{host}:{port}/bot  (Ctrl+C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever(host, port))
+
+
+def main() -> None:
+    app(prog_name="nhacviec")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

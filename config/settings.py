@@ -1,0 +1,209 @@
+"""Typed settings.
+
+Everything the program needs from its environment is read here, once, and handed on as a
+frozen `Settings`. No other module reads `os.environ`. A bad value stops start-up with one
+message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite:///data/nhacviec.sqlite3"
+LOCALES = ("vi", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Secret:
+    """A string that never shows itself in repr(), str() or f-strings."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_bot_token: Secret = field(default_factory=lambda: Secret(""))
+    telegram_api_base_url: str = TELEGRAM_BASE_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    office_admins: frozenset[int] = frozenset()
+    locale: str = "vi"
+    log_level: str = "INFO"
+    webhook_url: str = ""
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    tick_seconds: int = 30
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def telegram_file_base_url(self) -> str:
+        """Files live beside the methods: `…/bot` becomes `…/file/bot` on the same host."""
+        base = self.telegram_api_base_url
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base.rstrip("/") + "/file/bot"
+
+    def secrets(self) -> list[str]:
+        """Values that must never be written to a log."""
+        return [s.reveal() for s in (self.telegram_bot_token, self.webhook_secret) if s]
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Read `.env` (if present), overlaid by the environment, into validated Settings."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str:
+        return values.get(name, "").strip()
+
+    return Settings(
+        telegram_bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
+        telegram_api_base_url=_base_url(get("TELEGRAM_API_BASE_URL")),
+        database_url=_database_url(get("DATABASE_URL")),
+        timezone=_timezone(get("TIMEZONE")),
+        office_admins=_ids("OFFICE_ADMINS", get("OFFICE_ADMINS")),
+        locale=_choice("LOCALE", get("LOCALE") or "vi", LOCALES, lower=True),
+        log_level=_choice("LOG_LEVEL", get("LOG_LEVEL") or "INFO", LOG_LEVELS),
+        webhook_url=_webhook_url(get("WEBHOOK_URL")),
+        webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
+        webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
+        webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT") or "8443", 1, 65535),
+        tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
+    )
+
+
+def _token(raw: str) -> Secret:
+    # A Bot API token is "<bot id>:<secret>"; checking the shape catches pasted junk early
+    # without ever echoing the value back.
+    if raw:
+        bot_id, sep, rest = raw.partition(":")
+        if not sep or not bot_id.isdigit() or len(rest) < 10:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN",
+                "does not look like a bot token (expected '<digits>:<secret>' from @BotFather)",
+            )
+    return Secret(raw)
+
+
+def _base_url(raw: str) -> str:
+    if not raw:
+        return TELEGRAM_BASE_URL
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            "TELEGRAM_API_BASE_URL",
+            f"{raw!r} is not an http(s) URL (example: http://127.0.0.1:8081/bot)",
+        )
+    return raw.rstrip("/")
+
+
+def _database_url(raw: str) -> str:
+    if not raw:
+        return DEFAULT_DATABASE_URL
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if not scheme.startswith(("sqlite", "postgresql", "postgres")):
+        raise ConfigError(
+            "DATABASE_URL",
+            "must be a sqlite:/// or postgresql:// URL "
+            "(example: postgresql+psycopg://user@127.0.0.1:5432/nhacviec)",
+        )
+    if scheme in ("postgres", "postgresql"):
+        # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
+        raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
+def _timezone(raw: str) -> ZoneInfo:
+    name = raw or "Asia/Ho_Chi_Minh"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TIMEZONE", f"unknown time zone {name!r}") from None
+
+
+def _ids(variable: str, raw: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for piece in raw.replace(";", ",").replace(" ", ",").split(","):
+        if not piece:
+            continue
+        if not piece.lstrip("-").isdigit():
+            raise ConfigError(variable, f"{piece!r} is not a numeric Telegram user id")
+        ids.add(int(piece))
+    return frozenset(ids)
+
+
+def _choice(variable: str, raw: str, allowed: tuple[str, ...], lower: bool = False) -> str:
+    value = raw.lower() if lower else raw.upper()
+    if value not in allowed:
+        raise ConfigError(variable, f"{raw!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _int(variable: str, raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(variable, f"{raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(variable, f"{value} is outside {low}..{high}")
+    return value
+
+
+def _webhook_url(raw: str) -> str:
+    if raw and urlsplit(raw).scheme != "https":
+        raise ConfigError("WEBHOOK_URL", "must be an https:// URL (Telegram requires it)")
+    return raw
+
+
+def _webhook_secret(raw: str) -> Secret:
+    # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in secret_token.
+    if raw and (len(raw) > 256 or not all(c.isalnum() or c in "_-" for c in raw)):
+        raise ConfigError(
+            "WEBHOOK_SECRET", "must be 1-256 characters of letters, digits, '_' or '-'"
+        )
+    return Secret(raw)

@@ -1,0 +1,1 @@
+"""Time: reading timelines, the working calendar, planning and sending reminders."""

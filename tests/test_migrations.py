@@ -1,0 +1,72 @@
+"""The schema is created by migrations, and the bot will not run on an old one."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, text
+from typer.testing import CliRunner
+
+from bot.cli import app
+from db.models import Base
+from db.schema import (
+    SchemaOutOfDate,
+    current_revision,
+    downgrade,
+    ensure_current,
+    head_revision,
+    upgrade,
+)
+from db.session import make_engine
+
+
+def test_migrations_take_an_empty_database_to_head_and_back(db_url):
+    engine = make_engine(db_url)
+    try:
+        assert current_revision(engine) is None
+        with pytest.raises(SchemaOutOfDate, match="nhacviec db upgrade"):
+            ensure_current(engine)
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        ensure_current(engine)
+        tables = set(inspect(engine).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+        downgrade(engine, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_the_migrated_schema_matches_the_models(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    engine.dispose()
+
+
+def test_db_upgrade_command_then_check(monkeypatch, tmp_path, db_url):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    env = {"DATABASE_URL": db_url}
+    assert runner.invoke(app, ["db", "check"], env=env).exit_code == 2
+    result = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert result.exit_code == 0, result.output
+    assert head_revision() in result.output
+    assert runner.invoke(app, ["db", "check"], env=env).exit_code == 0
+
+
+def test_run_refuses_an_out_of_date_schema_and_names_the_command(monkeypatch, tmp_path, db_url):
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": db_url, "TELEGRAM_BOT_TOKEN": "123456:emulator-test-token"}
+    result = CliRunner().invoke(app, ["run"], env=env)
+    assert result.exit_code == 2
+    assert "nhacviec db upgrade" in result.output

@@ -1,0 +1,114 @@
+"""The office configures the bot with a .env file; a mistake is named, never guessed around."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.logs import RedactingFormatter
+from config import ConfigError, load_settings
+
+TOKEN = "987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def test_defaults_are_those_of_a_vietnamese_office():
+    s = load_settings({}, env_file=None)
+    assert s.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert s.telegram_file_base_url == "https://api.telegram.org/file/bot"
+    assert s.database_url == "sqlite:///data/nhacviec.sqlite3"
+    assert s.timezone == ZoneInfo("Asia/Ho_Chi_Minh")
+    assert s.locale == "vi"
+    assert s.office_admins == frozenset()
+    assert not s.has_token
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\nOFFICE_ADMINS=111, 222\nLOCALE=en\nTIMEZONE=UTC\n"
+    )
+    s = load_settings({"LOCALE": "vi"}, env_file=env_file)
+    assert s.telegram_bot_token.reveal() == TOKEN
+    assert s.office_admins == frozenset({111, 222})
+    assert s.locale == "vi"
+    assert s.timezone == ZoneInfo("UTC")
+
+
+def test_a_local_bot_api_server_gets_its_files_from_the_same_host():
+    s = load_settings({"TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/"}, env_file=None)
+    assert s.telegram_api_base_url == "http://127.0.0.1:8081/bot"
+    assert s.telegram_file_base_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_a_bare_postgresql_url_uses_psycopg3():
+    s = load_settings({"DATABASE_URL": "postgresql://u@db:5432/nv"}, env_file=None)
+    assert s.database_url == "postgresql+psycopg://u@db:5432/nv"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TIMEZONE", "Asia/Saigon_City"),
+        ("TELEGRAM_API_BASE_URL", "127.0.0.1:8081/bot"),
+        ("TELEGRAM_API_BASE_URL", "ftp://example.org/bot"),
+        ("OFFICE_ADMINS", "12345,abc"),
+        ("DATABASE_URL", "mysql://root@localhost/x"),
+        ("LOCALE", "fr"),
+        ("LOG_LEVEL", "LOUD"),
+        ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("WEBHOOK_URL", "http://insecure.example.org/hook"),
+        ("WEBHOOK_SECRET", "has spaces in it"),
+        ("WEBHOOK_PORT", "eighty"),
+        ("TICK_SECONDS", "0"),
+    ],
+)
+def test_each_bad_value_stops_start_up_naming_the_variable(variable, value):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({variable: value}, env_file=None)
+    assert caught.value.variable == variable
+    assert str(caught.value).startswith(f"{variable}: ")
+
+
+def test_the_command_line_prints_one_message_and_exits_2(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["db", "current"], env={"TIMEZONE": "Nowhere/Land"})
+    assert result.exit_code == 2
+    assert "Configuration error: TIMEZONE: unknown time zone 'Nowhere/Land'" in result.output
+
+
+def test_the_token_never_shows_in_settings_repr_or_errors():
+    s = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=None)
+    assert TOKEN not in repr(s)
+    assert TOKEN not in str(s.telegram_bot_token)
+    bad = TOKEN.replace(":", "")
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"TELEGRAM_BOT_TOKEN": bad}, env_file=None)
+    assert bad not in str(caught.value)
+
+
+def test_the_token_is_redacted_from_log_lines_and_tracebacks():
+    formatter = RedactingFormatter([TOKEN])
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/getMe failed")
+    except RuntimeError:
+        import sys
+
+        record = logging.LogRecord(
+            "telegram", logging.ERROR, __file__, 1, "calling %s", (f"bot{TOKEN}",), sys.exc_info()
+        )
+    line = formatter.format(record)
+    assert TOKEN not in line
+    assert "bot***" in line
+    assert "\n" not in line  # one line per event
+
+
+def test_run_without_a_token_explains_how_to_get_one(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["run"], env={"TELEGRAM_BOT_TOKEN": ""})
+    assert result.exit_code == 2
+    assert "@BotFather" in result.output
+    assert "TELEGRAM_BOT_TOKEN" in result.output
