@@ -20,6 +20,7 @@ Examples:
   nhacviec db upgrade                  create or update the database
   nhacviec run                         start the bot (needs TELEGRAM_BOT_TOKEN)
   nhacviec emulator --port 8081        a local Bot API for trying things offline
+  nhacviec deadline "Hàng năm" --json  read a timeline phrase
 """
 
 app = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
@@ -97,6 +98,72 @@ def db_check() -> None:
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
+
+
+DEADLINE_HELP = """Read a timeline phrase ("Thời gian thực hiện") into dates.
+
+Without TEXT, reads one phrase per line from standard input and prints one result per line,
+so a whole column can be checked at once (an unreadable line prints its error and the run
+goes on).
+
+Examples:
+
+\b
+  nhacviec deadline "Hoàn thành trong Quý IV/2024"
+  nhacviec deadline "trước ngày 05/02/2024" --today 2025-01-24 --json
+  cut -f5 tasks.tsv | nhacviec deadline --json
+"""
+
+
+@app.command("deadline", help=DEADLINE_HELP)
+def deadline(
+    text: str | None = typer.Argument(None, help="The phrase; omit to read lines from stdin."),
+    today: str | None = typer.Option(
+        None, "--today", help="Reference date YYYY-MM-DD (the plan's date); default: today."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (JSON Lines for stdin)."),
+) -> None:
+    import json
+    from datetime import date, datetime
+
+    from jobs.timeline import TimelineError, parse_timeline
+
+    if today is None:
+        reference = datetime.now(settings().timezone).date()
+    else:
+        try:
+            reference = date.fromisoformat(today)
+        except ValueError:
+            err.print(f"--today: {today!r} is not a date (YYYY-MM-DD)", markup=False)
+            raise typer.Exit(2) from None
+
+    def show(phrase: str) -> str:
+        result = parse_timeline(phrase, reference).to_json(reference)
+        if as_json:
+            return json.dumps(result, ensure_ascii=False)
+        line = f"{result['kind']}: {result['rule']}"
+        if result["next_due"]:
+            line += " — next: " + ", ".join(result["next_due"])
+        for warning in result["warnings"]:
+            line += f" — cảnh báo: {warning}"
+        return line
+
+    if text is not None:
+        try:
+            print(show(text))
+        except TimelineError as error:
+            err.print(error.message, markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        return
+    for raw in sys.stdin:
+        phrase = raw.rstrip("\r\n")
+        try:
+            print(show(phrase), flush=True)
+        except TimelineError as error:
+            if as_json:
+                print(json.dumps({"text": phrase, "error": error.message}, ensure_ascii=False))
+            else:
+                print(f"error: {error.message}")
 
 
 @app.command("run")

@@ -1,0 +1,988 @@
+"""Reading Vietnamese timelines: "Hàng năm", "Quý IV/2024", "trước ngày 05/02/2025"…
+
+`parse_timeline(text, reference)` turns the "Thời gian thực hiện" of a task, or a deadline
+found in a plan's body, into a `Timeline` the scheduler can act on. Pure: the reference date
+(the plan's date) comes in as an argument, nothing reads the clock.
+
+Matching happens on a folded copy of the text (lower case, no diacritics, one space), so
+composed or decomposed Unicode, "Hàng"/"Hằng" and "hang nam" all read alike.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+Kind = Literal["once", "recurring", "continuous", "window", "event", "none"]
+Freq = Literal["weekly", "monthly", "quarterly", "half_yearly", "yearly", "school_yearly"]
+
+MAX_LENGTH = 2000
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    # Patterns run on folded (ASCII) text; ASCII classes make \b, \d and \s faster.
+    return re.compile(pattern, re.ASCII)
+
+
+WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# The school year and its terms, as the Ministry's yearly framework usually sets them.
+SCHOOL_YEAR_START = (1, 9)  # day, month
+SCHOOL_YEAR_END = (31, 5)
+TERM_ONE_END = (15, 1)
+
+
+class TimelineError(ValueError):
+    """A phrase that looks like a timeline but cannot be read, or names an impossible date."""
+
+    def __init__(self, message: str, text: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.text = text
+
+
+# ---- recurrence --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    freq: Freq
+    anchors: tuple[tuple[int, int], ...] = ()  # (day, month) within a year
+    day: int | None = None  # day of month (monthly, quarterly)
+    month_in_quarter: int = 3  # quarterly: 1 first month, 3 last month
+    weekday: int = 4  # weekly: 0 Monday … 4 Friday
+    exclusive: bool = False  # "trước ngày X": X itself is too late
+    start_year: int | None = None
+    end_year: int | None = None
+
+    def _periods(self, year: int) -> list[tuple[int, date]]:
+        """(period number, stated date) for every period of `year`, in order."""
+        if self.freq == "quarterly":
+            return [
+                (q, _clamped(year, 3 * (q - 1) + self.month_in_quarter, self.day or 31))
+                for q in (1, 2, 3, 4)
+            ]
+        if self.freq == "monthly":
+            return [(m, _clamped(year, m, self.day or 31)) for m in range(1, 13)]
+        anchors = self.anchors or DEFAULT_ANCHORS[self.freq]
+        return [(i, _clamped(year, month, day)) for i, (day, month) in enumerate(anchors)]
+
+    def _key(self, year: int, number: int, stated: date) -> str:
+        if self.freq == "quarterly":
+            return f"{year}-Q{number}"
+        if self.freq == "monthly":
+            return f"{year}-{number:02d}"
+        if self.freq == "half_yearly":
+            return f"{year}-H{1 if stated.month <= 6 else 2}"
+        if self.freq == "school_yearly":
+            return (
+                f"{year - 1}-{year}"
+                if stated.month < SCHOOL_YEAR_START[1]
+                else f"{year}-{year + 1}"
+            )
+        if len(self.anchors) > 1:
+            return f"{year}-{number + 1}"
+        return str(year)
+
+    def _dues(self, on_or_after: date) -> Iterator[tuple[int, int, date, date]]:
+        """(year, period number, stated date, last allowed day), on or after a day, in order."""
+        shift = timedelta(days=1 if self.exclusive else 0)
+        if self.freq == "weekly":
+            day = on_or_after + shift
+            day += timedelta(days=(self.weekday - day.weekday()) % 7)
+            if self.start_year is not None and day.year < self.start_year:
+                first = date(self.start_year, 1, 1)
+                day = first + timedelta(days=(self.weekday - first.weekday()) % 7)
+            while self.end_year is None or day.year <= self.end_year:
+                yield day.year, 0, day, day - shift
+                day += timedelta(days=7)
+            return
+        year = on_or_after.year
+        if self.start_year is not None:
+            year = max(year, self.start_year)
+        limit = on_or_after.year + 200
+        while year <= limit and (self.end_year is None or year <= self.end_year):
+            for number, stated in self._periods(year):
+                due = stated - shift
+                if due >= on_or_after:
+                    yield year, number, stated, due
+            # A stated 1 January, made exclusive, is due on 31 December of the year before.
+            if self.exclusive and year == on_or_after.year and on_or_after.month == 12:
+                pass
+            year += 1
+
+    def occurrences(self, on_or_after: date, count: int) -> Iterator[tuple[str, date]]:
+        """(period key, last allowed day) of the first `count` periods due on or after a day."""
+        for produced, (year, number, stated, due) in enumerate(self._dues(on_or_after)):
+            if produced >= count:
+                return
+            if self.freq == "weekly":
+                iso = stated.isocalendar()
+                yield f"{iso.year}-W{iso.week:02d}", due
+            else:
+                yield self._key(year, number, stated), due
+
+    def next_due(self, on_or_after: date, count: int = 3) -> list[date]:
+        dues = []
+        for _, _, _, due in self._dues(on_or_after):
+            if len(dues) >= count:
+                break
+            dues.append(due)
+        return dues
+
+
+DEFAULT_ANCHORS: dict[str, tuple[tuple[int, int], ...]] = {
+    "yearly": ((31, 12),),
+    "half_yearly": ((30, 6), (31, 12)),
+    "school_yearly": (SCHOOL_YEAR_END,),
+}
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    # "ngày 31 hằng tháng" means the month's last day in a short month.
+    last = _MONTH_DAYS[month - 1]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    return date(year, month, day if day <= last else last)
+
+
+# ---- the result --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeline:
+    text: str
+    kind: Kind
+    rule: str
+    due: date | None = None
+    inclusive: bool = True
+    start: date | datetime | None = None
+    end: date | datetime | None = None
+    recurrence: Recurrence | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def next_due(self, on_or_after: date, count: int = 3) -> list[date]:
+        if self.recurrence is None:
+            return []
+        return self.recurrence.next_due(on_or_after, count)
+
+    def to_json(self, today: date) -> dict[str, Any]:
+        """The `nhacviec deadline --json` object."""
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "due": _iso(self.due),
+            "inclusive": self.inclusive,
+            "next_due": [d.isoformat() for d in self.next_due(today, 3)],
+            "start": _iso(self.start),
+            "end": _iso(self.end),
+            "rule": self.rule,
+            "warnings": list(self.warnings),
+        }
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class ReportDays:
+    """Report days configured for periods a phrase names without a day (globally or per plan)."""
+
+    yearly: tuple[tuple[int, int], ...] = ()
+    half_yearly: tuple[tuple[int, int], ...] = ()
+    quarterly_day: int | None = None  # of the quarter's last month
+    monthly_day: int | None = None
+    weekly_weekday: int | None = None
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> ReportDays:
+        """From settings such as {"yearly": "15/12", "monthly": 25, "weekly": "thứ Sáu"}."""
+
+        def anchors(raw: Any) -> tuple[tuple[int, int], ...]:
+            found = tuple(
+                (int(d), int(m)) for d, m in re.findall(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})", str(raw))
+            )
+            for day, month in found:
+                _checked_date(2024, month, day, str(raw))  # 2024: 29/02 is allowed
+            return found
+
+        weekly = values.get("weekly")
+        weekday = None
+        if weekly is not None:
+            weekday = _weekday_of(fold(str(weekly)))
+            if weekday is None and str(weekly).isdigit():
+                weekday = int(weekly)
+        return cls(
+            yearly=anchors(values.get("yearly", "")),
+            half_yearly=anchors(values.get("half_yearly", "")),
+            quarterly_day=int(values["quarterly"]) if values.get("quarterly") else None,
+            monthly_day=int(values["monthly"]) if values.get("monthly") else None,
+            weekly_weekday=weekday,
+        )
+
+
+# ---- folding and small readers -----------------------------------------------------------
+
+
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in range(0xC0, 0x2000):
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        if base != char and base.isascii():
+            table[code] = base.lower()
+    table.update({ord("đ"): "d", ord("Đ"): "d", 0xA0: " "})
+    return table
+
+
+_FOLD = _fold_table()
+_SPACES = _rx(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ → d, one space: what the patterns below match against."""
+    if not text.isascii():
+        # Composed first, so a decomposed letter folds like its composed twin.
+        text = unicodedata.normalize("NFC", text).translate(_FOLD)
+        if not text.isascii():
+            text = "".join(
+                c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
+            )
+    return _SPACES.sub(" ", text.lower()).strip()
+
+
+_WEEKDAY_WORDS = {
+    "hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5,
+    "2": 0, "3": 1, "4": 2, "5": 3, "6": 4, "7": 5,
+}  # fmt: skip
+WEEKDAY_RE = _rx(r"\(?\s*\b(?:thu\s+(hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat|cn))\b\s*\)?,?")
+
+
+def _weekday_of(folded: str) -> int | None:
+    match = WEEKDAY_RE.search(folded)
+    if match is None:
+        return None
+    return 6 if match.group(2) else _WEEKDAY_WORDS[match.group(1)]
+
+
+def _year(raw: str) -> int:
+    value = int(raw)
+    return 2000 + value if value < 100 else value
+
+
+def _checked_date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise TimelineError(
+            f"Ngày không hợp lệ: {day:02d}/{month:02d}/{year} (invalid date)", text
+        ) from None
+
+
+def _fmt(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _quarter_end(year: int, quarter: int) -> date:
+    return _month_end(year, 3 * quarter)
+
+
+# Dates: 05/02/2025, 5-2-25, 05.02.2025, 2025-02-05, "ngày 5 tháng 2 năm 2025", and 05/02.
+D = r"(?=\d)(?<![\d/.\-])"
+FULL_DATE = _rx(
+    D + r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d/.\-]*\d)"
+    r"|(?=\d)(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"
+    r"|\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:,\s*)?nam\s+(\d{4})\b"
+)
+SHORT_DATE = _rx(
+    r"(?=\d)(?<![\d/.\-hg:])(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?![\d/.\-]*\d)(?!\s*(?:gio\b|h\d|h\b|g\d|g\b|:\d))"
+    r"|\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?!\s*(?:,\s*)?nam\s+\d)"
+)
+TIME = _rx(r"(?=\d)(?<![\d/.])(\d{1,2})\s*(?:gio|h|g|:)\s*(\d{2})?(?:\s*(?:phut|p|'))?(?![\d/])")
+DOC_REFERENCE = _rx(
+    r"(?:\bso\s*:?\s*)?\b\d+\s*[-/]\s*[a-z][a-z0-9\-/]*(?:\s*,)?(?:\s*(?:ban hanh\s+)?ngay\s+"
+    r"(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
+)
+DATELINE = _rx(r"^[a-z .\-]{2,40},\s*ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}\.?$")
+QUARTER = _rx(r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|nam)\s*(\d{4}|\d{2})\b)?")
+MONTH = _rx(
+    r"\b(?:thang|t)\s*(\d{1,2})\b(?:\s*(?:/|-|nam)\s*(\d{4}|\d{2})\b)?"
+    r"|(?=\d)(?<![\d/.\-])(\d{1,2})\s*/\s*(\d{4})(?![\d/])"
+)
+YEAR_RANGE = _rx(
+    r"(?=\d)(?<![\d/.\-])((?:19|20)\d{2})\s*(?:[-–]|\bden\s+(?:nam\s+)?|\btoi\s+(?:nam\s+)?)"
+    r"\s*((?:19|20)?\d{2})(?![\d/.\-])"
+)
+YEAR = _rx(r"(?=\d)(?<![\d/.\-])((?:19|20)\d{2})(?![\d/.\-]*\d)")
+
+SCHOOL_YEAR = _rx(r"\bnam hoc\s*((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)?\d{2})\b")
+MONTH_SPAN = _rx(
+    r"\b(?:tu\s+)?thang\s+(\d{1,2})\s*(?:-|–|den|toi)\s*(?:thang\s+)?(\d{1,2})\s*(?:/|nam)\s*(\d{4})\b"
+)
+QUARTER_SPAN = _rx(
+    r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:-|–|den|va|,)\s*(?:quy\s*)?(iv|iii|ii|i|[1-4])"
+    r"\s*(?:/|nam)\s*(\d{4})\b"
+)
+VAGUE = _rx(r"\b(dau|giua)\s+(nam|thang|quy)\b")
+HALF_YEAR = _rx(r"\b(6|sau|9|chin|3|ba)\s+thang\s+(dau|cuoi)\s+nam\b(?:\s*(\d{4}))?")
+END_OF = _rx(r"\bcuoi\s+(nam|quy|thang)\b")
+ONWARD = _rx(r"\b(?:tiep theo|tro di)\b")
+MONTH_OF_QUARTER = _rx(r"\bthang (cuoi|dau|giua)")
+DAY_OF_PERIOD = _rx(r"\bngay\s+(\d{1,2})\b(?!\s*[/.\-]\s*\d)(?!\s+thang\s+\d)")
+TERM = _rx(r"\b(?:hoc ky|hk)\s*(ii|i|2|1)\b")
+RANGE_WORD = _rx(r"\bden\b|\btoi\b|[-–]")
+FROM_WORD = _rx(r"\btu\b")
+PERIOD_WORD = _rx(r"\bgiai doan\b|\btu nam\b")
+FIRST_PERIOD = _rx(r"\b(?:quy|q|thang|t|nam)\s*\d|\b(?:quy|q)\s*i")
+RECURRING = [
+    ("school_yearly", _rx(r"\b(?:hang|moi|tung) nam hoc\b|\b(?:cac|nhung) nam hoc tiep theo\b")),
+    ("weekly", _rx(r"\b(?:hang|moi|tung) tuan\b|\bbao cao tuan\b")),
+    ("monthly", _rx(r"\b(?:hang|moi|tung) thang\b|\bbao cao thang\b")),
+    (
+        "quarterly",
+        _rx(
+            r"\b(?:hang|moi|tung) quy\b|\bcuoi (?:moi )?quy\b(?!\s*(?:iv|iii|ii|i|[1-4])\b)"
+            r"|\bdinh ky (?:0?3|ba) thang\b"
+            r"|\bthang (?:cuoi|dau|giua)(?: cua)?(?: moi)? quy\b|\bbao cao quy\b"
+        ),
+    ),
+    (
+        "half_yearly",
+        _rx(
+            r"\bdinh ky (?:0?6|sau) thang\b|\b(?:0?6|sau) thang\s*(?:mot|1|/)\s*lan\b"
+            r"|\bhang nua nam\b|\bbao cao (?:6|sau) thang\b"
+        ),
+    ),
+    (
+        "yearly",
+        _rx(
+            r"\b(?:hang|moi|tung) nam\b|\b(?:cac|nhung) nam (?:tiep theo|sau)\b|\bnam sau\b"
+            r"|\bdinh ky nam\b"
+            r"|\bbao cao nam\b(?!\s*\d)"
+        ),
+    ),
+]
+_DIGIT = _rx(r"\d")
+_WEEKDAY_HINT = _rx(r"\bthu [hbtns2-7]|chu nhat|\bcn\b")
+_REFERENCE_HINT = _rx(r"\d\s*[-/]\s*[a-z]")
+_LOOKALIKE_HINT = _rx(r"xuyen|gdtx|phu huynh|quy dinh")
+_RECURRING_HINT = _rx(r"hang|moi|tung|dinh ky|bao cao|tiep theo|nam sau|cuoi|thang dau|thang giua")
+LOOKALIKES = _rx(
+    r"\bgiao duc thuong xuyen\b|\bgdnn\s*-\s*gdtx\b|\bgdtx\b|\bquy phu huynh\b"
+    r"|\bquy dinh(?:\s+nam\s+\d{4})?"
+)
+ANY_RECURRING = _rx("|".join(f"(?:{pattern.pattern})" for _, pattern in RECURRING))
+CONTINUOUS = _rx(
+    r"^(?:(?:thuong xuyen|lien tuc|hang ngay|moi ngay|suot nam|ca nam)\b[ ,;.\-va&]*)+$"
+)
+FILLERS = _rx(
+    r"\b(?:hoan thanh|thuc hien|trien khai|to chuc|du kien|thoi gian|thoi han|han chot|"
+    r"han|xong|ket thuc|bat dau|va|nop|gui|bao cao)\b|[:;,.()\-–]"
+)
+SIGNALS = _rx(
+    r"\d{1,2}\s*[/.\-]\s*\d{1,2}|\b(?:19|20)\d{2}\b|\d+\s*(?:h|gio)\b"
+    r"|\b(?:ngay|thang|quy|q|nam|tuan|t)\s*\d|\bquy\s+(?:i|ii|iii|iv|v|vi)\b|\bnam hoc\b|\bhoc ky\b"
+    r"|\bgiai doan\b|\bdinh ky\b|\b(?:hang|hang|moi|tung)\s+(?:ngay|tuan|thang|quy|nam)\b"
+    r"|\b(?:dau|giua|cuoi)\s+(?:nam|thang|quy|tuan)\b"
+)
+BAD_QUARTER = _rx(r"\b(?:quy|q)\s*([ivxl]+|\d+)\s*(?:/|-|nam)\s*\d{2,4}\b")
+STARTING = _rx(
+    r"\btu\s+(?:nam\s+((?:19|20)\d{2})|(?:thang|t)\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})"
+    r"|quy\s*(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4}))\b(?!.*\b(?:den|toi)\b)"
+)
+
+
+_NO_REPORT_DAYS = ReportDays()
+
+
+# ---- the parser --------------------------------------------------------------------------
+
+
+def parse_timeline(text: str, reference: date, report_days: ReportDays | None = None) -> Timeline:
+    """Read one phrase; `reference` is the plan's date (year-less dates resolve from it).
+
+    Raises TimelineError for an impossible date or a phrase that looks like a timeline but
+    cannot be read; returns kind "none" for text that carries no timeline.
+    """
+    if len(text) > MAX_LENGTH:
+        raise TimelineError(f"Cụm từ quá dài (hơn {MAX_LENGTH} ký tự)", text[:80])
+    folded = fold(text)
+    has_digit = _DIGIT.search(folded) is not None
+    weekday = None
+    work = folded
+    if _WEEKDAY_HINT.search(folded):
+        weekday = _weekday_of(folded)
+        work = WEEKDAY_RE.sub(" ", folded)
+    if has_digit:
+        if DATELINE.match(folded):
+            return Timeline(text, "none", "dòng ngày tháng của văn bản, không phải thời hạn")
+        if _REFERENCE_HINT.search(work):
+            work = DOC_REFERENCE.sub(" ", work)
+    if _LOOKALIKE_HINT.search(work):
+        work = LOOKALIKES.sub(" ", work)
+    work = _SPACES.sub(" ", work).strip()
+
+    ctx = _Context(text, work, reference, weekday, [], has_digit=_DIGIT.search(work) is not None)
+    if ctx.has_digit:
+        bad = BAD_QUARTER.search(work)
+        if bad and bad.group(1) not in ROMAN:
+            raise TimelineError(f"Quý không hợp lệ: {bad.group(1).upper()}", text)
+    days = report_days or _NO_REPORT_DAYS
+    for reader in (_recurring, _event, _window, _starting, _once, _continuous):
+        result = reader(ctx, days)
+        if result is not None:
+            if ctx.warnings:
+                result = replace(result, warnings=tuple(ctx.warnings))
+            return result
+    if SIGNALS.search(work):
+        raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
+    return Timeline(text, "none", "không có thời hạn")
+
+
+@dataclass
+class _Context:
+    text: str
+    work: str
+    reference: date
+    weekday: int | None
+    warnings: list[str]
+    has_digit: bool = True
+    full: list[tuple[re.Match[str], date]] | None = None  # computed once, read by every reader
+    short: list[tuple[re.Match[str], int, int]] | None = None
+
+    def warn_weekday(self, day: date) -> None:
+        if self.weekday is not None and day.weekday() != self.weekday:
+            self.warnings.append(
+                f"Ngày {_fmt(day)} là {WEEKDAYS_VI[day.weekday()]}, "
+                f"không phải {WEEKDAYS_VI[self.weekday]}"
+            )
+
+    def warn_before_reference(self, stated: date, due: date, had_year: bool) -> None:
+        if due >= self.reference:
+            return
+        message = f"Hạn {_fmt(due)} trước ngày của kế hoạch ({_fmt(self.reference)})"
+        if had_year:
+            suggestion = _same_day_from(stated, self.reference)
+            message += f"; có lẽ là {_fmt(suggestion)}?"
+        self.warnings.append(message)
+
+
+def _same_day_from(stated: date, reference: date) -> date:
+    """The same day and month, on or after the reference: the likely meaning of a year typo."""
+    for year in (reference.year, reference.year + 1):
+        try:
+            candidate = stated.replace(year=year)
+        except ValueError:  # 29/02
+            candidate = _month_end(year, stated.month)
+        if candidate >= reference:
+            return candidate
+    return stated
+
+
+def _full_dates(ctx: _Context) -> list[tuple[re.Match[str], date]]:
+    if ctx.full is not None:
+        return ctx.full
+    found: list[tuple[re.Match[str], date]] = []
+    if not ctx.has_digit:
+        ctx.full = found
+        return found
+    for match in FULL_DATE.finditer(ctx.work):
+        g = match.groups()
+        if g[0] is not None:
+            day, month, year = int(g[0]), int(g[2]), _year(g[3])
+        elif g[4] is not None:
+            year, month, day = int(g[4]), int(g[5]), int(g[6])
+        else:
+            day, month, year = int(g[7]), int(g[8]), int(g[9])
+        found.append((match, _checked_date(year, month, day, ctx.text)))
+    ctx.full = found
+    return found
+
+
+def _short_dates(ctx: _Context, text: str | None = None) -> list[tuple[re.Match[str], int, int]]:
+    if text is None and ctx.short is not None:
+        return ctx.short
+    found: list[tuple[re.Match[str], int, int]] = []
+    if not ctx.has_digit:
+        return found
+    for match in SHORT_DATE.finditer(text if text is not None else ctx.work):
+        g = match.groups()
+        day, month = (int(g[0]), int(g[1])) if g[0] is not None else (int(g[2]), int(g[3]))
+        _checked_date(2024, month, day, ctx.text)  # a leap year: 29/02 is a real day
+        found.append((match, day, month))
+    if text is None:
+        ctx.short = found
+    return found
+
+
+def _next_on_or_after(day: int, month: int, reference: date) -> date:
+    for year in range(reference.year, reference.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= reference:
+            return candidate
+    raise AssertionError("unreachable: every day/month recurs within 8 years")
+
+
+def _is_exclusive(work: str, start: int) -> bool:
+    """ "trước (ngày) X", also "chậm nhất trước ngày X": the stated day itself is too late."""
+    before = work[max(0, start - 30) : start].rstrip()
+    if before.endswith("ngay"):
+        before = before[:-4].rstrip()
+    return _ends_with_truoc(before)
+
+
+# ---- recurring ---------------------------------------------------------------------------
+
+
+def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
+    if not _RECURRING_HINT.search(ctx.work) or not ANY_RECURRING.search(ctx.work):
+        return None
+    freqs = [name for name, pattern in RECURRING if pattern.search(ctx.work)]
+    if not freqs:
+        return None
+    # The finest period wins: "hằng quý, 6 tháng, năm" reports every quarter.
+    order = ["weekly", "monthly", "quarterly", "half_yearly", "school_yearly", "yearly"]
+    freq: Freq = min(freqs, key=order.index)  # type: ignore[assignment]
+    work = ctx.work
+    start_year = end_year = None
+    years = YEAR_RANGE.search(work)
+    if years and freq == "school_yearly":
+        # "Năm học 2024-2025 và các năm học tiếp theo": from that school year's end on.
+        start_year = _range_end(years)
+        work = work[: years.start()] + " " + work[years.end() :]
+    elif years:
+        start_year, end_year = int(years.group(1)), _range_end(years)
+        if ONWARD.search(work):
+            end_year = None
+        elif end_year < start_year:
+            ctx.warnings.append(f"Khoảng năm {start_year}-{end_year} kết thúc trước khi bắt đầu")
+        work = work[: years.start()] + " " + work[years.end() :]
+    anchors: list[tuple[int, int]] = []
+    exclusive = False
+    for match, stated in _full_dates(ctx):
+        anchors.append((stated.day, stated.month))
+        start_year = stated.year if start_year is None else min(start_year, stated.year)
+        exclusive = exclusive or _is_exclusive(ctx.work, match.start())
+        work = work.replace(match.group(0), " ")
+    for match, day, month in _short_dates(ctx, work):
+        anchors.append((day, month))
+        exclusive = exclusive or _is_exclusive(work, match.start())
+    if freq == "yearly" and not anchors:
+        # "Tháng 8 hằng năm", "Quý IV hằng năm": the end of that month or quarter each year.
+        for month in MONTH.finditer(work):
+            if month.group(2) or month.group(4):
+                continue
+            number = int(month.group(1) or month.group(3))
+            if not 1 <= number <= 12:
+                raise TimelineError(f"Tháng không hợp lệ: {number}", ctx.text)
+            anchors.append((calendar.monthrange(2023, number)[1], number))
+        if not anchors:
+            for quarter in QUARTER.finditer(work):
+                if not quarter.group(2):
+                    month_end = 3 * ROMAN[quarter.group(1)]
+                    anchors.append((calendar.monthrange(2023, month_end)[1], month_end))
+    if start_year is None:
+        single = YEAR.search(work)
+        if single:
+            start_year = int(single.group(1))
+
+    rec = Recurrence(freq=freq, exclusive=exclusive, start_year=start_year, end_year=end_year)
+    label = {
+        "weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý",
+        "half_yearly": "6 tháng một lần", "yearly": "hằng năm", "school_yearly": "hằng năm học",
+    }[freq]  # fmt: skip
+    prefix = "trước ngày" if exclusive else "hạn"
+    if freq in ("yearly", "half_yearly", "school_yearly"):
+        if not anchors:
+            configured = days.yearly if freq == "yearly" else days.half_yearly
+            if freq != "school_yearly" and configured:
+                anchors = list(configured)
+                prefix = "hạn (ngày báo cáo đã cấu hình)"
+        rec = replace(rec, anchors=tuple(sorted(set(anchors), key=lambda a: (a[1], a[0]))))
+        shown = rec.anchors or {
+            "yearly": ((31, 12),), "half_yearly": ((30, 6), (31, 12)),
+            "school_yearly": (SCHOOL_YEAR_END,),
+        }[freq]  # fmt: skip
+        when = " và ".join(f"{d:02d}/{m:02d}" for d, m in shown)
+        rule = f"{label}, {prefix} {when}"
+        if not rec.anchors:
+            rule = f"{label}, hạn cuối kỳ ({when})"
+    elif freq in ("quarterly", "monthly"):
+        day = _day_of_period(work)
+        which = 3
+        position = MONTH_OF_QUARTER.search(work)
+        if position:
+            which = {"dau": 1, "giua": 2, "cuoi": 3}[position.group(1)]
+        if day is not None:
+            exclusive = _is_exclusive(work, day[1])
+            rec = replace(rec, day=day[0], month_in_quarter=which, exclusive=exclusive)
+            prefix = "trước ngày" if exclusive else "ngày"
+            if freq == "quarterly":
+                if not position:
+                    ctx.warnings.append(
+                        f"Không nói tháng nào trong quý; hiểu là ngày {day[0]} tháng cuối quý"
+                    )
+                rule = f"{label}, {prefix} {day[0]} tháng {('đầu', 'giữa', 'cuối')[which - 1]} quý"
+            else:
+                rule = f"{label}, {prefix} {day[0]}"
+        else:
+            configured_day = days.quarterly_day if freq == "quarterly" else days.monthly_day
+            if configured_day:
+                rec = replace(rec, day=configured_day)
+                rule = f"{label}, hạn ngày {configured_day} (ngày báo cáo đã cấu hình)"
+            else:
+                rule = f"{label}, hạn cuối {'quý' if freq == 'quarterly' else 'tháng'}"
+    else:
+        weekday = ctx.weekday if ctx.weekday is not None else days.weekly_weekday
+        rec = replace(rec, weekday=4 if weekday is None else weekday)
+        rule = f"{label}, {WEEKDAYS_VI[rec.weekday]}"
+    if start_year is not None:
+        rule += f", từ năm {start_year}"
+    if end_year is not None:
+        rule += f" đến năm {end_year}"
+    start = date(start_year, 1, 1) if start_year is not None else None
+    end = date(end_year, 12, 31) if end_year is not None else None
+    return Timeline(
+        ctx.text, "recurring", rule, inclusive=not rec.exclusive, start=start, end=end,
+        recurrence=rec,
+    )  # fmt: skip
+
+
+def _range_end(match: re.Match[str]) -> int:
+    raw = match.group(2)
+    return int(match.group(1)[:2] + raw) if len(raw) == 2 else int(raw)
+
+
+def _day_of_period(work: str) -> tuple[int, int] | None:
+    """ "ngày 20 (của tháng cuối quý | hằng tháng)": the day and where it was said."""
+    match = DAY_OF_PERIOD.search(work)
+    if match is None:
+        return None
+    day = int(match.group(1))
+    if not 1 <= day <= 31:
+        raise TimelineError(f"Ngày không hợp lệ: {day}", work)
+    return day, match.start()
+
+
+# ---- events ------------------------------------------------------------------------------
+
+
+def _times(work: str) -> list[tuple[re.Match[str], time]]:
+    found = []
+    for match in TIME.finditer(work):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour > 23 or minute > 59:
+            raise TimelineError(f"Giờ không hợp lệ: {match.group(0).strip()}", work)
+        found.append((match, time(hour, minute)))
+    return found
+
+
+def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
+    if not ctx.has_digit:
+        return None
+    times = _times(ctx.work)
+    if not times:
+        return None
+    the_day = _single_day(ctx)
+    if the_day is None:
+        return None
+    day, had_year = the_day
+    ctx.warn_weekday(day)
+    first_match, first = times[0]
+    if _is_exclusive(ctx.work, first_match.start()) or re.search(
+        r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$", ctx.work[: first_match.start()].strip()
+    ):
+        moment = datetime.combine(day, first)
+        ctx.warn_before_reference(day, day, had_year)
+        return Timeline(
+            ctx.text, "once", f"trước {first:%H:%M} ngày {_fmt(day)}", due=day, end=moment
+        )
+    start = datetime.combine(day, first)
+    end = datetime.combine(day, times[1][1]) if len(times) > 1 else None
+    if end is not None and end < start:
+        ctx.warnings.append(f"Giờ kết thúc {end:%H:%M} trước giờ bắt đầu {start:%H:%M}")
+    ctx.warn_before_reference(day, day, had_year)
+    span = f"{first:%H:%M}–{end:%H:%M}" if end else f"{first:%H:%M}"
+    rule = f"sự kiện {span} {WEEKDAYS_VI[day.weekday()]} {_fmt(day)}"
+    return Timeline(ctx.text, "event", rule, start=start, end=end)
+
+
+def _single_day(ctx: _Context) -> tuple[date, bool] | None:
+    full = _full_dates(ctx)
+    if len({d for _, d in full}) == 1:
+        return full[0][1], True
+    if full:
+        return None
+    short = _short_dates(ctx)
+    if len({(d, m) for _, d, m in short}) == 1:
+        _, day, month = short[0]
+        return _next_on_or_after(day, month, ctx.reference), False
+    return None
+
+
+# ---- windows -----------------------------------------------------------------------------
+
+
+def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
+    if not ctx.has_digit:
+        return None
+    work = ctx.work
+    school = SCHOOL_YEAR.search(work) if "nam hoc" in work else None
+    if school:
+        first = int(school.group(1))
+        second = (
+            int(str(first)[:2] + school.group(2))
+            if len(school.group(2)) == 2
+            else int(school.group(2))
+        )
+        if second != first + 1:
+            ctx.warnings.append(f"Năm học {first}-{second} không phải hai năm liền nhau")
+        start = date(first, SCHOOL_YEAR_START[1], SCHOOL_YEAR_START[0])
+        end = date(second, SCHOOL_YEAR_END[1], SCHOOL_YEAR_END[0])
+        term = TERM.search(work)
+        label = f"năm học {first}-{second}"
+        if term:
+            one_end = date(second, TERM_ONE_END[1], TERM_ONE_END[0])
+            if ROMAN[term.group(1)] == 1:
+                end = one_end
+                label = f"học kỳ I năm học {first}-{second}"
+            else:
+                start = one_end + timedelta(days=1)
+                label = f"học kỳ II năm học {first}-{second}"
+        return _window_of(ctx, label, start, end)
+
+    full = _full_dates(ctx)
+    if len(full) == 2 and RANGE_WORD.search(work, full[0][0].end(), full[1][0].start()):
+        return _date_window(ctx, full)
+    if len(full) == 1 and FROM_WORD.search(work, 0, full[0][0].start()):
+        return _date_window(ctx, full)
+
+    months = MONTH_SPAN.search(work) if "thang" in work else None
+    if months:
+        first, last, year = int(months.group(1)), int(months.group(2)), int(months.group(3))
+        for month in (first, last):
+            if not 1 <= month <= 12:
+                raise TimelineError(f"Tháng không hợp lệ: {month}", ctx.text)
+        start, end = date(year, first, 1), _month_end(year, last)
+        return _window_of(ctx, f"tháng {first}–{last}/{year}", start, end)
+
+    quarters = QUARTER_SPAN.search(work) if "quy" in work else None
+    if quarters:
+        first, last, year = (
+            ROMAN[quarters.group(1)],
+            ROMAN[quarters.group(2)],
+            int(quarters.group(3)),
+        )
+        start, end = date(year, 3 * first - 2, 1), _quarter_end(year, last)
+        return _window_of(ctx, f"quý {ROMAN_OUT[first]}–{ROMAN_OUT[last]}/{year}", start, end)
+
+    years = YEAR_RANGE.search(work)
+    if years and (
+        PERIOD_WORD.search(work)
+        or re.fullmatch(
+            r"(?:nam\s+)?\S+\s*[-–]\s*\S+",
+            work[years.start() - 4 if years.start() >= 4 else 0 :].strip(),
+        )
+        or work.strip() == years.group(0)
+    ):
+        first, last = int(years.group(1)), _range_end(years)
+        return _window_of(ctx, f"giai đoạn {first}-{last}", date(first, 1, 1), date(last, 12, 31))
+    return None
+
+
+def _date_window(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timeline:
+    if len(full) == 2:
+        start, end = full[0][1], full[1][1]
+    else:
+        # "từ ngày 01/3 đến ngày 15/3/2025": the first date borrows the second's year.
+        end = full[0][1]
+        short = _short_dates(ctx, ctx.work[: full[0][0].start()])
+        if not short:
+            raise TimelineError(f"Không đọc được khoảng thời gian: {ctx.text.strip()!r}", ctx.text)
+        _, day, month = short[0]
+        start = _checked_date(end.year, month, day, ctx.text)
+    exclusive = _is_exclusive(ctx.work, full[-1][0].start())
+    last = end - timedelta(days=1) if exclusive else end
+    timeline = _window_of(ctx, f"từ {_fmt(start)} đến {_fmt(end)}", start, last)
+    return replace(timeline, inclusive=not exclusive)
+
+
+def _window_of(ctx: _Context, label: str, start: date, end: date) -> Timeline:
+    if end < start:
+        ctx.warnings.append(
+            f"Khoảng thời gian kết thúc ({_fmt(end)}) trước khi bắt đầu ({_fmt(start)})"
+        )
+    ctx.warn_before_reference(end, end, True)
+    rule = label if _fmt(start) in label else f"{label} ({_fmt(start)}–{_fmt(end)})"
+    return Timeline(ctx.text, "window", rule, due=end, start=start, end=end)
+
+
+# ---- once --------------------------------------------------------------------------------
+
+
+def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
+    work = ctx.work
+    full = _full_dates(ctx)
+    if len({d for _, d in full}) > 1:
+        listed = ", ".join(_fmt(d) for _, d in full)
+        raise TimelineError(f"Có nhiều ngày ({listed}); không rõ hạn nào", ctx.text)
+    if full:
+        match, stated = full[0]
+        return _deadline(ctx, stated, _is_exclusive(work, match.start()), had_year=True)
+    short = _short_dates(ctx)
+    if len({(d, m) for _, d, m in short}) > 1:
+        raise TimelineError("Có nhiều ngày; không rõ hạn nào", ctx.text)
+    if short:
+        match, day, month = short[0]
+        stated = _next_on_or_after(day, month, ctx.reference)
+        return _deadline(ctx, stated, _is_exclusive(work, match.start()), had_year=False)
+
+    vague = VAGUE.search(work) if ("dau " in work or "giua " in work) else None
+    exclusive = "truoc" in work and _ends_with_truoc(work[: _first_period_at(work)])
+
+    half = HALF_YEAR.search(work) if "thang" in work else None
+    if half:
+        count = {"6": 6, "sau": 6, "9": 9, "chin": 9, "3": 3, "ba": 3}[half.group(1)]
+        year = _explicit_or_next_year(half.group(3), ctx.reference)
+        month = count if half.group(2) == "dau" else 12
+        end = _month_end(year, month)
+        label = f"{count} tháng {'đầu' if half.group(2) == 'dau' else 'cuối'} năm {year}"
+        return _period_deadline(ctx, label, end, exclusive=False)
+
+    quarter = QUARTER.search(work) if "q" in work else None
+    if quarter:
+        if vague:
+            raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
+        number = ROMAN[quarter.group(1)]
+        if quarter.group(2):
+            year = _year(quarter.group(2))
+        else:
+            year = ctx.reference.year
+            if _quarter_end(year, number) < ctx.reference:
+                year += 1
+        end = _quarter_end(year, number)
+        if exclusive:
+            end = date(year, 3 * number - 2, 1) - timedelta(days=1)
+            return _period_deadline(ctx, f"trước quý {ROMAN_OUT[number]}/{year}", end, True)
+        return _period_deadline(ctx, f"hết quý {ROMAN_OUT[number]}/{year}", end, False)
+
+    month = MONTH.search(work) if ctx.has_digit else None
+    if month:
+        if vague:
+            raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
+        number = int(month.group(1) or month.group(3))
+        raw_year = month.group(2) or month.group(4)
+        if not 1 <= number <= 12:
+            raise TimelineError(f"Tháng không hợp lệ: {number}", ctx.text)
+        if raw_year:
+            year = _year(raw_year)
+        else:
+            year = ctx.reference.year
+            if _month_end(year, number) < ctx.reference:
+                year += 1
+        if exclusive:
+            end = date(year, number, 1) - timedelta(days=1)
+            return _period_deadline(ctx, f"trước tháng {number}/{year}", end, True)
+        return _period_deadline(ctx, f"hết tháng {number}/{year}", _month_end(year, number), False)
+
+    year_match = YEAR.search(work) if ctx.has_digit else None
+    if year_match:
+        if vague and vague.group(2) == "nam":
+            raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
+        year = int(year_match.group(1))
+        if exclusive:
+            return _period_deadline(ctx, f"trước năm {year}", date(year - 1, 12, 31), True)
+        return _period_deadline(ctx, f"hết năm {year}", date(year, 12, 31), False)
+
+    end_of = END_OF.search(work) if "cuoi" in work else None
+    if end_of and not ctx.has_digit:
+        # "cuối năm" with no year: the current period as of the plan's date.
+        ref = ctx.reference
+        end = {
+            "nam": date(ref.year, 12, 31),
+            "quy": _quarter_end(ref.year, (ref.month - 1) // 3 + 1),
+            "thang": _month_end(ref.year, ref.month),
+        }[end_of.group(1)]
+        label = {"nam": f"cuối năm {ref.year}", "quy": "cuối quý", "thang": "cuối tháng"}[
+            end_of.group(1)
+        ]
+        return _period_deadline(ctx, f"{label} ({_fmt(end)})", end, False)
+    return None
+
+
+def _first_period_at(work: str) -> int:
+    match = FIRST_PERIOD.search(work)
+    return match.start() if match else len(work)
+
+
+def _ends_with_truoc(before: str) -> bool:
+    before = before.rstrip()
+    return before.endswith("truoc") and (len(before) == 5 or not before[-6].isalnum())
+
+
+def _explicit_or_next_year(raw: str | None, reference: date) -> int:
+    return int(raw) if raw else reference.year
+
+
+def _deadline(ctx: _Context, stated: date, exclusive: bool, had_year: bool) -> Timeline:
+    ctx.warn_weekday(stated)
+    due = stated - timedelta(days=1) if exclusive else stated
+    ctx.warn_before_reference(stated, due, had_year)
+    rule = f"trước ngày {_fmt(stated)} (hạn cuối {_fmt(due)})" if exclusive else f"hạn {_fmt(due)}"
+    return Timeline(ctx.text, "once", rule, due=due, inclusive=not exclusive, end=due)
+
+
+def _period_deadline(ctx: _Context, label: str, due: date, exclusive: bool) -> Timeline:
+    ctx.warn_before_reference(due, due, False)
+    rule = label if _fmt(due) in label else f"{label} (hạn {_fmt(due)})"
+    return Timeline(ctx.text, "once", rule, due=due, inclusive=not exclusive, end=due)
+
+
+def _starting(ctx: _Context, days: ReportDays) -> Timeline | None:
+    """ "Từ năm 2025", "từ tháng 3/2025 trở đi": ongoing from then, no deadline."""
+    if not ctx.has_digit or "tu " not in ctx.work:
+        return None
+    match = STARTING.search(ctx.work)
+    if match is None:
+        return None
+    g = match.groups()
+    if g[0]:
+        start = date(int(g[0]), 1, 1)
+    elif g[1]:
+        month = int(g[1])
+        if not 1 <= month <= 12:
+            raise TimelineError(f"Tháng không hợp lệ: {month}", ctx.text)
+        start = date(int(g[2]), month, 1)
+    else:
+        start = date(int(g[4]), 3 * ROMAN[g[3]] - 2, 1)
+    rule = f"thường xuyên từ {_fmt(start)} (không có hạn; nhắc theo chu kỳ)"
+    return Timeline(ctx.text, "continuous", rule, start=start)
+
+
+# ---- continuous --------------------------------------------------------------------------
+
+
+def _continuous(ctx: _Context, days: ReportDays) -> Timeline | None:
+    if ctx.has_digit:
+        return None
+    core = re.sub(r"\s+", " ", FILLERS.sub(" ", ctx.work)).strip()
+    if core and CONTINUOUS.match(core):
+        return Timeline(ctx.text, "continuous", "thường xuyên (không có hạn; nhắc theo chu kỳ)")
+    return None

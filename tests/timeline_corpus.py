@@ -1,0 +1,377 @@
+"""Timeline phrases with their expected readings: the seeds' own and what official documents
+write. Shared by the tests and by bench/timeline.py. Reference date: seed 004's, 24/01/2025.
+
+Each case names only what it asserts; `error=True` means a typed TimelineError is expected.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+REFERENCE = date(2025, 1, 24)
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    kind: str = ""
+    due: str | None = "?"
+    inclusive: bool | None = None
+    next_due: tuple[str, ...] | None = None
+    start: str | None = "?"
+    end: str | None = "?"
+    warn: str = ""  # a substring one warning must contain; "-" means no warnings at all
+    error: bool = False
+    reference: date = REFERENCE
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def check(self, result: dict[str, Any] | None) -> list[str]:
+        """What differs between a `deadline --json` object (None: an error) and the case."""
+        if self.error:
+            return [] if result is None else [f"expected an error, got {result['kind']}"]
+        if result is None:
+            return ["unexpected error"]
+        problems = []
+        if result["kind"] != self.kind:
+            problems.append(f"kind {result['kind']} != {self.kind}")
+        for name in ("due", "start", "end"):
+            wanted = getattr(self, name)
+            if wanted != "?" and result[name] != wanted:
+                problems.append(f"{name} {result[name]} != {wanted}")
+        if self.inclusive is not None and result["inclusive"] != self.inclusive:
+            problems.append(f"inclusive {result['inclusive']} != {self.inclusive}")
+        if self.next_due is not None and tuple(result["next_due"]) != self.next_due:
+            problems.append(f"next_due {result['next_due']} != {list(self.next_due)}")
+        if self.warn == "-" and result["warnings"]:
+            problems.append(f"unexpected warnings {result['warnings']}")
+        elif self.warn not in ("", "-") and not any(self.warn in w for w in result["warnings"]):
+            problems.append(f"no warning containing {self.warn!r} in {result['warnings']}")
+        return problems
+
+
+def once(text: str, due: str, inclusive: bool = True, **kw: Any) -> Case:
+    return Case(text, "once", due=due, inclusive=inclusive, **kw)
+
+
+def every(text: str, *next_due: str, inclusive: bool = True, **kw: Any) -> Case:
+    return Case(text, "recurring", due=None, next_due=next_due, inclusive=inclusive, **kw)
+
+
+def window(text: str, start: str, end: str, **kw: Any) -> Case:
+    return Case(text, "window", due=end, start=start, end=end, **kw)
+
+
+def event(text: str, start: str, end: str | None, **kw: Any) -> Case:
+    return Case(text, "event", due=None, start=start, end=end, **kw)
+
+
+def continuous(text: str, start: str | None = None) -> Case:
+    return Case(text, "continuous", due=None, start=start, end=None)
+
+
+def none(text: str) -> Case:
+    return Case(text, "none", due=None, start=None, end=None, next_due=())
+
+
+def error(text: str) -> Case:
+    return Case(text, error=True)
+
+
+YEARLY = ("2025-12-31", "2026-12-31", "2027-12-31")
+
+BASE: list[Case] = [
+    # ---- the seeds' own --------------------------------------------------------------------
+    once("Hoàn thành trong Quý IV/2024", "2024-12-31", warn="trước ngày của kế hoạch"),
+    once("Hoàn thành \ntrong Quý \nIV/2024", "2024-12-31"),
+    once("Hoàn thành trong Quý IV/2024", "2024-12-31", warn="-", reference=date(2024, 11, 1)),
+    every("Hàng năm", *YEARLY),
+    every("Hằng năm", *YEARLY),
+    once("trước ngày 05/02/2024", "2024-02-04", inclusive=False, warn="có lẽ là 05/02/2025"),
+    once("trước ngày 05/02/2025", "2025-02-04", inclusive=False, warn="-"),
+    event(
+        "từ 14h00 đến 17h00 ngày 06/02/2025 (thứ Năm)",
+        "2025-02-06T14:00:00",
+        "2025-02-06T17:00:00",
+        warn="-",
+    ),
+    event(
+        "Thời gian: từ 14h00 đến 17h00 ngày 06/02/2025 (thứ Năm).",
+        "2025-02-06T14:00:00",
+        "2025-02-06T17:00:00",
+    ),
+    none("Hải Phòng, ngày 24 tháng 01 năm 2025"),
+    none("Hải Phòng, ngày  24  tháng 01 năm 2025"),
+    error("13h30-14h00"),
+    error("14h00-16h00"),
+    none("Trung tâm GDNN-GDTX quận, huyện"),
+    none("Các sở ngành địa phương"),
+    none("Các Sở, ngành, địa phương liên quan"),
+    none("Sở Giáo dục và Đào tạo"),
+    none("Kết luận số 91-KL/TW ngày 12/8/2024"),
+    none("Kế hoạch số 298/KH-UBND ngày 30/12/2024"),
+    none("Nghị quyết số 29-NQ/TW"),
+    # ---- once ----------------------------------------------------------------------------
+    once("Tháng 9/2025", "2025-09-30"),
+    once("tháng 9 năm 2025", "2025-09-30"),
+    once("Trong tháng 9/2025", "2025-09-30"),
+    once("T9/2025", "2025-09-30"),
+    once("09/2025", "2025-09-30"),
+    once("Dự kiến tháng 9/2025", "2025-09-30"),
+    once("Cuối tháng 3/2025", "2025-03-31"),
+    once("Tháng 02/2028", "2028-02-29"),
+    once("Tháng 9", "2025-09-30"),
+    once("Tháng 1", "2025-01-31"),
+    once("Năm 2025", "2025-12-31"),
+    once("Trong năm 2025", "2025-12-31"),
+    once("2025", "2025-12-31"),
+    once("Đến năm 2030", "2030-12-31"),
+    once("cuối năm 2024", "2024-12-31"),
+    once("Cuối năm 2025", "2025-12-31"),
+    once("cuối năm", "2025-12-31"),
+    once("6 tháng đầu năm 2025", "2025-06-30"),
+    once("Sáu tháng đầu năm 2025", "2025-06-30"),
+    once("6 tháng cuối năm 2025", "2025-12-31"),
+    once("9 tháng đầu năm 2025", "2025-09-30"),
+    once("Quý I/2025", "2025-03-31"),
+    once("Quý II/2025", "2025-06-30"),
+    once("Quý III năm 2025", "2025-09-30"),
+    once("Quý 4/2025", "2025-12-31"),
+    once("Q4/2024", "2024-12-31"),
+    once("Q2 2025", "2025-06-30"),
+    once("quý IV - 2025", "2025-12-31"),
+    once("Trong Quý II", "2025-06-30"),
+    once("Hoàn thành trong Quý 4 năm 2024", "2024-12-31"),
+    once("Dự kiến: Quý II/2025", "2025-06-30"),
+    once("Trước Quý III/2025", "2025-06-30", inclusive=False),
+    once("Trước tháng 9/2025", "2025-08-31", inclusive=False),
+    once("Trước năm 2026", "2025-12-31", inclusive=False),
+    once("trước ngày 05/02", "2025-02-04", inclusive=False),
+    once("Trước ngày 20/01", "2026-01-19", inclusive=False),
+    once("trước ngày 05.02.2025", "2025-02-04", inclusive=False),
+    once("Trước 31/12/2025", "2025-12-30", inclusive=False),
+    once("Chậm nhất trước ngày 15/3/2025", "2025-03-14", inclusive=False),
+    once("chậm nhất ngày 20/11/2025", "2025-11-20"),
+    once("Chậm nhất là ngày 20/11/2025", "2025-11-20"),
+    once("chậm nhất ngày 20/11/2024", "2024-11-20", warn="có lẽ là 20/11/2025"),
+    once("đến ngày 20/11/2025", "2025-11-20"),
+    once("trong ngày 20/11/2025", "2025-11-20"),
+    once("Trước hoặc trong ngày 15/3/2025", "2025-03-15"),
+    once("Hạn chót: 15/3/2025", "2025-03-15"),
+    once("Ngày 15/3/2025", "2025-03-15"),
+    once("15/3/2025", "2025-03-15"),
+    once("05-02-25", "2025-02-05"),
+    once("2025-02-05", "2025-02-05"),
+    once("ngày 5 tháng 2 năm 2025", "2025-02-05"),
+    once("Hoàn thành trước ngày 28 tháng 02 năm 2025", "2025-02-27", inclusive=False),
+    once("Nộp về Văn phòng Sở trước ngày 10/3/2025", "2025-03-09", inclusive=False),
+    once("Thời hạn: 30/6/2025", "2025-06-30"),
+    once("trước 17h00 ngày 20/11/2025", "2025-11-20", end="2025-11-20T17:00:00"),
+    once("trước 17 giờ 00 phút, ngày 20/11/2025", "2025-11-20", end="2025-11-20T17:00:00"),
+    once("Trước 16h30 ngày 05/02/2025 (thứ Tư)", "2025-02-05", end="2025-02-05T16:30:00", warn="-"),
+    once("chậm nhất 10h00 ngày 03/02/2025", "2025-02-03", end="2025-02-03T10:00:00"),
+    once("Ngày 06/02/2025 (thứ Sáu)", "2025-02-06", warn="là thứ Năm, không phải thứ Sáu"),
+    once("Ngày 29/02/2028", "2028-02-29"),
+    # ---- recurring -------------------------------------------------------------------------
+    every("hàng quý", "2025-03-31", "2025-06-30", "2025-09-30"),
+    every("Hằng quý", "2025-03-31", "2025-06-30", "2025-09-30"),
+    every("Định kỳ hằng quý", "2025-03-31", "2025-06-30", "2025-09-30"),
+    every("Định kỳ 03 tháng", "2025-03-31", "2025-06-30", "2025-09-30"),
+    every("Báo cáo quý, 6 tháng, năm", "2025-03-31", "2025-06-30", "2025-09-30"),
+    every("hằng tháng", "2025-01-31", "2025-02-28", "2025-03-31"),
+    every("Hàng tháng", "2025-01-31", "2025-02-28", "2025-03-31"),
+    every("Định kỳ hàng tháng", "2025-01-31", "2025-02-28", "2025-03-31"),
+    every("Trước ngày 25 hằng tháng", "2025-01-24", "2025-02-24", "2025-03-24", inclusive=False),
+    every("Ngày 20 hằng tháng", "2025-02-20", "2025-03-20", "2025-04-20"),
+    every("Ngày 31 hằng tháng", "2025-01-31", "2025-02-28", "2025-03-31"),
+    every("hàng tuần", "2025-01-24", "2025-01-31", "2025-02-07"),
+    every("Thứ Hai hằng tuần", "2025-01-27", "2025-02-03", "2025-02-10"),
+    every("Hằng tuần (thứ Sáu)", "2025-01-24", "2025-01-31", "2025-02-07"),
+    every("định kỳ 6 tháng", "2025-06-30", "2025-12-31", "2026-06-30"),
+    every("6 tháng/lần", "2025-06-30", "2025-12-31", "2026-06-30"),
+    every("6 tháng một lần", "2025-06-30", "2025-12-31", "2026-06-30"),
+    every(
+        "Báo cáo định kỳ 6 tháng (trước ngày 15/6) và năm (trước ngày 15/12)",
+        "2025-06-14",
+        "2025-12-14",
+        "2026-06-14",
+        inclusive=False,
+    ),
+    every("Trước ngày 15/12 hằng năm", "2025-12-14", "2026-12-14", "2027-12-14", inclusive=False),
+    every("Ngày 15/12 hằng năm", "2025-12-15", "2026-12-15", "2027-12-15"),
+    every("Hằng năm, trước ngày 31/12", "2025-12-30", "2026-12-30", "2027-12-30", inclusive=False),
+    every(
+        "Trước 30/6 và 15/12 hằng năm", "2025-06-29", "2025-12-14", "2026-06-29", inclusive=False
+    ),
+    every(
+        "Trước ngày 15/6 và 15/12 hằng năm",
+        "2025-06-14",
+        "2025-12-14",
+        "2026-06-14",
+        inclusive=False,
+    ),
+    every(
+        "trước ngày 20 của tháng cuối quý",
+        "2025-03-19",
+        "2025-06-19",
+        "2025-09-19",
+        inclusive=False,
+    ),
+    every("Ngày 20 tháng cuối quý", "2025-03-20", "2025-06-20", "2025-09-20"),
+    every(
+        "Trước ngày 10 tháng đầu quý sau", "2025-04-09", "2025-07-09", "2025-10-09", inclusive=False
+    ),
+    every(
+        "Trước ngày 20 hằng quý",
+        "2025-03-19",
+        "2025-06-19",
+        "2025-09-19",
+        inclusive=False,
+        warn="tháng cuối quý",
+    ),
+    every("Trước ngày 10/01 năm sau", "2026-01-09", "2027-01-09", "2028-01-09", inclusive=False),
+    every("Năm 2025 và các năm tiếp theo", *YEARLY, start="2025-01-01", end=None),
+    every("Năm 2025 và những năm tiếp theo", *YEARLY, start="2025-01-01", end=None),
+    every("Năm 2026 và các năm tiếp theo", "2026-12-31", "2027-12-31", "2028-12-31"),
+    every("Hằng năm, giai đoạn 2025-2030", *YEARLY, start="2025-01-01", end="2030-12-31"),
+    every("Hằng năm giai đoạn 2021-2025", "2025-12-31", end="2025-12-31"),
+    every("Hằng năm (từ năm 2026)", "2026-12-31", "2027-12-31", "2028-12-31"),
+    every("Tháng 8 hằng năm", "2025-08-31", "2026-08-31", "2027-08-31"),
+    every("Tháng 5 và tháng 12 hằng năm", "2025-05-31", "2025-12-31", "2026-05-31"),
+    every("Quý IV hằng năm", *YEARLY),
+    every("Thường xuyên; báo cáo hằng năm", *YEARLY),
+    every("Định kỳ hằng năm", *YEARLY),
+    every("Mỗi năm một lần", *YEARLY),
+    every("Hằng năm học", "2025-05-31", "2026-05-31", "2027-05-31"),
+    every("Năm học 2024-2025 và các năm học tiếp theo", "2025-05-31", "2026-05-31", "2027-05-31"),
+    every("Hằng năm", "2026-12-31", "2027-12-31", "2028-12-31", reference=date(2026, 11, 23)),
+    # ---- windows -----------------------------------------------------------------------------
+    window("Năm học 2024-2025", "2024-09-01", "2025-05-31"),
+    window("Năm học 2024 - 2025", "2024-09-01", "2025-05-31"),
+    window("năm học 2024-25", "2024-09-01", "2025-05-31"),
+    window("Học kỳ I năm học 2024-2025", "2024-09-01", "2025-01-15"),
+    window("Học kỳ II năm học 2024-2025", "2025-01-16", "2025-05-31"),
+    window("HK II năm học 2024-25", "2025-01-16", "2025-05-31"),
+    window("Giai đoạn 2025-2030", "2025-01-01", "2030-12-31"),
+    window("Giai đoạn 2021 - 2025", "2021-01-01", "2025-12-31"),
+    window("2025-2030", "2025-01-01", "2030-12-31"),
+    window("2025 - 2030", "2025-01-01", "2030-12-31"),
+    window("Năm 2024 - 2025", "2024-01-01", "2025-12-31"),
+    window("Giai đoạn 2025-2030, tầm nhìn đến năm 2045", "2025-01-01", "2030-12-31"),
+    window("Từ năm 2025 đến năm 2030", "2025-01-01", "2030-12-31"),
+    window("từ ngày 01/3 đến ngày 15/3/2025", "2025-03-01", "2025-03-15"),
+    window("Từ 01/3/2025 đến 15/3/2025", "2025-03-01", "2025-03-15"),
+    window("từ 01/3/2025 - 15/3/2025", "2025-03-01", "2025-03-15"),
+    window("tháng 9-10/2025", "2025-09-01", "2025-10-31"),
+    window("Từ tháng 9 đến tháng 12 năm 2025", "2025-09-01", "2025-12-31"),
+    window("Quý I, II/2025", "2025-01-01", "2025-06-30"),
+    window("Quý III - IV/2025", "2025-07-01", "2025-12-31"),
+    window("từ 15/3/2025 đến 01/3/2025", "2025-03-15", "2025-03-01", warn="trước khi bắt đầu"),
+    window("Năm học 2025-2024", "2025-09-01", "2024-05-31", warn="không phải hai năm liền nhau"),
+    # ---- continuous ----------------------------------------------------------------------------
+    continuous("Thường xuyên"),
+    continuous("Liên tục"),
+    continuous("Thường xuyên, liên tục"),
+    continuous("Thực hiện thường xuyên"),
+    continuous("Hằng ngày"),
+    continuous("Từ năm 2025", start="2025-01-01"),
+    continuous("Liên tục từ năm 2025", start="2025-01-01"),
+    continuous("Từ tháng 3/2025 trở đi", start="2025-03-01"),
+    # ---- events ------------------------------------------------------------------------------
+    event("14h00 ngày 06/02/2025", "2025-02-06T14:00:00", None),
+    event("Vào lúc 14 giờ, thứ Năm, ngày 06/02/2025", "2025-02-06T14:00:00", None, warn="-"),
+    event("Ngày 06/02/2025, từ 14h00-17h00", "2025-02-06T14:00:00", "2025-02-06T17:00:00"),
+    event(
+        "Từ 8 giờ 00 đến 11 giờ 30, ngày 10/3/2025", "2025-03-10T08:00:00", "2025-03-10T11:30:00"
+    ),
+    event("7h30 - 11h30, ngày 10/3", "2025-03-10T07:30:00", "2025-03-10T11:30:00"),
+    event("14:00-17:00 ngày 06/02/2025", "2025-02-06T14:00:00", "2025-02-06T17:00:00"),
+    event(
+        "từ 14h00 đến 17h00 ngày 06/02/2025 (thứ Sáu)",
+        "2025-02-06T14:00:00",
+        "2025-02-06T17:00:00",
+        warn="không phải thứ Sáu",
+    ),
+    event(
+        "từ 17h00 đến 14h00 ngày 06/02/2025",
+        "2025-02-06T17:00:00",
+        "2025-02-06T14:00:00",
+        warn="trước giờ bắt đầu",
+    ),
+    # ---- none: words that only look like timelines --------------------------------------------
+    none(""),
+    none("   "),
+    none("Trung tâm Giáo dục thường xuyên"),
+    none("Trung tâm GDNN-GDTX"),
+    none("Quý phụ huynh"),
+    none("Kính gửi Quý phụ huynh học sinh"),
+    none("Quý thầy cô"),
+    none("Theo quy định"),
+    none("Theo quy định năm 2025"),
+    none("Trường THPT số 2"),
+    none("Mỗi đơn vị thành lập 01 điểm cầu"),
+    none("Phòng GDĐT quận Ngô Quyền"),
+    none("Trường Đại học Hải Phòng"),
+    # ---- errors -------------------------------------------------------------------------------
+    error("31/02/2025"),
+    error("trước ngày 31/02/2025"),
+    error("30/13/2025"),
+    error("32/1/2025"),
+    error("Tháng 13/2025"),
+    error("Quý V/2025"),
+    error("25:00 ngày 01/02/2025"),
+    error("đầu năm 2025"),
+    error("Giữa tháng 3/2025"),
+    error("Đầu quý II/2025"),
+    error("ngày 5/2/2025 và 7/2/2025"),
+    error("Trước 30/02 hằng năm"),
+    error("x" * 2100),
+]
+
+# The same phrases as people and PDF extractors also write them.
+VARIANT_SOURCES = [
+    "Hoàn thành trong Quý IV/2024",
+    "Hàng năm",
+    "Hằng năm",
+    "trước ngày 05/02/2025",
+    "Tháng 9/2025",
+    "6 tháng đầu năm 2025",
+    "Trước ngày 15/12 hằng năm",
+    "trước ngày 20 của tháng cuối quý",
+    "Năm học 2024-2025",
+    "Học kỳ I năm học 2024-2025",
+    "Giai đoạn 2025-2030",
+    "Thường xuyên",
+    "từ 14h00 đến 17h00 ngày 06/02/2025 (thứ Năm)",
+    "Trung tâm Giáo dục thường xuyên",
+    "chậm nhất ngày 20/11/2025",
+    "định kỳ 6 tháng",
+]
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.replace("đ", "d").replace("Đ", "D")
+
+
+def _variants() -> list[Case]:
+    from dataclasses import replace
+
+    by_text = {c.text: c for c in BASE if c.reference == REFERENCE}
+    out = []
+    for source in VARIANT_SOURCES:
+        case = by_text[source]
+        for text in (
+            _strip_marks(source),
+            unicodedata.normalize("NFD", source),
+            source.upper(),
+            source.replace(" ", "\n", 2),
+        ):
+            out.append(replace(case, text=text))
+    return out
+
+
+CASES: list[Case] = BASE + _variants()
