@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 
 import typer
@@ -23,7 +24,14 @@ Examples:
   nhacviec deadline "Hàng năm" --json  read a timeline phrase
 """
 
-app = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
+    # Tracebacks with local variables would print the token held in them.
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="The database: create, update, check.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -173,6 +181,7 @@ def run() -> None:
     Example: nhacviec run
     """
     from sqlalchemy.exc import OperationalError
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
     from bot.logs import configure_logging
@@ -195,6 +204,7 @@ def run() -> None:
         err.print(f"Cannot reach the database: {error.orig}", markup=False)
         raise typer.Exit(2) from None
     application = build_application(Services(settings=s, sessions=make_session_factory(engine)))
+    log = logging.getLogger("nhacviec.run")
     try:
         if s.webhook_url:
             application.run_webhook(
@@ -202,9 +212,17 @@ def run() -> None:
                 port=s.webhook_port,
                 webhook_url=s.webhook_url,
                 secret_token=s.webhook_secret.reveal() or None,
+                bootstrap_retries=-1,
             )
         else:
-            application.run_polling()
+            # Telegram unreachable at start: keep trying (logged) rather than exit.
+            application.run_polling(bootstrap_retries=-1)
+    except InvalidToken:
+        log.error("Telegram refused the token (TELEGRAM_BOT_TOKEN); ask @BotFather for a new one")
+        raise typer.Exit(2) from None
+    except NetworkError as error:
+        log.error("cannot reach the Bot API at %s: %s", s.telegram_api_base_url, error)
+        raise typer.Exit(1) from None
     finally:
         engine.dispose()
 

@@ -112,3 +112,17 @@ def test_run_without_a_token_explains_how_to_get_one(monkeypatch, tmp_path):
     assert result.exit_code == 2
     assert "@BotFather" in result.output
     assert "TELEGRAM_BOT_TOKEN" in result.output
+
+
+def test_every_setting_is_documented_in_env_example_and_the_example_loads():
+    from dataclasses import fields
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    documented = [line.split("=", 1)[0] for line in lines if line and not line.startswith("#")]
+    assert sorted(documented) == sorted(f.name.upper() for f in fields(load_settings({}, None)))
+    for i, line in enumerate(lines):
+        if line and not line.startswith("#"):
+            assert lines[i - 1].startswith("# "), f"{line} has no one-line description"
+    load_settings({}, env_file=example)
