@@ -232,6 +232,10 @@ class ReportDays:
 # ---- folding and small readers -----------------------------------------------------------
 
 
+def _has_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
+
+
 def _fold_table() -> dict[int, str]:
     table = {}
     for code in range(0xC0, 0x2000):
@@ -377,15 +381,13 @@ RECURRING = [
     ),
 ]
 _DIGIT = _rx(r"\d")
-_WEEKDAY_HINT = _rx(r"\bthu [hbtns2-7]|chu nhat|\bcn\b")
 _REFERENCE_HINT = _rx(r"\d\s*[-/]\s*[a-z]")
-_LOOKALIKE_HINT = _rx(r"xuyen|gdtx|phu huynh|quy dinh")
-_RECURRING_HINT = _rx(r"hang|moi|tung|dinh ky|bao cao|tiep theo|nam sau|cuoi|thang dau|thang giua")
+CONTINUOUS_HINTS = ("thuong xuyen", "lien tuc", "hang ngay", "moi ngay", "suot nam", "ca nam")
 LOOKALIKES = _rx(
     r"\bgiao duc thuong xuyen\b|\bgdnn\s*-\s*gdtx\b|\bgdtx\b|\bquy phu huynh\b"
     r"|\bquy dinh(?:\s+nam\s+\d{4})?"
 )
-ANY_RECURRING = _rx("|".join(f"(?:{pattern.pattern})" for _, pattern in RECURRING))
+ANY_RECURRING = _rx("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in RECURRING))
 CONTINUOUS = _rx(
     r"^(?:(?:thuong xuyen|lien tuc|hang ngay|moi ngay|suot nam|ca nam)\b[ ,;.\-va&]*)+$"
 )
@@ -421,23 +423,23 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     if len(text) > MAX_LENGTH:
         raise TimelineError(f"Cụm từ quá dài (hơn {MAX_LENGTH} ký tự)", text[:80])
     folded = fold(text)
-    has_digit = _DIGIT.search(folded) is not None
+    has_digit = _has_digit(folded)
     weekday = None
     work = folded
-    if _WEEKDAY_HINT.search(folded):
+    if "thu " in folded or "chu nhat" in folded or "cn" in folded:
         weekday = _weekday_of(folded)
         work = WEEKDAY_RE.sub(" ", folded)
     if has_digit:
-        if DATELINE.match(folded):
+        if "," in folded and "thang" in folded and DATELINE.match(folded):
             return Timeline(text, "none", "dòng ngày tháng của văn bản, không phải thời hạn")
         if _REFERENCE_HINT.search(work):
             work = DOC_REFERENCE.sub(" ", work)
-    if _LOOKALIKE_HINT.search(work):
+    if "xuyen" in work or "gdtx" in work or "phu huynh" in work or "quy dinh" in work:
         work = LOOKALIKES.sub(" ", work)
     work = _SPACES.sub(" ", work).strip()
 
-    ctx = _Context(text, work, reference, weekday, [], has_digit=_DIGIT.search(work) is not None)
-    if ctx.has_digit:
+    ctx = _Context(text, work, reference, weekday, [], has_digit=has_digit and _has_digit(work))
+    if ctx.has_digit and "q" in work:
         bad = BAD_QUARTER.search(work)
         if bad and bad.group(1) not in ROMAN:
             raise TimelineError(f"Quý không hợp lệ: {bad.group(1).upper()}", text)
@@ -445,8 +447,6 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     for reader in (_recurring, _event, _window, _starting, _once, _continuous):
         result = reader(ctx, days)
         if result is not None:
-            if ctx.warnings:
-                result = replace(result, warnings=tuple(ctx.warnings))
             return result
     if SIGNALS.search(work):
         raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
@@ -463,6 +463,9 @@ class _Context:
     has_digit: bool = True
     full: list[tuple[re.Match[str], date]] | None = None  # computed once, read by every reader
     short: list[tuple[re.Match[str], int, int]] | None = None
+
+    def timeline(self, kind: Kind, rule: str, **values: Any) -> Timeline:
+        return Timeline(self.text, kind, rule, warnings=tuple(self.warnings), **values)
 
     def warn_weekday(self, day: date) -> None:
         if self.weekday is not None and day.weekday() != self.weekday:
@@ -552,14 +555,18 @@ def _is_exclusive(work: str, start: int) -> bool:
 
 
 def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
-    if not _RECURRING_HINT.search(ctx.work) or not ANY_RECURRING.search(ctx.work):
+    work = ctx.work
+    if not (
+        "hang" in work or "moi" in work or "tung" in work or "dinh ky" in work
+        or "bao cao" in work or "tiep theo" in work or "nam sau" in work or "cuoi" in work
+        or "thang dau" in work or "thang giua" in work or "lan" in work
+    ):  # fmt: skip
         return None
-    freqs = [name for name, pattern in RECURRING if pattern.search(ctx.work)]
+    freqs = {m.lastgroup for m in ANY_RECURRING.finditer(ctx.work)}
     if not freqs:
         return None
     # The finest period wins: "hằng quý, 6 tháng, năm" reports every quarter.
-    order = ["weekly", "monthly", "quarterly", "half_yearly", "school_yearly", "yearly"]
-    freq: Freq = min(freqs, key=order.index)  # type: ignore[assignment]
+    freq: Freq = min(freqs, key=ORDER.index)  # type: ignore[arg-type, assignment]
     work = ctx.work
     start_year = end_year = None
     years = YEAR_RANGE.search(work)
@@ -603,36 +610,28 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
         if single:
             start_year = int(single.group(1))
 
-    rec = Recurrence(freq=freq, exclusive=exclusive, start_year=start_year, end_year=end_year)
-    label = {
-        "weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý",
-        "half_yearly": "6 tháng một lần", "yearly": "hằng năm", "school_yearly": "hằng năm học",
-    }[freq]  # fmt: skip
+    label = LABELS[freq]
     prefix = "trước ngày" if exclusive else "hạn"
-    if freq in ("yearly", "half_yearly", "school_yearly"):
+    day_of_month: int | None = None
+    which = 3
+    weekday = 4
+    if freq in DEFAULT_ANCHORS:
         if not anchors:
             configured = days.yearly if freq == "yearly" else days.half_yearly
             if freq != "school_yearly" and configured:
                 anchors = list(configured)
                 prefix = "hạn (ngày báo cáo đã cấu hình)"
-        rec = replace(rec, anchors=tuple(sorted(set(anchors), key=lambda a: (a[1], a[0]))))
-        shown = rec.anchors or {
-            "yearly": ((31, 12),), "half_yearly": ((30, 6), (31, 12)),
-            "school_yearly": (SCHOOL_YEAR_END,),
-        }[freq]  # fmt: skip
-        when = " và ".join(f"{d:02d}/{m:02d}" for d, m in shown)
-        rule = f"{label}, {prefix} {when}"
-        if not rec.anchors:
-            rule = f"{label}, hạn cuối kỳ ({when})"
+        anchors = sorted(set(anchors), key=lambda a: (a[1], a[0]))
+        when = " và ".join(f"{d:02d}/{m:02d}" for d, m in anchors or DEFAULT_ANCHORS[freq])
+        rule = f"{label}, {prefix} {when}" if anchors else f"{label}, hạn cuối kỳ ({when})"
     elif freq in ("quarterly", "monthly"):
         day = _day_of_period(work)
-        which = 3
-        position = MONTH_OF_QUARTER.search(work)
+        position = MONTH_OF_QUARTER.search(work) if "thang" in work else None
         if position:
             which = {"dau": 1, "giua": 2, "cuoi": 3}[position.group(1)]
         if day is not None:
+            day_of_month = day[0]
             exclusive = _is_exclusive(work, day[1])
-            rec = replace(rec, day=day[0], month_in_quarter=which, exclusive=exclusive)
             prefix = "trước ngày" if exclusive else "ngày"
             if freq == "quarterly":
                 if not position:
@@ -643,26 +642,34 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
             else:
                 rule = f"{label}, {prefix} {day[0]}"
         else:
-            configured_day = days.quarterly_day if freq == "quarterly" else days.monthly_day
-            if configured_day:
-                rec = replace(rec, day=configured_day)
-                rule = f"{label}, hạn ngày {configured_day} (ngày báo cáo đã cấu hình)"
+            day_of_month = days.quarterly_day if freq == "quarterly" else days.monthly_day
+            if day_of_month:
+                rule = f"{label}, hạn ngày {day_of_month} (ngày báo cáo đã cấu hình)"
             else:
                 rule = f"{label}, hạn cuối {'quý' if freq == 'quarterly' else 'tháng'}"
     else:
-        weekday = ctx.weekday if ctx.weekday is not None else days.weekly_weekday
-        rec = replace(rec, weekday=4 if weekday is None else weekday)
-        rule = f"{label}, {WEEKDAYS_VI[rec.weekday]}"
+        chosen = ctx.weekday if ctx.weekday is not None else days.weekly_weekday
+        weekday = 4 if chosen is None else chosen
+        rule = f"{label}, {WEEKDAYS_VI[weekday]}"
     if start_year is not None:
         rule += f", từ năm {start_year}"
     if end_year is not None:
         rule += f" đến năm {end_year}"
+    rec = Recurrence(
+        freq, tuple(anchors), day_of_month, which, weekday, exclusive, start_year, end_year
+    )
     start = date(start_year, 1, 1) if start_year is not None else None
     end = date(end_year, 12, 31) if end_year is not None else None
-    return Timeline(
-        ctx.text, "recurring", rule, inclusive=not rec.exclusive, start=start, end=end,
-        recurrence=rec,
-    )  # fmt: skip
+    return ctx.timeline(
+        "recurring", rule, inclusive=not exclusive, start=start, end=end, recurrence=rec
+    )
+
+
+LABELS = {
+    "weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý",
+    "half_yearly": "6 tháng một lần", "yearly": "hằng năm", "school_yearly": "hằng năm học",
+}  # fmt: skip
+ORDER = ("weekly", "monthly", "quarterly", "half_yearly", "school_yearly", "yearly")
 
 
 def _range_end(match: re.Match[str]) -> int:
@@ -711,9 +718,7 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
     ):
         moment = datetime.combine(day, first)
         ctx.warn_before_reference(day, day, had_year)
-        return Timeline(
-            ctx.text, "once", f"trước {first:%H:%M} ngày {_fmt(day)}", due=day, end=moment
-        )
+        return ctx.timeline("once", f"trước {first:%H:%M} ngày {_fmt(day)}", due=day, end=moment)
     start = datetime.combine(day, first)
     end = datetime.combine(day, times[1][1]) if len(times) > 1 else None
     if end is not None and end < start:
@@ -721,7 +726,7 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
     ctx.warn_before_reference(day, day, had_year)
     span = f"{first:%H:%M}–{end:%H:%M}" if end else f"{first:%H:%M}"
     rule = f"sự kiện {span} {WEEKDAYS_VI[day.weekday()]} {_fmt(day)}"
-    return Timeline(ctx.text, "event", rule, start=start, end=end)
+    return ctx.timeline("event", rule, start=start, end=end)
 
 
 def _single_day(ctx: _Context) -> tuple[date, bool] | None:
@@ -830,8 +835,9 @@ def _window_of(ctx: _Context, label: str, start: date, end: date) -> Timeline:
             f"Khoảng thời gian kết thúc ({_fmt(end)}) trước khi bắt đầu ({_fmt(start)})"
         )
     ctx.warn_before_reference(end, end, True)
-    rule = label if _fmt(start) in label else f"{label} ({_fmt(start)}–{_fmt(end)})"
-    return Timeline(ctx.text, "window", rule, due=end, start=start, end=end)
+    first = _fmt(start)
+    rule = label if first in label else f"{label} ({first}–{_fmt(end)})"
+    return ctx.timeline("window", rule, due=end, start=start, end=end)
 
 
 # ---- once --------------------------------------------------------------------------------
@@ -945,14 +951,16 @@ def _deadline(ctx: _Context, stated: date, exclusive: bool, had_year: bool) -> T
     ctx.warn_weekday(stated)
     due = stated - timedelta(days=1) if exclusive else stated
     ctx.warn_before_reference(stated, due, had_year)
-    rule = f"trước ngày {_fmt(stated)} (hạn cuối {_fmt(due)})" if exclusive else f"hạn {_fmt(due)}"
-    return Timeline(ctx.text, "once", rule, due=due, inclusive=not exclusive, end=due)
+    last = _fmt(due)
+    rule = f"trước ngày {_fmt(stated)} (hạn cuối {last})" if exclusive else f"hạn {last}"
+    return ctx.timeline("once", rule, due=due, inclusive=not exclusive, end=due)
 
 
 def _period_deadline(ctx: _Context, label: str, due: date, exclusive: bool) -> Timeline:
     ctx.warn_before_reference(due, due, False)
-    rule = label if _fmt(due) in label else f"{label} (hạn {_fmt(due)})"
-    return Timeline(ctx.text, "once", rule, due=due, inclusive=not exclusive, end=due)
+    shown = _fmt(due)
+    rule = label if shown in label else f"{label} (hạn {shown})"
+    return ctx.timeline("once", rule, due=due, inclusive=not exclusive, end=due)
 
 
 def _starting(ctx: _Context, days: ReportDays) -> Timeline | None:
@@ -973,16 +981,16 @@ def _starting(ctx: _Context, days: ReportDays) -> Timeline | None:
     else:
         start = date(int(g[4]), 3 * ROMAN[g[3]] - 2, 1)
     rule = f"thường xuyên từ {_fmt(start)} (không có hạn; nhắc theo chu kỳ)"
-    return Timeline(ctx.text, "continuous", rule, start=start)
+    return ctx.timeline("continuous", rule, start=start)
 
 
 # ---- continuous --------------------------------------------------------------------------
 
 
 def _continuous(ctx: _Context, days: ReportDays) -> Timeline | None:
-    if ctx.has_digit:
+    if ctx.has_digit or not any(hint in ctx.work for hint in CONTINUOUS_HINTS):
         return None
     core = re.sub(r"\s+", " ", FILLERS.sub(" ", ctx.work)).strip()
     if core and CONTINUOUS.match(core):
-        return Timeline(ctx.text, "continuous", "thường xuyên (không có hạn; nhắc theo chu kỳ)")
+        return ctx.timeline("continuous", "thường xuyên (không có hạn; nhắc theo chu kỳ)")
     return None
