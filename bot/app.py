@@ -11,18 +11,19 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
 )
 
-from bot import handlers, messages
+from bot import handlers, messages, people
 from bot.services import Services
 from db.models import Heartbeat
 from db.session import session_scope
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "huongdan")
+COMMANDS = ("start", "toi", "huongdan", "donvi", "moi")
 
 
 def build_application(services: Services, *, max_retries: int = 3) -> Application:  # type: ignore[type-arg]
@@ -42,6 +43,12 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
 
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler(["huongdan", "help"], handlers.help_command))
+    application.add_handler(CommandHandler("toi", people.whoami))
+    application.add_handler(CommandHandler("donvi", people.units_command))
+    application.add_handler(CommandHandler("moi", people.invite_command))
+    application.add_handler(
+        ChatMemberHandler(people.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     application.add_handler(
         CallbackQueryHandler(handlers.help_button, pattern=f"^{handlers.HELP_CALLBACK}$")
     )

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -34,6 +35,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database: create, update, check.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+units_app = typer.Typer(
+    help="Units and people: the registry, invitations, members.", no_args_is_help=True
+)
+app.add_typer(units_app, name="units")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -172,6 +177,223 @@ def deadline(
                 print(json.dumps({"text": phrase, "error": error.message}, ensure_ascii=False))
             else:
                 print(f"error: {error.message}")
+
+
+@contextlib.contextmanager
+def _session(s: Settings):  # type: ignore[no-untyped-def]
+    """One unit of work on an up-to-date database, or a clear message and exit 2."""
+    from db.schema import SchemaOutOfDate, ensure_current
+    from db.session import make_session_factory, session_scope
+
+    engine = _engine(s)
+    try:
+        ensure_current(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    except SchemaOutOfDate as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+
+
+def _registry_failed(error: Exception) -> typer.Exit:
+    problems = getattr(error, "problems", [str(error)])
+    err.print("Nothing was saved:", markup=False)
+    for problem in problems:
+        err.print(f"  {problem}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+UNITS_IMPORT_HELP = """Import units from a CSV or XLSX file.
+
+The header is code,name,kind,district,parent,groups.
+
+Shows what would change and saves nothing; --apply saves it all in one transaction. Rows are
+matched by code, so importing the same file again changes nothing. Extra columns (phone,
+email…) are kept. A bad row is named by line and column, and nothing is saved.
+
+Examples:
+
+\b
+  nhacviec units import donvi.csv
+  nhacviec units import donvi.xlsx --apply
+  nhacviec units import --sample --apply      the sample registry for Hải Phòng
+"""
+
+
+@units_app.command("import", help=UNITS_IMPORT_HELP)
+def units_import(
+    file: Path | None = typer.Argument(None, help="CSV or XLSX file."),
+    apply: bool = typer.Option(False, "--apply", help="Save the changes."),
+    sample: bool = typer.Option(False, "--sample", help="Use the shipped sample registry."),
+) -> None:
+    from rich.table import Table
+
+    from db.registry import (
+        SAMPLE_REGISTRY,
+        RegistryError,
+        apply_import,
+        preview_import,
+        read_units_file,
+    )
+
+    if (file is None) == (not sample):
+        err.print("Give a FILE or --sample (one of them).", markup=False)
+        raise typer.Exit(2)
+    path = SAMPLE_REGISTRY if sample else file
+    assert path is not None
+    s = settings()
+    try:
+        rows = read_units_file(path)
+        with _session(s) as session:
+            preview = apply_import(session, rows) if apply else preview_import(session, rows)
+            if not apply:
+                session.rollback()
+    except RegistryError as error:
+        raise _registry_failed(error) from None
+    table = Table("change", "code", "name", "kind", "district", "parent", "groups")
+    for row in preview.new:
+        table.add_row(
+            "new", row.code, row.name, row.kind, row.district, row.parent, "; ".join(row.groups)
+        )
+    for row, fields in preview.changed:
+        table.add_row(f"update ({', '.join(fields)})", row.code, row.name, row.kind, row.district,
+                      row.parent, "; ".join(row.groups))  # fmt: skip
+    if preview.new or preview.changed:
+        out.print(table)
+    verb = "Saved" if apply else "Would save"
+    out.print(
+        f"{verb}: {len(preview.new)} new, {len(preview.changed)} updated, "
+        f"{preview.unchanged} unchanged." + ("" if apply else " Run again with --apply to save."),
+        highlight=False,
+    )
+
+
+@units_app.command("list")
+def units_list(
+    all_units: bool = typer.Option(False, "--all", help="Include deactivated units."),
+) -> None:
+    """Units with their active members, those with none first. Example: nhacviec units list"""
+    from rich.table import Table
+
+    from db.registry import list_units
+
+    with _session(settings()) as session:
+        units = list_units(session, include_inactive=all_units)
+    table = Table("code", "name", "kind", "district", "members", "active")
+    for u in units:
+        table.add_row(
+            u.code, u.name, u.kind, u.district, str(u.members), "yes" if u.active else "no"
+        )
+    out.print(table)
+    empty = sum(1 for u in units if u.members == 0)
+    out.print(f"{len(units)} units; {empty} with no active member (they get no reminders).")
+
+
+@units_app.command("edit")
+def units_edit(
+    code: str,
+    name: str | None = typer.Option(None),
+    kind: str | None = typer.Option(None),
+    district: str | None = typer.Option(None),
+    parent: str | None = typer.Option(None, help="Parent unit code ('' for none)."),
+    groups: str | None = typer.Option(None, help="Groups separated by ';'."),
+) -> None:
+    """Change a unit. Example: nhacviec units edit THPT-NGOQUYEN --name "Trường THPT Ngô Quyền" """
+    from db.registry import RegistryError, edit_unit
+
+    try:
+        with _session(settings()) as session:
+            edit_unit(session, code, name=name, kind=kind, district=district, parent=parent,
+                      groups=groups)  # fmt: skip
+    except RegistryError as error:
+        raise _registry_failed(error) from None
+    out.print(f"Unit {code} updated.")
+
+
+@units_app.command("deactivate")
+def units_deactivate(code: str) -> None:
+    """Stop reminding a unit (kept for history). Example: nhacviec units deactivate TTGDTX-TP"""
+    from db.registry import RegistryError, edit_unit
+
+    try:
+        with _session(settings()) as session:
+            edit_unit(session, code, active=False)
+    except RegistryError as error:
+        raise _registry_failed(error) from None
+    out.print(f"Unit {code} deactivated.")
+
+
+@units_app.command("move")
+def units_move(user_id: int, code: str) -> None:
+    """Move a person (Telegram user id) to another unit. Example: nhacviec units move 5012 VP"""
+    from datetime import UTC, datetime
+
+    from db.invites import move_member
+    from db.registry import RegistryError
+
+    try:
+        with _session(settings()) as session:
+            move_member(session, user_id, code, datetime.now(UTC))
+    except RegistryError as error:
+        raise _registry_failed(error) from None
+    out.print(f"Member {user_id} moved to {code}.")
+
+
+@units_app.command("invite")
+def units_invite(
+    code: str,
+    role: str = typer.Option("head", help="head, staff or office."),
+    days: int = typer.Option(14, help="Days before the link expires."),
+    bot_username: str | None = typer.Option(
+        None, help="The bot's username; default: asked from the Bot API (getMe)."
+    ),
+) -> None:
+    """A one-time invitation link for a unit; the link alone is printed on the last line.
+
+    Example: nhacviec units invite THPT-NGOQUYEN --role head
+    """
+    from datetime import UTC, datetime
+
+    from db.invites import create_invite, deep_link
+    from db.models import Role
+    from db.registry import RegistryError
+
+    if role not in Role._value2member_map_:
+        err.print("--role must be head, staff or office", markup=False)
+        raise typer.Exit(2)
+    s = settings()
+    username = bot_username or _bot_username(s)
+    try:
+        with _session(s) as session:
+            invite = create_invite(session, code, Role(role), datetime.now(UTC), days, "cli")
+    except RegistryError as error:
+        raise _registry_failed(error) from None
+    expires = invite.expires_at.astimezone(s.timezone)
+    out.print(f"Invitation for {code} ({role}), single use, expires {expires:%d/%m/%Y %H:%M}:")
+    print(deep_link(username, invite.token))
+
+
+def _bot_username(s: Settings) -> str:
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    if not s.has_token:
+        err.print("Needs TELEGRAM_BOT_TOKEN to ask the bot's username (or give --bot-username).",
+                  markup=False)  # fmt: skip
+        raise typer.Exit(2)
+
+    async def ask() -> str:
+        bot = Bot(s.telegram_bot_token.reveal(), base_url=s.telegram_api_base_url)
+        async with bot:
+            return (await bot.get_me()).username
+
+    try:
+        return asyncio.run(ask())
+    except TelegramError as error:
+        err.print(f"Could not ask the Bot API for the bot's username: {error}", markup=False)
+        raise typer.Exit(2) from None
 
 
 @app.command("run")

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import messages
+from bot import messages, people
 from bot.services import services_of
 from db.models import AuditLog
 from db.session import session_scope
@@ -19,10 +19,13 @@ HELP_CALLBACK = "help"
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet a newcomer and explain how to get linked to a unit."""
+    """Greet a newcomer and explain how to get linked; with an invitation token, link them."""
     services = services_of(context)
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
+        return
+    if context.args:
+        await people.link(update, context, context.args[0])
         return
     with session_scope(services.sessions) as session:
         session.add(AuditLog(at=services.clock(), actor_user_id=user.id, action="start"))

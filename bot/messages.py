@@ -46,11 +46,125 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "command.start": {"vi": "Bắt đầu", "en": "Start"},
     "command.huongdan": {"vi": "Hướng dẫn sử dụng", "en": "Help"},
+    "link.ok": {
+        "vi": (
+            "Xin chào {name}! Bạn đã được liên kết với <b>{unit}</b> — {role}.\n"
+            "Từ nay bot sẽ gửi cho bạn nhắc hạn các nhiệm vụ của đơn vị. Gõ /huongdan để xem cách dùng."
+        ),
+        "en": (
+            "Hello {name}! You are now linked to <b>{unit}</b> — {role}.\n"
+            "The bot will send you your unit's deadline reminders. Type /huongdan for help."
+        ),
+    },
+    "link.wrong": {
+        "vi": "Đường link mời không hợp lệ. Hãy kiểm tra lại, hoặc xin Văn phòng Sở link mới.",
+        "en": "This invitation link is not valid. Check it, or ask the office for a new one.",
+    },
+    "link.used": {
+        "vi": "Đường link mời này đã được sử dụng (mỗi link chỉ dùng một lần). Hãy xin Văn phòng Sở link mới.",
+        "en": "This invitation link has already been used (each works once). Ask the office for a new one.",
+    },
+    "link.expired": {
+        "vi": "Đường link mời đã hết hạn. Hãy xin Văn phòng Sở link mới.",
+        "en": "This invitation link has expired. Ask the office for a new one.",
+    },
+    "link.throttled": {
+        "vi": "Bạn đã thử link mời sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "en": "Too many wrong invitation links. Please try again in 15 minutes.",
+    },
+    "link.other_unit": {
+        "vi": (
+            "Tài khoản của bạn đang thuộc <b>{unit}</b>. Mỗi người chỉ thuộc một đơn vị; "
+            "nếu cần chuyển đơn vị, hãy liên hệ Văn phòng Sở."
+        ),
+        "en": "Your account belongs to <b>{unit}</b>. To move to another unit, ask the office.",
+    },
+    "link.unit_inactive": {
+        "vi": "Đơn vị của đường link này không còn hoạt động. Hãy liên hệ Văn phòng Sở.",
+        "en": "This link's unit is no longer active. Please contact the office.",
+    },
+    "role.head": {"vi": "Thủ trưởng đơn vị", "en": "head of unit"},
+    "role.staff": {"vi": "Cán bộ đơn vị", "en": "unit staff"},
+    "role.office": {"vi": "Văn phòng Sở", "en": "Department office"},
+    "whoami.linked": {
+        "vi": "Bạn là <b>{name}</b>\nĐơn vị: <b>{unit}</b> ({code})\nVai trò: {role}",
+        "en": "You are <b>{name}</b>\nUnit: <b>{unit}</b> ({code})\nRole: {role}",
+    },
+    "whoami.admin": {
+        "vi": "Bạn là <b>{name}</b> — quản trị của Văn phòng Sở (OFFICE_ADMINS).",
+        "en": "You are <b>{name}</b> — an office admin (OFFICE_ADMINS).",
+    },
+    "not_linked": {
+        "vi": (
+            "Bạn chưa được liên kết với đơn vị nào. Hãy mở đường link mời do Văn phòng Sở gửi "
+            "(hoặc liên hệ Văn phòng Sở để được cấp)."
+        ),
+        "en": "You are not linked to a unit yet. Open the invitation link the office sent you.",
+    },
+    "refused.office": {
+        "vi": "Lệnh này chỉ dành cho Văn phòng Sở.",
+        "en": "This command is for the Department office only.",
+    },
+    "units.header": {
+        "vi": "<b>Đơn vị: {count}</b> — chưa có thành viên (sẽ không nhận nhắc việc): <b>{empty}</b>",
+        "en": "<b>Units: {count}</b> — with no member (they get no reminders): <b>{empty}</b>",
+    },
+    "units.line": {
+        "vi": "{mark} <code>{code}</code> {name}: {members} thành viên",
+        "en": "{mark} <code>{code}</code> {name}: {members} members",
+    },
+    "invite.usage": {
+        "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [head|staff|office]",
+        "en": "Usage: /moi UNIT_CODE [head|staff|office]",
+    },
+    "invite.created": {
+        "vi": "Link mời cho <b>{unit}</b> ({role}), dùng một lần, hết hạn ngày {expires}:\n{link}",
+        "en": "Invitation for <b>{unit}</b> ({role}), single use, expires {expires}:\n{link}",
+    },
+    "invite.no_unit": {
+        "vi": "Không có đơn vị mã {code}.",
+        "en": "No unit with code {code}.",
+    },
+    "office.member_inactive": {
+        "vi": (
+            "⚠️ {name} ({unit}) đã chặn bot hoặc rời cuộc trò chuyện: đơn vị sẽ không nhận "
+            "nhắc việc qua tài khoản này."
+        ),
+        "en": "⚠️ {name} ({unit}) blocked the bot or left: the unit gets no reminders through them.",
+    },
+    "command.toi": {"vi": "Tôi là ai, thuộc đơn vị nào", "en": "Who am I"},
+    "command.donvi": {"vi": "Danh sách đơn vị (Văn phòng Sở)", "en": "Units (office)"},
+    "command.moi": {"vi": "Tạo link mời (Văn phòng Sở)", "en": "Create an invitation (office)"},
     "error.generic": {
         "vi": "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
         "en": "Sorry, something went wrong. Please try again in a few minutes.",
     },
 }
+
+
+TELEGRAM_LIMIT = 4096
+
+
+def split_for_telegram(body: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Pieces under Telegram's message limit, cut at line ends (a very long line is cut)."""
+    pieces: list[str] = []
+    current = ""
+    for line in body.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
 
 
 def text(key: str, locale: str = "vi", **values: Any) -> str:

@@ -23,6 +23,7 @@ POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BOT_TOKEN = "123456:emulator-test-token"
+OFFICE_ADMIN = 9000  # listed in OFFICE_ADMINS for the running bot
 
 
 def _postgres_reachable() -> str | None:
@@ -122,7 +123,9 @@ def emulator_settings(server: EmulatorServer, db_url: str, **env: str) -> Settin
 @pytest.fixture
 async def bot(emulator: EmulatorServer, db_url: str, sessions, clock):  # type: ignore[no-untyped-def]
     """A real python-telegram-bot Application polling the emulator, on a real database."""
-    services = Services(emulator_settings(emulator, db_url), sessions, clock)
+    emulator.emulator.user(OFFICE_ADMIN, first_name="Văn phòng")
+    settings = emulator_settings(emulator, db_url, OFFICE_ADMINS=str(OFFICE_ADMIN))
+    services = Services(settings, sessions, clock)
     application = build_application(services, max_retries=3)
     await start_application(application, poll_timeout=0.5)
     yield application

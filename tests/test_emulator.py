@@ -60,8 +60,20 @@ async def test_html_messages_with_keyboards_are_kept_in_the_chat(tg, emulator):
     )
     stored = emulator.emulator.last_bot_message(CHAT)
     assert stored["message_id"] == sent.message_id
-    assert stored["parse_mode"] == "HTML"
+    assert stored["text"] == "Nhiệm vụ 1.1"  # what the user sees
+    assert stored["html"] == "<b>Nhiệm vụ 1.1</b>"
     assert stored["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "d:1"
+
+
+@pytest.mark.parametrize("markup", ["<b>unclosed", "<script>x</script>", "a </i> b"])
+async def test_html_telegram_would_refuse_is_a_400(tg, markup):
+    with pytest.raises(BadRequest, match="parse entities"):
+        await tg.send_message(CHAT, markup, parse_mode="HTML")
+
+
+async def test_escaped_user_text_shows_as_typed(tg, emulator):
+    await tg.send_message(CHAT, "Ghi chú: &lt;b&gt;x&lt;/b&gt; &amp; y", parse_mode="HTML")
+    assert emulator.emulator.last_bot_message(CHAT)["text"] == "Ghi chú: <b>x</b> & y"
 
 
 async def test_editing_text_and_markup(tg, emulator):

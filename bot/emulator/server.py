@@ -90,6 +90,7 @@ def _edit_text(emu: Emulator, bot_id: int, p: JSON) -> Any:
         text=_text(p, "text") or "",
         reply_markup=_json(p, "reply_markup"),
         markup_given="reply_markup" in p,
+        parse_mode=_text(p, "parse_mode"),
     )
 
 
@@ -213,6 +214,7 @@ async def bot_api(request: web.Request) -> web.StreamResponse:
     name = request.match_info["method"].lower()
     try:
         bot_id = _bot_id(request.match_info["token"])
+        emu.bot_id = bot_id
         method = METHODS.get(name)
         if method is None:
             raise ApiError(404, "Not Found")

@@ -117,6 +117,7 @@ class Emulator:
         self.callback_answers: dict[str, JSON] = {}
         self.commands: dict[str, list[JSON]] = {}
         self.webhook: JSON = {}
+        self.bot_id = 0  # learnt from the token of the latest Bot API call
         self._updates: deque[JSON] = deque()
         self._update_ids = itertools.count(1)
         self._message_ids: defaultdict[int, itertools.count[int]] = defaultdict(
@@ -216,8 +217,25 @@ class Emulator:
         return query_id
 
     def block(self, chat_id: int, blocked: bool = True) -> None:
-        """The user blocks the bot: sends to this chat now fail with 403."""
-        self._chat(chat_id).blocked = blocked
+        """The user blocks (or unblocks) the bot: sends now fail with 403, and the bot is told
+        through a my_chat_member update, as Telegram does."""
+        log = self._chat(chat_id)
+        if log.blocked == blocked:
+            return
+        log.blocked = blocked
+        bot = self.bot_user(self.bot_id)
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        self._push(
+            {
+                "my_chat_member": {
+                    "chat": log.chat,
+                    "from": self.user(chat_id),
+                    "date": int(time.time()),
+                    "old_chat_member": {"user": bot, "status": old, "until_date": 0},
+                    "new_chat_member": {"user": bot, "status": new, "until_date": 0},
+                }
+            }
+        )
 
     def bot_messages(self, chat_id: int) -> list[JSON]:
         log = self.chats.get(chat_id)
@@ -339,14 +357,24 @@ class Emulator:
         reply_markup: JSON | None = None,
         **extra: Any,
     ) -> JSON:
-        if not text or not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-        content: JSON = {"text": text}
-        if parse_mode:
-            content["parse_mode"] = parse_mode  # kept for tests; Telegram does not echo it
+        content = self._text_content(text, parse_mode)
         return self._bot_message(bot_id, chat_id, content, reply_markup)
+
+    def _text_content(self, text: str, parse_mode: str | None) -> JSON:
+        """What Telegram keeps of a text: the plain text (the markup checked and removed)."""
+        from bot.emulator.html_text import plain_text
+
+        shown = plain_text(text) if (parse_mode or "").upper() == "HTML" else text
+        if not shown.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(shown) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        content: JSON = {"text": shown}
+        if parse_mode:
+            # Kept for tests (Telegram returns entities instead).
+            content["parse_mode"] = parse_mode
+            content["html"] = text
+        return content
 
     def api_send_document(
         self,
@@ -405,12 +433,15 @@ class Emulator:
         text: str | None = None,
         reply_markup: JSON | None = None,
         markup_given: bool = False,
+        parse_mode: str | None = None,
     ) -> JSON:
         log = self.chats.get(chat_id)
         message = log.by_id(message_id) if log else None
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
         if text is not None:
+            content = self._text_content(text, parse_mode)
+            text = content["text"]
             if text == message.get("text") and reply_markup == message.get("reply_markup"):
                 raise ApiError(
                     400,
@@ -418,7 +449,7 @@ class Emulator:
                     "and reply markup are exactly the same as a current content and reply "
                     "markup of the message",
                 )
-            message["text"] = text
+            message.update(content)
         if text is not None or markup_given:
             if reply_markup:
                 message["reply_markup"] = reply_markup

@@ -1,0 +1,166 @@
+"""Handlers for people and units: linking by invitation, /toi, /donvi, /moi, blocked bots."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.permissions import Action, actor_for, authorize, office_chat_ids
+from bot.services import Services, services_of
+from db.invites import InviteRefused, Person, create_invite, deactivate_member, deep_link, redeem
+from db.models import Role, Unit
+from db.registry import RegistryError, list_units, unit_by_code
+from db.session import session_scope
+
+log = logging.getLogger(__name__)
+
+
+def _role_text(role: Role, locale: str) -> str:
+    return messages.text(f"role.{role.value}", locale)
+
+
+async def link(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    """/start <token>: link this Telegram account to the invitation's unit."""
+    services = services_of(context)
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    if user is None or chat is None or message is None:
+        return
+    person = Person(user.id, chat.id, user.full_name, user.username or "")
+    reply: str
+    with session_scope(services.sessions) as session:
+        try:
+            member = redeem(session, token, person, services.clock())
+            unit = session.get(Unit, member.unit_id)
+            reply = messages.text(
+                "link.ok",
+                services.locale,
+                name=user.full_name,
+                unit=unit.name if unit else "",
+                role=_role_text(member.role, services.locale),
+            )
+        except InviteRefused as refusal:
+            # The refusal's audit row must be committed: it is what throttles the next try.
+            reply = messages.text(f"link.{refusal.reason.value}", services.locale,
+                                  unit=refusal.unit_name)  # fmt: skip
+    await message.reply_text(reply, parse_mode=ParseMode.HTML)
+
+
+async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/toi: who the bot thinks you are."""
+    services = services_of(context)
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    locale = services.locale
+    with session_scope(services.sessions) as session:
+        actor = actor_for(session, services.settings.office_admins, user.id)
+        if actor.linked and actor.member is not None:
+            unit = session.get(Unit, actor.member.unit_id)
+            reply = messages.text(
+                "whoami.linked", locale, name=user.full_name, unit=unit.name if unit else "",
+                code=unit.code if unit else "", role=_role_text(actor.member.role, locale),
+            )  # fmt: skip
+        elif actor.is_admin:
+            reply = messages.text("whoami.admin", locale, name=user.full_name)
+        else:
+            reply = messages.text("not_linked", locale)
+    await message.reply_text(reply, parse_mode=ParseMode.HTML)
+
+
+def _office_or_refuse(services: Services, session, user_id: int, what: str) -> bool:  # type: ignore[no-untyped-def]
+    actor = actor_for(session, services.settings.office_admins, user_id)
+    return authorize(session, actor, Action.OFFICE, services.clock(), what=what)
+
+
+async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/donvi: every unit with its active members, the unreachable ones first."""
+    services = services_of(context)
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    locale = services.locale
+    with session_scope(services.sessions) as session:
+        if not _office_or_refuse(services, session, user.id, "donvi"):
+            body = messages.text("refused.office", locale)
+        else:
+            units = list_units(session)
+            lines = [
+                messages.text(
+                    "units.header", locale, count=len(units),
+                    empty=sum(1 for u in units if u.members == 0),
+                )
+            ] + [
+                messages.text(
+                    "units.line", locale, mark="⛔" if u.members == 0 else "✅",
+                    code=u.code, name=u.name, members=u.members,
+                )
+                for u in units
+            ]  # fmt: skip
+            body = "\n".join(lines)
+    for piece in messages.split_for_telegram(body):
+        await message.reply_text(piece, parse_mode=ParseMode.HTML)
+
+
+async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/moi CODE [head|staff|office]: a one-time invitation link for a unit."""
+    services = services_of(context)
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    locale = services.locale
+    args = context.args or []
+    with session_scope(services.sessions) as session:
+        if not _office_or_refuse(services, session, user.id, "moi"):
+            reply = messages.text("refused.office", locale)
+        elif (
+            not args or len(args) > 2 or (len(args) == 2 and args[1] not in Role._value2member_map_)
+        ):
+            reply = messages.text("invite.usage", locale)
+        else:
+            role = Role(args[1]) if len(args) == 2 else Role.HEAD
+            try:
+                invite = create_invite(session, args[0], role, services.clock(),
+                                       created_by=f"telegram:{user.id}")  # fmt: skip
+            except RegistryError:
+                reply = messages.text("invite.no_unit", locale, code=args[0])
+            else:
+                unit = unit_by_code(session, invite.unit_code)
+                expires = invite.expires_at.astimezone(services.settings.timezone)
+                reply = messages.text(
+                    "invite.created", locale, unit=unit.name if unit else invite.unit_code,
+                    role=_role_text(role, locale), expires=f"{expires:%d/%m/%Y}",
+                    link=deep_link(context.bot.username, invite.token),
+                )  # fmt: skip
+    await message.reply_text(reply, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+
+async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A user blocked the bot (or unblocked it): keep the member's state and tell the office."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    services = services_of(context)
+    status = change.new_chat_member.status
+    if status not in (ChatMember.BANNED, ChatMember.LEFT):
+        return
+    with session_scope(services.sessions) as session:
+        member = deactivate_member(
+            session, change.from_user.id, "blocked the bot", services.clock()
+        )
+        if member is None:
+            return
+        unit = session.get(Unit, member.unit_id) if member.unit_id else None
+        notice = messages.text(
+            "office.member_inactive", services.locale, name=member.full_name,
+            unit=unit.name if unit else "—",
+        )  # fmt: skip
+        chats = office_chat_ids(session, services.settings.office_admins)
+    for chat_id in chats:
+        try:
+            await context.bot.send_message(chat_id, notice, parse_mode=ParseMode.HTML)
+        except Exception as error:  # one unreachable admin must not stop the others
+            log.warning("could not notify office chat=%s: %s", chat_id, error)

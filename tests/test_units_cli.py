@@ -1,0 +1,204 @@
+"""The office keeps its unit registry with `nhacviec units …`."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.emulator import EmulatorServer
+from db.models import Invite, Unit
+from db.registry import SAMPLE_REGISTRY, RegistryError, parse_rows
+from tests.conftest import BOT_TOKEN
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(engine, db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    return {"DATABASE_URL": db_url}
+
+
+def units_in(engine) -> dict[str, Unit]:  # type: ignore[no-untyped-def]
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        return {u.code: u for u in session.scalars(select(Unit))}
+
+
+def test_preview_saves_nothing_and_apply_saves_everything_once(env, engine):
+    preview = runner.invoke(app, ["units", "import", "--sample"], env=env)
+    assert preview.exit_code == 0, preview.output
+    assert "Would save: 46 new" in preview.output
+    assert units_in(engine) == {}
+
+    applied = runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    assert "Saved: 46 new, 0 updated, 0 unchanged." in applied.output
+    units = units_in(engine)
+    assert units["THPT-NGOQUYEN"].district == "Ngô Quyền"
+    assert units["VP"].extra == {"phone": "0225 3841 001"}
+
+    again = runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    assert "Saved: 0 new, 0 updated, 46 unchanged." in again.output
+
+
+def test_a_changed_row_is_updated_by_code(env, engine, tmp_path):
+    runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    changed = tmp_path / "changed.csv"
+    changed.write_text(
+        "code,name,kind,district,parent,groups\n"
+        "THPT-NGOQUYEN,Trường THPT Ngô Quyền (cơ sở 2),Trường THPT,Ngô Quyền,SGDDT,"
+        "Các trường THPT PT nhiều cấp;Trường điểm\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["units", "import", str(changed), "--apply"], env=env)
+    assert "0 new, 1 updated" in result.output
+    unit = units_in(engine)["THPT-NGOQUYEN"]
+    assert unit.name.endswith("(cơ sở 2)")
+
+
+def test_the_preview_names_the_fields_that_change(engine):
+    from sqlalchemy.orm import Session
+
+    from db.registry import apply_import, preview_import, read_units_file
+
+    rows = read_units_file(SAMPLE_REGISTRY)
+    with Session(engine) as session:
+        apply_import(session, rows)
+        session.commit()
+        changed = next(r for r in rows if r.code == "THPT-NGOQUYEN")
+        changed = type(changed)(**{**changed.__dict__, "name": "Mới", "groups": ("X",)})
+        preview = preview_import(session, [changed])
+    assert [(row.code, fields) for row, fields in preview.changed] == [
+        ("THPT-NGOQUYEN", ["name", "groups"])
+    ]
+
+
+def test_a_bad_file_names_line_and_column_and_saves_nothing(env, engine, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "code,name,kind,district,parent,groups\n"
+        "A1,Trường A,Trường THPT,,,\n"
+        ",Trường B,,,,\n"
+        "C 3,Trường C,,,,\n"
+        "A1,,,,,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["units", "import", str(bad), "--apply"], env=env)
+    assert result.exit_code == 2
+    assert "Nothing was saved" in result.output
+    for expected in (
+        "line 3, column 'code': empty",
+        "line 4, column 'code': 'C 3' may use only",
+        "line 5, column 'code': 'A1' repeats line 2",
+        "line 5, column 'name': empty",
+    ):
+        assert expected in result.output
+    assert units_in(engine) == {}
+
+
+def test_an_unknown_parent_and_a_parent_loop_are_refused(env, engine, tmp_path):
+    bad = tmp_path / "parents.csv"
+    bad.write_text(
+        "code,name,parent\nA,Trường A,B\nB,Trường B,A\nC,Trường C,NOPE\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["units", "import", str(bad), "--apply"], env=env)
+    assert result.exit_code == 2
+    assert "line 4, column 'parent': no unit with code 'NOPE'" in result.output
+    assert "loop" in result.output
+    assert units_in(engine) == {}
+
+
+def test_an_xlsx_registry_with_extra_columns(env, engine, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "kind", "district", "parent", "groups", "email"])
+    sheet.append(["PGD-X", "Phòng GDĐT huyện X", "Phòng GDĐT quận/huyện", "X", None,
+                  "Các phòng GDĐT quận huyện", "pgdx@example.org"])  # fmt: skip
+    sheet.append(["THPT-X", "Trường THPT X", "Trường THPT", "X", "PGD-X", "A;B", None])
+    path = tmp_path / "donvi.xlsx"
+    book.save(path)
+    result = runner.invoke(app, ["units", "import", str(path), "--apply"], env=env)
+    assert "Saved: 2 new" in result.output, result.output
+    units = units_in(engine)
+    assert units["PGD-X"].extra == {"email": "pgdx@example.org"}
+
+
+def test_a_damaged_xlsx_is_a_clear_message(env, tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = runner.invoke(app, ["units", "import", str(path)], env=env)
+    assert result.exit_code == 2
+    assert "not a readable XLSX file" in result.output
+
+
+def test_list_edit_deactivate(env, engine):
+    runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    listed = runner.invoke(app, ["units", "list"], env=env)
+    assert "46 units; 46 with no active member" in listed.output
+    runner.invoke(app, ["units", "edit", "THPT-DOSON", "--name", "Trường THPT Đồ Sơn mới"], env=env)
+    assert units_in(engine)["THPT-DOSON"].name == "Trường THPT Đồ Sơn mới"
+    assert runner.invoke(app, ["units", "deactivate", "THPT-DOSON"], env=env).exit_code == 0
+    assert not units_in(engine)["THPT-DOSON"].active
+    assert "45 units" in runner.invoke(app, ["units", "list"], env=env).output
+    missing = runner.invoke(app, ["units", "edit", "NOPE", "--name", "x"], env=env)
+    assert missing.exit_code == 2 and "no unit with code 'NOPE'" in missing.output
+
+
+def test_invite_prints_the_link_alone_on_its_last_line(env, engine):
+    runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    result = runner.invoke(
+        app, ["units", "invite", "THPT-NGOQUYEN", "--bot-username", "nhacviec_bot"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(r"https://t\.me/nhacviec_bot\?start=[A-Za-z0-9_-]{24}", last)
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        stored = session.scalars(select(Invite)).one()
+    assert last.split("=", 1)[1] not in stored.token_hash
+
+
+def test_invite_asks_the_bot_api_for_the_username(env, engine):
+    runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    loop = asyncio.new_event_loop()
+    server = EmulatorServer()
+    loop.run_until_complete(server.start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        result = runner.invoke(
+            app,
+            ["units", "invite", "VP", "--role", "office"],
+            env={**env, "TELEGRAM_BOT_TOKEN": BOT_TOKEN, "TELEGRAM_API_BASE_URL": server.base_url},
+        )
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("https://t.me/nhacviec_bot?start=")
+
+
+def test_the_sample_registry_is_valid_and_covers_every_kind():
+    from db.registry import read_units_file
+
+    rows = read_units_file(SAMPLE_REGISTRY)
+    kinds = {r.kind for r in rows}
+    assert {"Trường THPT", "Trường PT nhiều cấp", "Phòng GDĐT quận/huyện", "TT GDNN-GDTX",
+            "Đơn vị trực thuộc", "Phòng chuyên môn của Sở"} <= kinds  # fmt: skip
+    groups = {g for r in rows for g in r.groups}
+    assert "Các trường THPT PT nhiều cấp" in groups and "Đơn vị trực thuộc" in groups
+
+
+def test_a_header_without_code_is_refused():
+    with pytest.raises(RegistryError, match="column 'code' is missing"):
+        parse_rows([["ten", "name"], ["x", "y"]])
