@@ -39,6 +39,9 @@ units_app = typer.Typer(
     help="Units and people: the registry, invitations, members.", no_args_is_help=True
 )
 app.add_typer(units_app, name="units")
+plan_app = typer.Typer(help="Plans: read a plan document and show what was understood.",
+                       no_args_is_help=True)  # fmt: skip
+app.add_typer(plan_app, name="plan")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -394,6 +397,89 @@ def _bot_username(s: Settings) -> str:
     except TelegramError as error:
         err.print(f"Could not ask the Bot API for the bot's username: {error}", markup=False)
         raise typer.Exit(2) from None
+
+
+PLAN_IMPORT_HELP = """Read a plan and show what was understood: its number, date, title, task
+table (ref, task, lead, coordinators, timeline → next due), the deadlines and events in its
+body, the form in its appendix, its recipients, and warnings. Saves nothing.
+
+Reads text extracted from a PDF (.txt). Timelines are read as of the plan's own date (or
+--today when the plan states none).
+
+Examples:
+
+\b
+  nhacviec plan import ke-hoach-496.txt
+  nhacviec plan import ke-hoach-496.txt --json
+"""
+
+
+@plan_app.command("import", help=PLAN_IMPORT_HELP)
+def plan_import(
+    file: Path = typer.Argument(..., help="The plan (.txt extracted from a PDF)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON object."),
+    today: str | None = typer.Option(None, "--today", help="YYYY-MM-DD; default: today."),
+) -> None:
+    import json
+    from datetime import date, datetime
+
+    from rich.table import Table
+
+    from plans.text import parse_plan_text
+
+    if file.suffix.lower() not in (".txt", ".text"):
+        err.print(
+            f"{file.name}: only text extracted from a PDF (.txt) can be read so far; "
+            "DOCX, PDF and XLSX plans are not supported yet.",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        err.print(f"{file}: {error.strerror}", markup=False)
+        raise typer.Exit(2) from None
+    if len(raw) > 20 * 1024 * 1024:
+        err.print(f"{file.name}: larger than 20 MB", markup=False)
+        raise typer.Exit(2)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        err.print(f"{file.name}: not UTF-8 text", markup=False)
+        raise typer.Exit(2) from None
+    if not text.strip():
+        err.print(f"{file.name}: the file is empty", markup=False)
+        raise typer.Exit(2)
+    reference = date.fromisoformat(today) if today else datetime.now(settings().timezone).date()
+    doc = parse_plan_text(text, reference)
+    result = doc.to_json(reference)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    plan = result["plan"]
+    out.print(f"Kế hoạch {plan['number'] or '(không số)'} — {plan['issued_on'] or '(không ngày)'}")
+    out.print(plan["title"], highlight=False)
+    table = Table("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian", "Hạn tới")
+    for task in result["tasks"]:
+        timeline = task["timeline"]
+        upcoming = timeline["next_due"][:1] or [timeline["due"] or timeline.get("error", "")]
+        lead, coordinators = "; ".join(task["lead"]), "; ".join(task["coordinators"])
+        table.add_row(
+            task["ref"], task["title"], lead, coordinators, timeline["text"], str(upcoming[0] or "")
+        )
+    if result["tasks"]:
+        out.print(table)
+    for deadline in result["deadlines"]:
+        who = ", ".join(deadline["applies_to"])
+        out.print(f"Hạn trong văn bản: {deadline['timeline']['rule']} — {who}")
+    for event in result["events"]:
+        out.print(f"Sự kiện: {event['timeline']['rule']}")
+    if result["form"]:
+        labels = ", ".join(f"{f['label']} ({f['type']})" for f in result["form"]["fields"])
+        out.print(f"Biểu mẫu: {result['form']['title']}: {labels}")
+    for warning in result["warnings"]:
+        out.print(f"Cảnh báo: {warning}", highlight=False)
+    out.print("Nothing saved.")
 
 
 @app.command("run")

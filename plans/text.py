@@ -1,0 +1,407 @@
+"""Reading a plan from text extracted from a PDF, as the seeds are.
+
+Such text has no columns any more: a table row comes out as its cells one after the other,
+each wrapped over several lines, with the header row repeated at every page break (and the
+rest of a cut cell after it). The reader rebuilds rows from what the lines look like: a task
+reference starts a row; the task's title comes first; a line that starts with an agency
+("Sở …", "Các sở …", "UBND …", "Trường …") opens the lead cell, the next such line after a
+complete name opens the coordinators' cell; a phrase that reads as a timeline ends the row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from jobs.timeline import TimelineError, fold, parse_timeline
+from plans.model import (
+    BodyDeadline,
+    BodyEvent,
+    FormField,
+    FormSpec,
+    PlanDocument,
+    Reading,
+    Section,
+    TaskRow,
+)
+
+APPENDIX = re.compile(r"^\s*PH[UỤ]\s+L[UỤ]C\b", re.IGNORECASE)
+NUMBER = re.compile(r"\bSố\s*:?\s*(\d+\s*/\s*[A-ZĐa-zđ0-9][A-ZĐa-zđ0-9\-]*)")
+DATELINE = re.compile(
+    r"([A-ZĐ][^\n,]{1,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+)
+REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})?)\.?(?:\s+(.*))?$")
+AGENCY = re.compile(
+    r"^(?:cac\s+)?(?:so|ubnd|uy ban|truong|dai hoc|bo|phong|trung tam|ban|cong an|hoi|"
+    r"lien doan|doan|cuc|chi cuc|van phong|thanh tra|don vi|cong doan)\b"
+)
+# Words a "Thời gian thực hiện" cell opens with; "Thương binh" or "Đầu tư" must not count.
+TIMELINE_START = re.compile(
+    r"^(?:hang (?:nam|quy|thang|tuan)|hoan thanh|trong\b|truoc\b|quy\b|q\d|thang\s*\d"
+    r"|nam\s+\d|nam hoc|thuong xuyen|lien tuc|dinh ky|tu\s+(?:ngay|thang|nam|quy|\d)"
+    r"|den\s+(?:ngay|nam|thang|het)|cham nhat|giai doan|hoc ky|du kien|cuoi\b"
+    r"|moi\s+(?:nam|quy|thang|tuan)|ngay\s+\d|\d)"
+)
+HEADER_WORDS = {"tt", "nhiem vu", "co quan", "chu tri", "co quan phoi hop", "phoi hop",
+                "thoi gian", "thuc hien", "co quan chu tri", "thoi gian thuc hien"}  # fmt: skip
+DEADLINE_CUE = re.compile(
+    r"\b(?:truoc|cham nhat|han chot|han cuoi|den het)\b(?:\s+(?:ngay|hoac trong ngay|"
+    r"\d{1,2}\s*(?:h|gio)\s*\d{0,2}(?:\s*phut)?\s*,?\s*ngay))?\s*"
+    r"\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?"
+)
+EVENT = re.compile(
+    r"(?:\btu\s+)?\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:-|–|den)\s*\d{1,2}\s*(?:h|gio)\s*\d{0,2}"
+    r"\s*,?\s*ngay\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}(?:\s*\(thu\s+\w+\))?"
+)
+
+
+def parse_plan_text(text: str, today: date) -> PlanDocument:
+    """Everything the reader finds in one plan's text; what it cannot read becomes a warning."""
+    text = unicodedata.normalize("NFC", text).replace("\f", "\n")
+    lines = text.split("\n")
+    doc = PlanDocument()
+    _header(doc, text, lines)
+    reference = doc.issued_on or today
+    appendix_at = next((i for i, line in enumerate(lines) if APPENDIX.match(line)), len(lines))
+    body = lines[:appendix_at]
+    _body(doc, body, reference)
+    for start, end in _appendices(lines, appendix_at):
+        _appendix(doc, lines[start:end], reference)
+    if not doc.number:
+        doc.warnings.append("Không tìm thấy số kế hoạch (Số: …/KH-…)")
+    if doc.issued_on is None:
+        doc.warnings.append(
+            f"Không tìm thấy ngày ban hành; thời hạn được đọc theo ngày {reference:%d/%m/%Y}"
+        )
+    for task in doc.tasks:
+        if task.timeline.timeline is None:
+            doc.warnings.append(
+                f"Nhiệm vụ {task.ref}: không đọc được thời hạn {task.timeline.text!r} "
+                f"({task.timeline.error}); cần Văn phòng xác định"
+            )
+        elif not task.timeline.text:
+            doc.warnings.append(f"Nhiệm vụ {task.ref}: không có thời gian thực hiện")
+        else:
+            doc.warnings.extend(
+                f"Nhiệm vụ {task.ref}: {w}" for w in task.timeline.timeline.warnings
+            )
+    for deadline in doc.deadlines:
+        if deadline.timeline.timeline is not None:
+            doc.warnings.extend(deadline.timeline.timeline.warnings)
+    return doc
+
+
+# ---- the header: number, date, issuer, title ---------------------------------------------
+
+
+def _header(doc: PlanDocument, text: str, lines: list[str]) -> None:
+    head = "\n".join(lines[:60])
+    number = NUMBER.search(head)
+    if number:
+        doc.number = re.sub(r"\s+", "", number.group(1))
+    dateline = DATELINE.search(head)
+    if dateline:
+        try:
+            doc.issued_on = date(
+                int(dateline.group(4)), int(dateline.group(3)), int(dateline.group(2))
+            )
+        except ValueError:
+            doc.warnings.append(f"Ngày ban hành không hợp lệ: {dateline.group(0)!r}")
+    stripped = [line.strip() for line in lines[:60]]
+    if number:
+        at = next(i for i, line in enumerate(stripped) if line.startswith("Số"))
+        for line in reversed(stripped[:at]):
+            if line and "CỘNG HO" not in line.upper() and line.isupper():
+                doc.issuer = _title_case_agency(line)
+                break
+    kh = next((i for i, line in enumerate(stripped) if fold(line) == "ke hoach"), None)
+    if kh is not None:
+        # The title runs to the rule under it, a line of spaces, or the first paragraph.
+        title: list[str] = []
+        for raw in lines[kh + 1 : kh + 40]:
+            line = raw.strip()
+            if not line:
+                if raw and title:
+                    break
+                continue
+            if line.startswith("---") or fold(line).startswith(
+                ("thuc hien ke hoach so", "can cu", "i. ")
+            ):
+                break
+            title.append(line)
+        doc.title = _join(title)
+
+
+def _title_case_agency(line: str) -> str:
+    # "SỞ GIÁO DỤC VÀ ĐÀO TẠO" → "Sở Giáo dục và Đào tạo", as the agency writes its own name.
+    known = {"so giao duc va dao tao": "Sở Giáo dục và Đào tạo"}
+    return known.get(fold(line), line)
+
+
+# ---- the body: deadlines, events, recipients ----------------------------------------------
+
+
+def _body(doc: PlanDocument, lines: list[str], reference: date) -> None:
+    recipients_at = next(
+        (i for i, line in enumerate(lines) if fold(line).startswith("noi nhan")), None
+    )
+    if recipients_at is not None:
+        for line in lines[recipients_at + 1 :]:
+            item = line.strip()
+            if not item:
+                continue
+            if not item.startswith(("-", "+", "•")):
+                break
+            item = re.sub(r"^[-+•]\s*", "", item).rstrip(";. ")
+            item = re.sub(r"\s*\((?:để|đề) [^)]*\)$", "", item)
+            if not fold(item).startswith("luu"):
+                doc.recipients.append(item)
+    text = " ".join(line.strip() for line in lines[:recipients_at] if line.strip())
+    for item in _items(text):
+        folded = _same_length_fold(item)
+        for match in EVENT.finditer(folded):
+            phrase = item[match.start() : match.end()]
+            reading = Reading.of(phrase, reference)
+            if reading.timeline is not None and reading.timeline.kind == "event":
+                doc.events.append(BodyEvent(item, reading))
+        for match in DEADLINE_CUE.finditer(folded):
+            phrase = item[match.start() : match.end()]
+            reading = Reading.of(phrase, reference)
+            if reading.timeline is None or reading.timeline.kind in ("once", "window"):
+                doc.deadlines.append(BodyDeadline(item, _applies_to(item), reading))
+
+
+def _items(text: str) -> list[str]:
+    """Bullets and sentences: where a deadline and whom it concerns stay together."""
+    pieces = re.split(r"\s(?=[-+•]\s)|(?<=[.;:])\s+(?=\d+\.\s|[a-zđ]\)\s|[IVX]+\.\s)", text)
+    return [p.strip(" -+•") for p in pieces if p.strip(" -+•")]
+
+
+def _same_length_fold(text: str) -> str:
+    """fold(), one character for one, so positions found in it point into the original."""
+    return "".join((fold(c) or " ")[:1] if not c.isspace() else " " for c in text)
+
+
+def _applies_to(item: str) -> tuple[str, ...]:
+    label, sep, _ = item.partition(":")
+    if sep and 0 < len(label) <= 60 and not re.search(r"\d", label):
+        return (label.strip(),)
+    return ()
+
+
+# ---- appendices: a task table or a form ---------------------------------------------------
+
+
+def _appendices(lines: list[str], first: int) -> list[tuple[int, int]]:
+    starts = [i for i in range(first, len(lines)) if APPENDIX.match(lines[i])]
+    return list(zip(starts, [*starts[1:], len(lines)], strict=False))
+
+
+def _appendix(doc: PlanDocument, lines: list[str], reference: date) -> None:
+    header_at = next((i for i, line in enumerate(lines) if fold(line).startswith("tt ")), None)
+    if header_at is None:
+        doc.warnings.append("Phụ lục không có bảng (không thấy dòng tiêu đề 'TT …')")
+        return
+    title = _join(
+        line.strip() for line in lines[1:header_at]
+        if line.strip() and not line.strip().startswith("(")
+    )  # fmt: skip
+    if "nhiem vu" in fold(lines[header_at]):
+        _task_table(doc, lines[header_at:], reference)
+    else:
+        doc.form = _form(title, lines[header_at:])
+
+
+@dataclass
+class _Row:
+    ref: str
+    section: str
+    cells: dict[str, list[str]] = field(
+        default_factory=lambda: {"title": [], "lead": [], "coordinators": [], "timeline": []}
+    )
+    state: str = "title"
+    after_break: bool = False
+
+
+def _task_table(doc: PlanDocument, lines: list[str], reference: date) -> None:
+    rows: list[_Row] = []
+    section = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        folded = fold(stripped)
+        if folded.startswith("tt ") and "nhiem vu" in folded:
+            i = _skip_header(lines, i)
+            if rows:
+                rows[-1].after_break = True
+            continue
+        i += 1
+        if not stripped:
+            continue
+        ref = REF.match(stripped)
+        if ref and _next_ref(ref.group(1), rows, section):
+            number = ref.group(1)
+            if "." not in number:
+                section = number
+                row = _Row(number, "")
+                row.state = "section"
+            else:
+                row = _Row(number, section)
+            rows.append(row)
+            rest = (ref.group(2) or "").strip()
+            if rest:
+                _feed(row, rest, lines[i:], reference)
+            continue
+        if rows:
+            _feed(rows[-1], stripped, lines[i:], reference)
+    for row in rows:
+        if row.state == "section" or "." not in row.ref:
+            doc.sections.append(Section(row.ref, _join(row.cells["title"])))
+            continue
+        timeline_text = _join(row.cells["timeline"])
+        doc.tasks.append(
+            TaskRow(
+                ref=row.ref,
+                section=row.section,
+                title=_join(row.cells["title"]),
+                lead=split_agencies(_join(row.cells["lead"])),
+                coordinators=split_agencies(_join(row.cells["coordinators"])),
+                timeline=Reading.of(timeline_text, reference),
+            )
+        )
+
+
+def _skip_header(lines: list[str], i: int) -> int:
+    i += 1
+    while i < len(lines) and (not lines[i].strip() or fold(lines[i]) in HEADER_WORDS):
+        i += 1
+    return i
+
+
+def _next_ref(number: str, rows: list[_Row], section: str) -> bool:
+    """A number starts a row only where the table's numbering can go next."""
+    if "." not in number:
+        return int(number) == (int(section) + 1 if section else 1)
+    major, minor = (int(p) for p in number.split("."))
+    if str(major) != section:
+        return False
+    last = [r for r in rows if r.section == section and "." in r.ref]
+    return not last or minor > int(last[-1].ref.split(".")[1])
+
+
+def _feed(row: _Row, line: str, rest: list[str], reference: date) -> None:
+    """Put one line (or its parts) into the row's cells."""
+    if row.state == "section":
+        row.cells["title"].append(line)
+        return
+    if row.state == "timeline" or (row.after_break and row.state != "title"):
+        if row.after_break and not _is_agency(line) and not _timeline_at(line, rest, reference):
+            row.cells["title"].append(line)  # the rest of a title cut by a page break
+        else:
+            row.cells["timeline"].append(line)
+        return
+    if row.state == "title":
+        if not _is_agency(line):
+            row.cells["title"].append(line)
+            return
+        row.state = "lead"
+    cut = _timeline_at(line, rest, reference)
+    if cut is not None:
+        head, tail = line[:cut].strip(), line[cut:].strip()
+        if head:
+            _agency_line(row, head)
+        row.cells["timeline"].append(tail)
+        row.state = "timeline"
+        return
+    _agency_line(row, line)
+
+
+def _agency_line(row: _Row, line: str) -> None:
+    cell = row.cells[row.state]
+    if row.state == "lead" and cell and _is_agency(line) and _complete(cell[-1]):
+        row.state = "coordinators"
+    row.cells[row.state].append(line)
+
+
+def _is_agency(line: str) -> bool:
+    return line[:1].isupper() and bool(AGENCY.match(fold(line)))
+
+
+def _complete(line: str) -> bool:
+    last = fold(line).rstrip()
+    return not last.endswith((",", " va", " cac", " ubnd", " dai", " so", " truong"))
+
+
+def _timeline_at(line: str, rest: list[str], reference: date) -> int | None:
+    """Where in `line` a timeline begins (it may go on over the row's next lines), if any."""
+    following = []
+    for extra in rest:
+        stripped = extra.strip()
+        if fold(stripped).startswith("tt ") or REF.match(stripped):
+            break
+        if stripped:
+            following.append(stripped)
+    words = list(re.finditer(r"\S+", line))
+    for word in words:
+        tail = line[word.start() :]
+        if not TIMELINE_START.match(fold(tail)):
+            continue
+        for extra_count in range(len(following), -1, -1):
+            phrase = " ".join([tail, *following[:extra_count]])
+            try:
+                timeline = parse_timeline(phrase, reference)
+            except TimelineError:
+                continue
+            if timeline.kind != "none":
+                return word.start()
+    return None
+
+
+AGENCY_SPLIT = re.compile(
+    r"\s*[,;]\s*(?=(?:[Cc]ác\s+)?(?:Sở|sở|UBND|Ủy ban|Trường|Bộ|Ban|Phòng|Trung tâm)\b)"
+)
+
+
+def split_agencies(cell: str) -> tuple[str, ...]:
+    """ "Sở Xây dựng, UBND quận huyện" → two agencies; "Sở Lao động, Thương binh và Xã hội"
+    stays one (what follows the comma is not the start of an agency's name)."""
+    cell = cell.strip(" ;,.")
+    if not cell:
+        return ()
+    return tuple(part.strip(" ;,.") for part in AGENCY_SPLIT.split(cell) if part.strip(" ;,."))
+
+
+def _form(title: str, lines: list[str]) -> FormSpec:
+    """An appendix to fill: its header's columns become typed questions."""
+    fragments = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if re.match(r"^\d+\.", stripped):
+            break
+        fragments.append(stripped)
+    columns: list[str] = []
+    for fragment in fragments:
+        if not columns and fold(fragment).startswith("tt "):
+            columns.extend(["TT", fragment[2:].strip()])
+            continue
+        first = fragment.split()[0]
+        new_column = first[:1].isupper() and not first.isupper() and not first.startswith("(")
+        if new_column or not columns:
+            columns.append(fragment)
+        else:
+            columns[-1] += " " + fragment
+    labels = [_join([c]) for c in columns if fold(c) not in ("tt", "don vi", "stt")]
+    fields = tuple(
+        FormField(label, "number" if fold(label).startswith(("so luong", "so ")) else "text")
+        for label in labels
+    )
+    return FormSpec(title, fields)
+
+
+def _join(parts) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r"\s+", " ", " ".join(p.strip() for p in parts)).strip()

@@ -1,0 +1,212 @@
+"""The office hands the bot a plan as text extracted from a PDF; the bot shows what it read."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from bot.cli import app
+from plans.text import parse_plan_text, split_agencies
+
+SEEDS = Path(__file__).parent / "data" / "seeds"
+TODAY = date(2026, 11, 23)
+SEED_000 = (SEEDS / "000_1e4b81b5c3e88a0d.txt").read_text(encoding="utf-8")
+SEED_004 = (SEEDS / "004_66d166af538caf9b.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def plan_000() -> dict:
+    return parse_plan_text(SEED_000, TODAY).to_json(TODAY)
+
+
+@pytest.fixture(scope="module")
+def plan_004() -> dict:
+    return parse_plan_text(SEED_004, TODAY).to_json(TODAY)
+
+
+def task(plan: dict, ref: str) -> dict:
+    return next(t for t in plan["tasks"] if t["ref"] == ref)
+
+
+class TestSeed000TaskTable:
+    def test_exactly_the_tasks_of_the_appendix_with_the_numbering_as_written(self, plan_000):
+        refs = [t["ref"] for t in plan_000["tasks"]]
+        assert refs == ["1.1", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9"]
+
+    def test_the_section_headings_are_kept(self, plan_000):
+        assert plan_000["sections"] == [
+            {"ref": "1", "title": "Công tác tuyên truyền, quán triệt, phổ biến Kết luận số "
+                                  "91-KL/TW ngày 12/8/2024 của Bộ Chính trị"},
+            {"ref": "2", "title": "Triển khai các nhiệm vụ, giải pháp về đổi mới căn bản, toàn "
+                                  "diện giáo dục và đào tạo"},
+        ]  # fmt: skip
+        assert {t["section"] for t in plan_000["tasks"]} == {"1", "2"}
+
+    def test_a_title_cut_by_a_page_break_is_rejoined_whole(self, plan_000):
+        assert task(plan_000, "2.1")["title"] == (
+            "Nâng cao hiệu quả quản lý nhà nước về giáo dục và đào tạo, nghiên cứu đề xuất "
+            "thành phố ban hành cơ chế chính sách hỗ trợ, tiếp tục đẩy mạnh thực hiện đổi mới "
+            "căn bản, toàn diện giáo dục đào đáp ứng yêu cầu xây dựng và phát triển thành phố "
+            "trong giai đoạn mới"
+        )
+        assert task(plan_000, "1.3")["title"] == (
+            "Tiếp tục tuyên truyền quán triệt sâu rộng và hiệu quả hơn về mục tiêu, yêu cầu, "
+            "nội dung đổi mới giáo dục và đào tạo"
+        )
+
+    @pytest.mark.parametrize(
+        ("ref", "lead", "coordinators"),
+        [
+            ("1.1", ["Các sở ngành địa phương"], []),
+            ("2.1", ["Sở Giáo dục và Đào tạo"], ["Các Sở, ngành, địa phương liên quan"]),
+            ("2.3", ["Sở Lao động, Thương binh và Xã hội"],
+             ["Các sở, ngành, địa phương liên quan"]),
+            ("2.4", ["Trường Đại học Hải Phòng"], ["Các sở, ngành, địa phương liên quan"]),
+            ("2.5", ["Sở Xây dựng", "UBND quận huyện"], ["Các sở, ngành, địa phương liên quan"]),
+            ("2.7", ["Sở Giáo dục và Đào tạo", "UBND quận huyện"],
+             ["Sở Nội vụ", "Trường Đại học Hải Phòng"]),
+            ("2.8", ["Sở Tài chính"],
+             ["Sở Kế hoạch và Đầu tư", "các sở, ngành, địa phương liên quan"]),
+            ("2.9", ["Sở Giáo dục và Đào tạo", "Sở Lao động, Thương binh và Xã hội"],
+             ["Các Sở, ngành liên quan"]),
+        ],
+    )  # fmt: skip
+    def test_lead_and_coordinating_units_are_separated(self, plan_000, ref, lead, coordinators):
+        row = task(plan_000, ref)
+        assert (row["lead"], row["coordinators"]) == (lead, coordinators)
+
+    def test_each_timeline_is_parsed(self, plan_000):
+        first = task(plan_000, "1.1")["timeline"]
+        assert (first["text"], first["kind"], first["due"]) == (
+            "Hoàn thành trong Quý IV/2024", "once", "2024-12-31"
+        )  # fmt: skip
+        for ref in ("1.3", "2.1", "2.5", "2.9"):
+            timeline = task(plan_000, ref)["timeline"]
+            assert (timeline["text"], timeline["kind"]) == ("Hàng năm", "recurring")
+            assert timeline["next_due"][0] == "2026-12-31"
+
+    def test_a_plan_without_number_or_date_says_so(self, plan_000):
+        assert plan_000["plan"]["number"] == "" and plan_000["plan"]["issued_on"] is None
+        assert any("số kế hoạch" in w for w in plan_000["warnings"])
+        assert any("ngày ban hành" in w for w in plan_000["warnings"])
+        assert plan_000["plan"]["title"].startswith("thực hiện Kết luận số 91-KL/TW")
+        assert plan_000["plan"]["title"].endswith("hội nhập quốc tế”")
+
+    def test_recipients(self, plan_000):
+        assert plan_000["recipients"] == [
+            "Các phòng CMNV Sở GDĐT", "Trường THPT, PT nhiều cấp", "Đơn vị trực thuộc"
+        ]  # fmt: skip
+
+
+class TestSeed004ConferencePlan:
+    def test_the_plans_details(self, plan_004):
+        assert plan_004["plan"] == {
+            "number": "496/KH-SGDĐT",
+            "issued_on": "2025-01-24",
+            "issuer": "Sở Giáo dục và Đào tạo",
+            "title": "Phối hợp tổ chức Hội nghị quán triệt, triển khai thực hiện Kết luận "
+            "91-KL/TW ngày 12/8/2024, Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị "
+            "và Chiến lược phát triển Giáo dục đến năm 2030, tầm nhìn đến năm 2045",
+        }
+
+    def test_the_districts_data_deadline_with_its_year_typo_flagged(self, plan_004):
+        [deadline] = plan_004["deadlines"]
+        assert deadline["applies_to"] == ["Các quận, huyện"]
+        assert "Trưởng phòng GDĐT" in deadline["sentence"]
+        assert deadline["timeline"]["text"] == "trước ngày 05/02/2024"
+        assert deadline["timeline"]["due"] == "2024-02-04"
+        assert "có lẽ là 05/02/2025" in deadline["timeline"]["warnings"][0]
+        assert any("có lẽ là 05/02/2025" in w for w in plan_004["warnings"])
+
+    def test_the_conference_is_an_event_from_14h_to_17h(self, plan_004):
+        [event] = plan_004["events"]
+        assert event["timeline"]["start"] == "2025-02-06T14:00:00"
+        assert event["timeline"]["end"] == "2025-02-06T17:00:00"
+        assert event["timeline"]["warnings"] == []  # 06/02/2025 is indeed a Thursday
+
+    def test_the_appendix_is_a_form_with_typed_questions(self, plan_004):
+        assert plan_004["form"] == {
+            "title": "Thông tin về các điểm cầu cơ sở",
+            "fields": [
+                {"label": "Số lượng điểm cầu", "type": "number"},
+                {"label": "Các địa điểm đặt điểm cầu (ghi tên địa điểm)", "type": "text"},
+                {"label": "Tên các đơn vị tại điểm cầu", "type": "text"},
+                {"label": "Số lượng CBQL, GV tại từng điểm cầu", "type": "number"},
+            ],
+        }
+        assert plan_004["tasks"] == []
+
+    def test_recipients_without_the_archive_line(self, plan_004):
+        assert plan_004["recipients"][:2] == ["Bộ GDĐT", "UBND thành phố"]
+        assert "TT GDNN-GDTX quận, huyện" in plan_004["recipients"]
+        assert not any(r.startswith("Lưu") for r in plan_004["recipients"])
+        assert len(plan_004["recipients"]) == 9
+
+
+def test_the_json_has_exactly_the_contracts_keys(plan_000, plan_004):
+    for plan in (plan_000, plan_004):
+        assert list(plan) == ["plan", "sections", "tasks", "deadlines", "events", "form",
+                              "recipients", "warnings"]  # fmt: skip
+        assert list(plan["plan"]) == ["number", "issued_on", "issuer", "title"]
+    assert list(plan_000["tasks"][0]) == ["ref", "section", "title", "lead", "coordinators",
+                                          "timeline"]  # fmt: skip
+    assert list(plan_004["deadlines"][0]) == ["sentence", "applies_to", "timeline"]
+    assert list(plan_004["events"][0]) == ["sentence", "timeline"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "agencies"),
+    [
+        ("Sở Xây dựng, UBND quận huyện", ("Sở Xây dựng", "UBND quận huyện")),
+        ("Sở Lao động, Thương binh và Xã hội;", ("Sở Lao động, Thương binh và Xã hội",)),
+        ("Sở Kế hoạch và Đầu tư; các sở, ngành", ("Sở Kế hoạch và Đầu tư", "các sở, ngành")),
+        ("", ()),
+    ],
+)
+def test_splitting_a_cell_into_agencies(cell, agencies):
+    assert split_agencies(cell) == agencies
+
+
+runner = CliRunner()
+
+
+def test_plan_import_json_from_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    plan = tmp_path / "kh496.txt"
+    plan.write_text(SEED_004, encoding="utf-8")
+    result = runner.invoke(app, ["plan", "import", str(plan), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["plan"]["number"] == "496/KH-SGDĐT"
+    readable = runner.invoke(app, ["plan", "import", str(plan)])
+    assert "Nothing saved." in readable.stdout and "Biểu mẫu" in readable.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("kh.docx", b"PK\x03\x04", "not supported yet"),
+        ("empty.txt", b"   \n", "the file is empty"),
+        ("latin1.txt", "Kế hoạch".encode("cp1258", errors="replace") + b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_one_clear_message(
+    tmp_path, monkeypatch, name, content, message
+):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(app, ["plan", "import", str(path), "--today", "2025-01-24"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400), st.sampled_from([SEED_000[:3000], SEED_004[-2500:], ""]))
+def test_garbage_never_crashes_the_reader(noise, base):
+    parse_plan_text(base + noise, TODAY).to_json(TODAY)
