@@ -404,13 +404,15 @@ table (ref, task, lead, coordinators, timeline → next due), the deadlines and 
 body, the form in its appendix, its recipients, and warnings. Saves nothing.
 
 Reads text extracted from a PDF (.txt). Timelines are read as of the plan's own date (or
---today when the plan states none).
+--today when the plan states none). --apply saves it in one transaction; importing the same
+plan again (same number, or same file) updates it in place and keeps the answers collected.
 
 Examples:
 
 \b
   nhacviec plan import ke-hoach-496.txt
   nhacviec plan import ke-hoach-496.txt --json
+  nhacviec plan import ke-hoach-496.txt --apply
 """
 
 
@@ -419,7 +421,9 @@ def plan_import(
     file: Path = typer.Argument(..., help="The plan (.txt extracted from a PDF)."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON object."),
     today: str | None = typer.Option(None, "--today", help="YYYY-MM-DD; default: today."),
+    apply: bool = typer.Option(False, "--apply", help="Save the plan."),
 ) -> None:
+    import hashlib
     import json
     from datetime import date, datetime
 
@@ -453,6 +457,30 @@ def plan_import(
     reference = date.fromisoformat(today) if today else datetime.now(settings().timezone).date()
     doc = parse_plan_text(text, reference)
     result = doc.to_json(reference)
+    if apply:
+        from plans.store import save_plan
+
+        with _session(settings()) as session:
+            saved = save_plan(session, doc, file.name, hashlib.sha256(raw).hexdigest(), reference)
+        verb = "Created" if saved.created else "Updated"
+        out.print(
+            f"{verb} plan #{saved.plan_id}: {saved.tasks_added} tasks added, "
+            f"{saved.tasks_updated} updated, {saved.tasks_deactivated} deactivated; "
+            f"{saved.assignments} unit assignments.",
+            highlight=False,
+        )
+        if saved.external:
+            out.print("Outside the registry (kept as text): " + "; ".join(saved.external))
+        if saved.unmatched:
+            out.print(
+                "Names that match no unit — map each once, then import again:\n"
+                + "\n".join(
+                    f'  nhacviec plan map "{name}" --group "…" | --unit CODE | --external'
+                    for name in saved.unmatched
+                ),
+                highlight=False,
+            )
+        return
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -480,6 +508,28 @@ def plan_import(
     for warning in result["warnings"]:
         out.print(f"Cảnh báo: {warning}", highlight=False)
     out.print("Nothing saved.")
+
+
+@plan_app.command("map")
+def plan_map(
+    name: str = typer.Argument(..., help="The name as plans write it."),
+    unit: str = typer.Option("", "--unit", help="A unit code."),
+    group: str = typer.Option("", "--group", help="A group of units."),
+    external: bool = typer.Option(False, "--external", help="An agency outside the registry."),
+) -> None:
+    """Say once what a unit name in plans means; later imports use it.
+
+    Example: nhacviec plan map "Các quận, huyện" --group "Các phòng GDĐT quận huyện"
+    """
+    from plans.matching import remember
+
+    try:
+        with _session(settings()) as session:
+            remember(session, name, unit_code=unit, group=group, external=external)
+    except ValueError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    out.print(f"Remembered: {name!r}.", highlight=False)
 
 
 @app.command("run")

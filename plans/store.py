@@ -1,0 +1,201 @@
+"""Saving what was read from a plan: one transaction, and a re-import updates in place.
+
+A plan is found again by its number (or, without one, by the file's hash). Tasks are kept by
+their reference, so occurrences, answers and files already collected stay attached; a task
+that disappeared from the plan is deactivated, never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Assignment,
+    AssignmentRole,
+    AuditLog,
+    FormDefinition,
+    Plan,
+    PlanSection,
+    Task,
+    TaskKind,
+    Unit,
+)
+from plans.matching import Match, Registry
+from plans.model import PlanDocument, Reading
+
+
+@dataclass
+class SaveResult:
+    plan_id: int
+    created: bool
+    tasks_added: int = 0
+    tasks_updated: int = 0
+    tasks_deactivated: int = 0
+    assignments: int = 0
+    unmatched: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Item:
+    ref: str
+    kind: TaskKind
+    section: str
+    title: str
+    lead: tuple[str, ...]
+    coordinators: tuple[str, ...]
+    timeline: Reading
+
+
+def _items(doc: PlanDocument) -> list[_Item]:
+    items = [
+        _Item(t.ref, TaskKind.TASK, t.section, t.title, t.lead, t.coordinators, t.timeline)
+        for t in doc.tasks
+    ]
+    for i, deadline in enumerate(doc.deadlines, start=1):
+        items.append(
+            _Item(f"D{i}", TaskKind.DEADLINE, "", deadline.sentence, deadline.applies_to, (),
+                  deadline.timeline)
+        )  # fmt: skip
+    for i, event in enumerate(doc.events, start=1):
+        # Everyone the plan is sent to takes part in its event.
+        items.append(
+            _Item(f"E{i}", TaskKind.EVENT, "", event.sentence, tuple(doc.recipients), (),
+                  event.timeline)
+        )  # fmt: skip
+    return items
+
+
+def save_plan(
+    session: Session, doc: PlanDocument, source_name: str, source_hash: str, today: date
+) -> SaveResult:
+    """Create or update the plan in the caller's transaction."""
+    plan = None
+    if doc.number:
+        plan = session.scalar(select(Plan).where(Plan.number == doc.number))
+    if plan is None:
+        plan = session.scalar(select(Plan).where(Plan.source_hash == source_hash))
+    created = plan is None
+    if plan is None:
+        plan = Plan(policy={}, details={})
+        session.add(plan)
+    plan.number, plan.issued_on, plan.issuer, plan.title = (
+        doc.number, doc.issued_on, doc.issuer, doc.title
+    )  # fmt: skip
+    plan.source_name, plan.source_hash = source_name, source_hash
+    plan.details = {"recipients": doc.recipients, "warnings": doc.warnings}
+    session.flush()
+
+    # In place, by reference: replacing the collection would insert before it deletes.
+    sections = {s.ref: s for s in plan.sections}
+    for position, section in enumerate(doc.sections):
+        row = sections.pop(section.ref, None)
+        if row is None:
+            plan.sections.append(
+                PlanSection(ref=section.ref, title=section.title, position=position)
+            )
+        else:
+            row.title, row.position = section.title, position
+    for row in sections.values():
+        plan.sections.remove(row)
+    registry = Registry(session)
+    units = {u.code: u.id for u in session.scalars(select(Unit))}
+    existing = {t.ref: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
+    result = SaveResult(plan_id=plan.id, created=created)
+    reference = doc.issued_on or today
+    seen: set[str] = set()
+    for position, item in enumerate(_items(doc)):
+        task = existing.get(item.ref)
+        if task is None:
+            task = Task(plan_id=plan.id, ref=item.ref, policy={})
+            session.add(task)
+            result.tasks_added += 1
+        else:
+            result.tasks_updated += 1
+        seen.add(item.ref)
+        task.kind, task.section_ref, task.title, task.position, task.active = (
+            item.kind, item.section, item.title, position, True
+        )  # fmt: skip
+        task.lead_text, task.coordinators_text = "; ".join(item.lead), "; ".join(item.coordinators)
+        task.timeline_text = item.timeline.text
+        task.timeline = item.timeline.to_json(reference)
+        session.flush()
+        result.assignments += _assign(session, task, item, registry, units, result)
+    for ref, task in existing.items():
+        if ref not in seen and task.active:
+            task.active = False
+            result.tasks_deactivated += 1
+    if doc.form is not None:
+        _attach_form(session, plan.id, doc)
+    session.add(
+        AuditLog(action="plan_imported", detail={"plan_id": plan.id, "created": created,
+                                                 "source": source_name})
+    )  # fmt: skip
+    session.flush()
+    return result
+
+
+def _assign(
+    session: Session,
+    task: Task,
+    item: _Item,
+    registry: Registry,
+    units: dict[str, int],
+    result: SaveResult,
+) -> int:
+    wanted: dict[int, AssignmentRole] = {}
+    for role, names in ((AssignmentRole.COORDINATOR, item.coordinators),
+                        (AssignmentRole.LEAD, item.lead)):  # fmt: skip
+        for match in registry.match_all(names):
+            _note(match, result)
+            for code in match.unit_codes:
+                wanted[units[code]] = role  # lead wins over coordinator: assigned last
+    current = {
+        a.unit_id: a
+        for a in session.scalars(select(Assignment).where(Assignment.task_id == task.id))
+    }
+    for unit_id, assignment in current.items():
+        if unit_id not in wanted:
+            session.delete(assignment)  # answers hang on occurrence and unit, not on this row
+    for unit_id, role in wanted.items():
+        if unit_id in current:
+            current[unit_id].role = role
+        else:
+            session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))
+    return len(wanted)
+
+
+def _note(match: Match, result: SaveResult) -> None:
+    if match.kind == "unmatched" and match.name not in result.unmatched:
+        result.unmatched.append(match.name)
+    elif match.kind == "external" and match.name not in result.external:
+        result.external.append(match.name)
+
+
+def _attach_form(session: Session, plan_id: int, doc: PlanDocument) -> None:
+    """The appendix form goes with the deadline that asks for it ("theo phụ lục"), else the
+    first deadline, else the plan's first task."""
+    assert doc.form is not None
+    refs = [
+        f"D{i}" for i, d in enumerate(doc.deadlines, start=1) if "phụ lục" in d.sentence.lower()
+    ]
+    refs += [f"D{i}" for i in range(1, len(doc.deadlines) + 1)] + [t.ref for t in doc.tasks]
+    if not refs:
+        return
+    task = session.scalar(select(Task).where(Task.plan_id == plan_id, Task.ref == refs[0]))
+    if task is None:
+        return
+    fields: dict[str, Any] = {
+        "fields": [{"key": f"f{i}", "label": f.label, "type": f.type}
+                   for i, f in enumerate(doc.form.fields, start=1)]
+    }  # fmt: skip
+    form = session.scalar(select(FormDefinition).where(FormDefinition.task_id == task.id))
+    if form is None:
+        session.add(FormDefinition(task_id=task.id, title=doc.form.title, fields=fields))
+    else:
+        form.title, form.fields = doc.form.title, fields
