@@ -403,8 +403,9 @@ PLAN_IMPORT_HELP = """Read a plan and show what was understood: its number, date
 table (ref, task, lead, coordinators, timeline → next due), the deadlines and events in its
 body, the form in its appendix, its recipients, and warnings. Saves nothing.
 
-Reads text extracted from a PDF (.txt). Timelines are read as of the plan's own date (or
---today when the plan states none). --apply saves it in one transaction; importing the same
+Reads DOCX and PDF plans (their tables), the office's Excel/CSV template (see `nhacviec
+plan template`), and text extracted from a PDF (.txt). Timelines are read as of the plan's
+own date (or --today when the plan states none). --apply saves it in one transaction; importing the same
 plan again (same number, or same file) updates it in place and keeps the answers collected.
 
 Examples:
@@ -418,7 +419,7 @@ Examples:
 
 @plan_app.command("import", help=PLAN_IMPORT_HELP)
 def plan_import(
-    file: Path = typer.Argument(..., help="The plan (.txt extracted from a PDF)."),
+    file: Path = typer.Argument(..., help="The plan: .docx, .pdf, .xlsx, .csv or .txt."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON object."),
     today: str | None = typer.Option(None, "--today", help="YYYY-MM-DD; default: today."),
     apply: bool = typer.Option(False, "--apply", help="Save the plan."),
@@ -429,33 +430,16 @@ def plan_import(
 
     from rich.table import Table
 
-    from plans.text import parse_plan_text
+    from plans.reader import read_plan_file
+    from plans.tables import PlanReadError
 
-    if file.suffix.lower() not in (".txt", ".text"):
-        err.print(
-            f"{file.name}: only text extracted from a PDF (.txt) can be read so far; "
-            "DOCX, PDF and XLSX plans are not supported yet.",
-            markup=False,
-        )
-        raise typer.Exit(2)
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        err.print(f"{file}: {error.strerror}", markup=False)
-        raise typer.Exit(2) from None
-    if len(raw) > 20 * 1024 * 1024:
-        err.print(f"{file.name}: larger than 20 MB", markup=False)
-        raise typer.Exit(2)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        err.print(f"{file.name}: not UTF-8 text", markup=False)
-        raise typer.Exit(2) from None
-    if not text.strip():
-        err.print(f"{file.name}: the file is empty", markup=False)
-        raise typer.Exit(2)
     reference = date.fromisoformat(today) if today else datetime.now(settings().timezone).date()
-    doc = parse_plan_text(text, reference)
+    try:
+        doc = read_plan_file(file, reference)
+    except PlanReadError as error:
+        err.print(f"Cannot import: {error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    raw = file.read_bytes()
     result = doc.to_json(reference)
     if apply:
         from plans.store import save_plan
@@ -508,6 +492,19 @@ def plan_import(
     for warning in result["warnings"]:
         out.print(f"Cảnh báo: {warning}", highlight=False)
     out.print("Nothing saved.")
+
+
+@plan_app.command("template")
+def plan_template(
+    file: Path = typer.Argument(Path("mau-ke-hoach.xlsx"), help="Where to write (.xlsx or .csv)."),
+) -> None:
+    """Write the office's plan template, with examples. Example: nhacviec plan template"""
+    from plans.template import write_template
+
+    if file.suffix.lower() not in (".xlsx", ".csv"):
+        err.print("The template is an .xlsx or a .csv file.", markup=False)
+        raise typer.Exit(2)
+    out.print(f"Template written: {write_template(file)}", highlight=False)
 
 
 @plan_app.command("map")

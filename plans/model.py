@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from jobs.timeline import Timeline, TimelineError, parse_timeline
+from jobs.timeline import ReportDays, Timeline, TimelineError, parse_timeline
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,9 @@ class Reading:
     error: str = ""
 
     @classmethod
-    def of(cls, text: str, reference: date) -> Reading:
+    def of(cls, text: str, reference: date, report_days: ReportDays | None = None) -> Reading:
         try:
-            return cls(text, parse_timeline(text, reference))
+            return cls(text, parse_timeline(text, reference, report_days))
         except TimelineError as error:
             return cls(text, None, error.message)
 

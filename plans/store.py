@@ -18,6 +18,7 @@ from db.models import (
     Assignment,
     AssignmentRole,
     AuditLog,
+    ChecklistItem,
     FormDefinition,
     Plan,
     PlanSection,
@@ -50,11 +51,23 @@ class _Item:
     lead: tuple[str, ...]
     coordinators: tuple[str, ...]
     timeline: Reading
+    checklist: tuple[str, ...] = ()
+    report_day: str = ""
 
 
 def _items(doc: PlanDocument) -> list[_Item]:
     items = [
-        _Item(t.ref, TaskKind.TASK, t.section, t.title, t.lead, t.coordinators, t.timeline)
+        _Item(
+            t.ref,
+            TaskKind.TASK,
+            t.section,
+            t.title,
+            t.lead,
+            t.coordinators,
+            t.timeline,
+            t.checklist,
+            t.report_day,
+        )
         for t in doc.tasks
     ]
     for i, deadline in enumerate(doc.deadlines, start=1):
@@ -124,7 +137,10 @@ def save_plan(
         task.lead_text, task.coordinators_text = "; ".join(item.lead), "; ".join(item.coordinators)
         task.timeline_text = item.timeline.text
         task.timeline = item.timeline.to_json(reference)
+        policy = {k: v for k, v in (task.policy or {}).items() if k != "report_day"}
+        task.policy = {**policy, "report_day": item.report_day} if item.report_day else policy
         session.flush()
+        _checklist(session, task, item.checklist)
         result.assignments += _assign(session, task, item, registry, units, result)
     for ref, task in existing.items():
         if ref not in seen and task.active:
@@ -168,6 +184,21 @@ def _assign(
         else:
             session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))
     return len(wanted)
+
+
+def _checklist(session: Session, task: Task, labels: tuple[str, ...]) -> None:
+    """Items are kept by their label, so ticks already given stay on an unchanged item."""
+    current = {item.label: item for item in session.scalars(
+        select(ChecklistItem).where(ChecklistItem.task_id == task.id))}  # fmt: skip
+    for label, item in current.items():
+        if label not in labels:
+            session.delete(item)
+    for position, label in enumerate(labels):
+        item = current.get(label)
+        if item is None:
+            session.add(ChecklistItem(task_id=task.id, label=label, position=position))
+        else:
+            item.position = position
 
 
 def _note(match: Match, result: SaveResult) -> None:

@@ -59,16 +59,28 @@ EVENT = re.compile(
 
 def parse_plan_text(text: str, today: date) -> PlanDocument:
     """Everything the reader finds in one plan's text; what it cannot read becomes a warning."""
-    text = unicodedata.normalize("NFC", text).replace("\f", "\n")
-    lines = text.split("\n")
+    lines = text_lines(text)
     doc = PlanDocument()
-    _header(doc, text, lines)
+    read_header(doc, lines)
     reference = doc.issued_on or today
-    appendix_at = next((i for i, line in enumerate(lines) if APPENDIX.match(line)), len(lines))
-    body = lines[:appendix_at]
-    _body(doc, body, reference)
+    appendix_at = appendix_start(lines)
+    read_body(doc, lines[:appendix_at], reference)
     for start, end in _appendices(lines, appendix_at):
         _appendix(doc, lines[start:end], reference)
+    finish(doc, reference)
+    return doc
+
+
+def text_lines(text: str) -> list[str]:
+    return unicodedata.normalize("NFC", text).replace("\f", "\n").split("\n")
+
+
+def appendix_start(lines: list[str]) -> int:
+    return next((i for i, line in enumerate(lines) if APPENDIX.match(line)), len(lines))
+
+
+def finish(doc: PlanDocument, reference: date) -> None:
+    """The warnings the office must see before applying."""
     if not doc.number:
         doc.warnings.append("Không tìm thấy số kế hoạch (Số: …/KH-…)")
     if doc.issued_on is None:
@@ -90,13 +102,12 @@ def parse_plan_text(text: str, today: date) -> PlanDocument:
     for deadline in doc.deadlines:
         if deadline.timeline.timeline is not None:
             doc.warnings.extend(deadline.timeline.timeline.warnings)
-    return doc
 
 
 # ---- the header: number, date, issuer, title ---------------------------------------------
 
 
-def _header(doc: PlanDocument, text: str, lines: list[str]) -> None:
+def read_header(doc: PlanDocument, lines: list[str]) -> None:
     head = "\n".join(lines[:60])
     number = NUMBER.search(head)
     if number:
@@ -143,7 +154,7 @@ def _title_case_agency(line: str) -> str:
 # ---- the body: deadlines, events, recipients ----------------------------------------------
 
 
-def _body(doc: PlanDocument, lines: list[str], reference: date) -> None:
+def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     recipients_at = next(
         (i for i, line in enumerate(lines) if fold(line).startswith("noi nhan")), None
     )
