@@ -405,8 +405,9 @@ body, the form in its appendix, its recipients, and warnings. Saves nothing.
 
 Reads DOCX and PDF plans (their tables), the office's Excel/CSV template (see `nhacviec
 plan template`), and text extracted from a PDF (.txt). Timelines are read as of the plan's
-own date (or --today when the plan states none). --apply saves it in one transaction; importing the same
-plan again (same number, or same file) updates it in place and keeps the answers collected.
+own date (or --today when the plan states none). --apply saves it in one transaction;
+importing the same plan again (same number, or same file) updates it in place and keeps the
+answers collected.
 
 Examples:
 

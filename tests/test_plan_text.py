@@ -190,9 +190,14 @@ def test_plan_import_json_from_the_command_line(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("kh.docx", b"PK\x03\x04", "not supported yet"),
-        ("empty.txt", b"   \n", "the file is empty"),
-        ("latin1.txt", "Kế hoạch".encode("cp1258", errors="replace") + b"\xff\xfe", "not UTF-8"),
+        ("kh.odt", b"PK\x03\x04", "định dạng không hỗ trợ"),
+        ("kh.docx", b"PK\x03\x04", "không đọc được tệp DOCX"),
+        ("empty.txt", b"   \n", "tệp rỗng"),
+        (
+            "latin1.txt",
+            "Kế hoạch".encode("cp1258", errors="replace") + b"\xff\xfe",
+            "không phải văn bản UTF-8",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_is_one_clear_message(
