@@ -14,9 +14,11 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
+    filters,
 )
 
-from bot import handlers, messages, people
+from bot import handlers, messages, people, plan_upload
 from bot.services import Services
 from db.models import Heartbeat
 from db.session import session_scope
@@ -48,6 +50,12 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     application.add_handler(CommandHandler("moi", people.invite_command))
     application.add_handler(
         ChatMemberHandler(people.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    application.add_handler(
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, plan_upload.plan_document)
+    )
+    application.add_handler(
+        CallbackQueryHandler(plan_upload.plan_button, pattern=r"^plan:(apply|cancel)$")
     )
     application.add_handler(
         CallbackQueryHandler(handlers.help_button, pattern=f"^{handlers.HELP_CALLBACK}$")

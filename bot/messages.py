@@ -135,6 +135,60 @@ CATALOG: dict[str, dict[str, str]] = {
     "command.toi": {"vi": "Tôi là ai, thuộc đơn vị nào", "en": "Who am I"},
     "command.donvi": {"vi": "Danh sách đơn vị (Văn phòng Sở)", "en": "Units (office)"},
     "command.moi": {"vi": "Tạo link mời (Văn phòng Sở)", "en": "Create an invitation (office)"},
+    "plan.not_office": {
+        "vi": "Chỉ Văn phòng Sở mới nhập được kế hoạch vào bot.",
+        "en": "Only the Department office can import plans.",
+    },
+    "plan.too_big": {
+        "vi": "Tệp {name} lớn hơn 20 MB, bot không tải về được.",
+        "en": "{name} is larger than 20 MB; the bot cannot download it.",
+    },
+    "plan.unreadable": {
+        "vi": "Không nhập được kế hoạch: {problem}\nChưa có gì được lưu.",
+        "en": "Could not import the plan: {problem}\nNothing was saved.",
+    },
+    "plan.summary_head": {
+        "vi": "📄 <b>Kế hoạch {number}</b> ngày {date} ({name})",
+        "en": "📄 <b>Plan {number}</b> of {date} ({name})",
+    },
+    "plan.summary_tasks": {"vi": "<b>{count} nhiệm vụ:</b>", "en": "<b>{count} tasks:</b>"},
+    "plan.summary_deadline": {
+        "vi": "⏰ Hạn trong văn bản: {rule} — {who}",
+        "en": "⏰ Deadline in the text: {rule} — {who}",
+    },
+    "plan.summary_event": {"vi": "📅 {rule}", "en": "📅 {rule}"},
+    "plan.summary_form": {
+        "vi": "📝 Biểu mẫu «{title}»: {fields}",
+        "en": "📝 Form «{title}»: {fields}",
+    },
+    "plan.summary_unmatched": {
+        "vi": "❓ Tên chưa khớp danh sách đơn vị (gán một lần bằng nhacviec plan map): {names}",
+        "en": "❓ Names that match no unit (map them once with nhacviec plan map): {names}",
+    },
+    "plan.summary_question": {
+        "vi": "Lưu kế hoạch này?",
+        "en": "Save this plan?",
+    },
+    "plan.button_apply": {"vi": "✅ Áp dụng", "en": "✅ Apply"},
+    "plan.button_cancel": {"vi": "✖️ Hủy", "en": "✖️ Cancel"},
+    "plan.expired": {
+        "vi": "Yêu cầu nhập kế hoạch này không còn nữa; hãy gửi lại tệp.",
+        "en": "This import is no longer pending; send the file again.",
+    },
+    "plan.cancelled": {"vi": "Đã hủy, không lưu gì.", "en": "Cancelled; nothing saved."},
+    "plan.applying": {"vi": "Đang lưu…", "en": "Saving…"},
+    "plan.changed": {
+        "vi": "Tệp đã thay đổi so với bản tóm tắt; hãy gửi lại tệp.",
+        "en": "The file changed since the summary; send it again.",
+    },
+    "plan.created": {
+        "vi": "✅ Đã lưu kế hoạch #{id}: {added} nhiệm vụ, {assignments} lượt giao cho đơn vị.",
+        "en": "✅ Saved plan #{id}: {added} tasks, {assignments} unit assignments.",
+    },
+    "plan.updated": {
+        "vi": "✅ Đã cập nhật kế hoạch #{id}: {added} nhiệm vụ mới, {updated} nhiệm vụ cập nhật, {assignments} lượt giao; các báo cáo đã nhận được giữ nguyên.",
+        "en": "✅ Updated plan #{id}: {added} new tasks, {updated} updated, {assignments} assignments; answers kept.",
+    },
     "error.generic": {
         "vi": "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
         "en": "Sorry, something went wrong. Please try again in a few minutes.",

@@ -1,0 +1,179 @@
+"""The office sends a plan document to the bot: a summary, then Apply or Cancel.
+
+The pending import is a row in chat_state (the file's Telegram id and hash), so a restart
+between the summary and the button loses nothing; Apply reads the file again and checks it
+is the one summarized.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.permissions import Action, actor_for, authorize
+from bot.services import Services, services_of
+from db.models import ChatState
+from db.session import session_scope
+from plans.matching import Registry
+from plans.model import PlanDocument
+from plans.reader import MAX_BYTES, read_plan_bytes
+from plans.store import save_plan
+from plans.tables import PlanReadError
+
+log = logging.getLogger(__name__)
+KIND = "plan_import"
+APPLY, CANCEL = "plan:apply", "plan:cancel"
+
+
+def _today(services: Services):  # type: ignore[no-untyped-def]
+    return services.clock().astimezone(services.settings.timezone).date()
+
+
+async def _download(context: ContextTypes.DEFAULT_TYPE, file_id: str) -> bytes:
+    file = await context.bot.get_file(file_id)
+    return bytes(await file.download_as_bytearray())
+
+
+async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document in a private chat: from the office, a plan to import."""
+    services = services_of(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.document is None:
+        return
+    locale = services.locale
+    refusal = None
+    with session_scope(services.sessions) as session:
+        actor = actor_for(session, services.settings.office_admins, user.id)
+        if not authorize(session, actor, Action.OFFICE, services.clock(), what="plan_upload"):
+            refusal = "plan.not_office" if actor.linked else "not_linked"
+    if refusal is not None:  # the refusal is stored before it is said
+        await message.reply_text(messages.text(refusal, locale), parse_mode=ParseMode.HTML)
+        return
+    document = message.document
+    name = document.file_name or "ke-hoach"
+    if (document.file_size or 0) > MAX_BYTES:
+        await message.reply_text(messages.text("plan.too_big", locale, name=name))
+        return
+    data = await _download(context, document.file_id)
+    try:
+        doc = read_plan_bytes(data, name, _today(services))
+    except PlanReadError as error:
+        await message.reply_text(
+            messages.text("plan.unreadable", locale, problem=str(error)), parse_mode=ParseMode.HTML
+        )
+        return
+    with session_scope(services.sessions) as session:
+        body = _summary(session, doc, name, locale)
+        state = session.get(ChatState, message.chat.id) or ChatState(chat_id=message.chat.id)
+        state.kind, state.member_id, state.updated_at = KIND, None, services.clock()
+        state.data = {"file_id": document.file_id, "file_name": name,
+                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+        session.merge(state)
+    buttons = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(messages.text("plan.button_apply", locale), callback_data=APPLY),
+          InlineKeyboardButton(messages.text("plan.button_cancel", locale), callback_data=CANCEL)]]
+    )  # fmt: skip
+    pieces = messages.split_for_telegram(body)
+    for i, piece in enumerate(pieces):
+        last = i == len(pieces) - 1
+        await message.reply_text(piece, parse_mode=ParseMode.HTML,
+                                 reply_markup=buttons if last else None)  # fmt: skip
+
+
+def _summary(session: Session, doc: PlanDocument, name: str, locale: str) -> str:
+    e = html.escape
+    reference = doc.issued_on
+    lines = [
+        messages.text("plan.summary_head", locale, number=doc.number or "—",
+                      date=f"{reference:%d/%m/%Y}" if reference else "—", name=name),
+        f"<i>{e(doc.title)}</i>" if doc.title else "",
+    ]  # fmt: skip
+    if doc.tasks:
+        lines.append(messages.text("plan.summary_tasks", locale, count=len(doc.tasks)))
+        for task in doc.tasks:
+            timeline = task.timeline.timeline
+            when = timeline.rule if timeline is not None else f"⚠️ {task.timeline.text}"
+            lead = "; ".join(task.lead) or "—"
+            lines.append(f"• <b>{e(task.ref)}</b> {e(task.title)} — {e(lead)} — {e(when)}")
+    for deadline in doc.deadlines:
+        rule = (
+            deadline.timeline.timeline.rule
+            if deadline.timeline.timeline
+            else deadline.timeline.text
+        )
+        who = ", ".join(deadline.applies_to) or "—"
+        lines.append(messages.text("plan.summary_deadline", locale, rule=rule, who=who))
+    for event in doc.events:
+        if event.timeline.timeline is not None:
+            lines.append(
+                messages.text("plan.summary_event", locale, rule=event.timeline.timeline.rule)
+            )
+    if doc.form is not None:
+        labels = ", ".join(f.label for f in doc.form.fields)
+        lines.append(
+            messages.text("plan.summary_form", locale, title=doc.form.title, fields=labels)
+        )
+    registry = Registry(session)
+    names = {n for t in doc.tasks for n in (*t.lead, *t.coordinators)}
+    names |= {n for d in doc.deadlines for n in d.applies_to} | set(doc.recipients)
+    unmatched = sorted(m.name for m in registry.match_all(names) if m.kind == "unmatched")
+    for warning in doc.warnings:
+        lines.append(f"⚠️ {e(warning)}")
+    if unmatched:
+        lines.append(messages.text("plan.summary_unmatched", locale, names="; ".join(unmatched)))
+    lines.append(messages.text("plan.summary_question", locale))
+    return "\n".join(line for line in lines if line)
+
+
+async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply or Cancel on a plan summary; the permission check runs again."""
+    services = services_of(context)
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    chat_id, locale = query.message.chat.id, services.locale
+    with session_scope(services.sessions) as session:
+        actor = actor_for(session, services.settings.office_admins, user.id)
+        allowed = authorize(session, actor, Action.OFFICE, services.clock(), what="plan_apply")
+        state = session.get(ChatState, chat_id) if allowed else None
+        pending = dict(state.data) if state is not None and state.kind == KIND else None
+        if query.data == CANCEL and state is not None and pending is not None:
+            session.delete(state)
+    if not allowed:
+        await query.answer(messages.text("refused.office", locale), show_alert=True)
+        return
+    if pending is None:
+        await query.answer(messages.text("plan.expired", locale), show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    if query.data == CANCEL:
+        await query.answer(messages.text("plan.cancelled", locale))
+        await query.edit_message_reply_markup(None)
+        await context.bot.send_message(chat_id, messages.text("plan.cancelled", locale))
+        return
+    await query.answer(messages.text("plan.applying", locale))
+    data = await _download(context, pending["file_id"])
+    if hashlib.sha256(data).hexdigest() != pending["sha256"]:
+        await context.bot.send_message(chat_id, messages.text("plan.changed", locale))
+        return
+    doc = read_plan_bytes(data, pending["file_name"], _today(services))
+    with session_scope(services.sessions) as session:
+        saved = save_plan(session, doc, pending["file_name"], pending["sha256"], _today(services))
+        state = session.get(ChatState, chat_id)
+        if state is not None:
+            session.delete(state)
+    await query.edit_message_reply_markup(None)
+    key = "plan.created" if saved.created else "plan.updated"
+    await context.bot.send_message(
+        chat_id,
+        messages.text(key, locale, id=saved.plan_id, added=saved.tasks_added,
+                      updated=saved.tasks_updated, assignments=saved.assignments),
+        parse_mode=ParseMode.HTML,
+    )  # fmt: skip
