@@ -475,7 +475,9 @@ def plan_import(
     table = Table("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian", "Hạn tới")
     for task in result["tasks"]:
         timeline = task["timeline"]
-        upcoming = timeline["next_due"][:1] or [timeline["due"] or timeline.get("error", "")]
+        upcoming = timeline.get("next_due", [])[:1] or [
+            timeline.get("due") or "⚠ " + timeline.get("error", "")
+        ]
         lead, coordinators = "; ".join(task["lead"]), "; ".join(task["coordinators"])
         table.add_row(
             task["ref"], task["title"], lead, coordinators, timeline["text"], str(upcoming[0] or "")

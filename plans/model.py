@@ -26,10 +26,9 @@ class Reading:
 
     def to_json(self, reference: date) -> dict[str, Any]:
         if self.timeline is None:
-            # Unreadable: kept with its text and flagged, never dropped or guessed.
-            return {"text": self.text, "kind": "none", "due": None, "inclusive": True,
-                    "next_due": [], "start": None, "end": None, "rule": "",
-                    "warnings": [], "error": self.error}  # fmt: skip
+            # Unreadable: kept with its text and flagged (as `nhacviec deadline` prints an
+            # error line), never dropped or guessed.
+            return {"text": self.text, "error": self.error}
         return self.timeline.to_json(reference)
 
 

@@ -184,3 +184,40 @@ def test_a_failed_import_from_the_command_line_changes_nothing(
 
     with Session(engine) as session:
         assert session.scalars(select(Task)).all() == []
+
+
+def test_an_xlsx_made_from_seed_000_reads_like_the_pdf(tmp_path):
+    from openpyxl import Workbook
+
+    from tests.plan_fixtures import HEADER_000, ROWS_000
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nhiệm vụ"
+    sheet.append(HEADER_000)
+    for row in ROWS_000:
+        sheet.append(row)
+    details = book.create_sheet("Kế hoạch")
+    details.append(["Số", "91/KH-SGDĐT"])
+    details.append(["Ngày ban hành", "10/01/2025"])
+    book.save(tmp_path / "kh91.xlsx")
+    doc = read_plan_file(tmp_path / "kh91.xlsx", TODAY)
+    assert [t.ref for t in doc.tasks] == REFS_000
+    assert by_ref(doc)["2.5"].lead == ("Sở Xây dựng", "UBND quận huyện")
+    assert doc.number == "91/KH-SGDĐT" and doc.issued_on == date(2025, 1, 10)
+
+
+def test_an_unreadable_timeline_is_kept_with_its_text_and_flagged(tmp_path):
+    path = tmp_path / "kh.csv"
+    path.write_text(
+        "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Thời gian thực hiện\n"
+        "1.1,Tổng kết,Đơn vị trực thuộc,,đầu năm 2025\n",
+        encoding="utf-8",
+    )
+    doc = read_plan_file(path, TODAY)
+    [task] = doc.tasks
+    assert task.timeline.timeline is None and task.timeline.text == "đầu năm 2025"
+    assert any("1.1: không đọc được thời hạn 'đầu năm 2025'" in w for w in doc.warnings)
+    assert doc.to_json(TODAY)["tasks"][0]["timeline"] == {
+        "text": "đầu năm 2025", "error": "Thời hạn không cụ thể: 'đầu năm 2025'"
+    }  # fmt: skip
