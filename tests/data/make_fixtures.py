@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.plan_fixtures import pdf_000, pdf_of_text  # noqa: E402
+from tests.plan_fixtures import pdf_000, pdf_of_text
 
 font = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 here = Path(__file__).parent
