@@ -1,6 +1,6 @@
 """Regenerates the committed PDF fixtures (needs fpdf2 and a TTF font with Vietnamese letters).
 
-    .venv/bin/python tests/data/make_fixtures.py [/path/to/DejaVuSans.ttf]
+.venv/bin/python tests/data/make_fixtures.py [/path/to/DejaVuSans.ttf]
 """
 
 import sys
