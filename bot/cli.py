@@ -431,16 +431,16 @@ def plan_import(
 
     from rich.table import Table
 
-    from plans.reader import read_plan_file
+    from plans.reader import load_plan_file, read_plan_bytes
     from plans.tables import PlanReadError
 
     reference = date.fromisoformat(today) if today else datetime.now(settings().timezone).date()
     try:
-        doc = read_plan_file(file, reference)
+        raw = load_plan_file(file)
+        doc = read_plan_bytes(raw, file.name, reference)
     except PlanReadError as error:
         err.print(f"Cannot import: {error}", markup=False, highlight=False)
         raise typer.Exit(2) from None
-    raw = file.read_bytes()
     result = doc.to_json(reference)
     if apply:
         from plans.store import save_plan

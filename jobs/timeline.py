@@ -866,7 +866,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
     half = HALF_YEAR.search(work) if "thang" in work else None
     if half:
         count = {"6": 6, "sau": 6, "9": 9, "chin": 9, "3": 3, "ba": 3}[half.group(1)]
-        year = _explicit_or_next_year(half.group(3), ctx.reference)
+        year = int(half.group(3)) if half.group(3) else ctx.reference.year
         month = count if half.group(2) == "dau" else 12
         end = _month_end(year, month)
         label = f"{count} tháng {'đầu' if half.group(2) == 'dau' else 'cuối'} năm {year}"
@@ -941,10 +941,6 @@ def _first_period_at(work: str) -> int:
 def _ends_with_truoc(before: str) -> bool:
     before = before.rstrip()
     return before.endswith("truoc") and (len(before) == 5 or not before[-6].isalnum())
-
-
-def _explicit_or_next_year(raw: str | None, reference: date) -> int:
-    return int(raw) if raw else reference.year
 
 
 def _deadline(ctx: _Context, stated: date, exclusive: bool, had_year: bool) -> Timeline:

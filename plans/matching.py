@@ -78,6 +78,7 @@ class Registry:
                 key = normal(group.name)
                 self.groups.setdefault(key, (group.name, []))[1].append(unit.code)
         self.codes_by_id = {u.id: u.code for u in units}
+        self.ids_by_code = {u.code: u.id for u in units}
         self.mappings = {m.text_key: m for m in session.scalars(select(NameMapping))}
 
     def match(self, name: str) -> Match:

@@ -24,10 +24,9 @@ from db.models import (
     PlanSection,
     Task,
     TaskKind,
-    Unit,
 )
 from plans.matching import Match, Registry
-from plans.model import PlanDocument, Reading
+from plans.model import PlanDocument, TaskRow
 
 
 @dataclass
@@ -42,45 +41,16 @@ class SaveResult:
     external: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Item:
-    ref: str
-    kind: TaskKind
-    section: str
-    title: str
-    lead: tuple[str, ...]
-    coordinators: tuple[str, ...]
-    timeline: Reading
-    checklist: tuple[str, ...] = ()
-    report_day: str = ""
-
-
-def _items(doc: PlanDocument) -> list[_Item]:
-    items = [
-        _Item(
-            t.ref,
-            TaskKind.TASK,
-            t.section,
-            t.title,
-            t.lead,
-            t.coordinators,
-            t.timeline,
-            t.checklist,
-            t.report_day,
-        )
-        for t in doc.tasks
-    ]
+def _items(doc: PlanDocument) -> list[tuple[TaskKind, TaskRow]]:
+    """The table's tasks, then the body's deadlines (D1…) and events (E1…) as tasks."""
+    items = [(TaskKind.TASK, t) for t in doc.tasks]
     for i, deadline in enumerate(doc.deadlines, start=1):
-        items.append(
-            _Item(f"D{i}", TaskKind.DEADLINE, "", deadline.sentence, deadline.applies_to, (),
-                  deadline.timeline)
-        )  # fmt: skip
+        row = TaskRow(f"D{i}", "", deadline.sentence, deadline.applies_to, (), deadline.timeline)
+        items.append((TaskKind.DEADLINE, row))
     for i, event in enumerate(doc.events, start=1):
         # Everyone the plan is sent to takes part in its event.
-        items.append(
-            _Item(f"E{i}", TaskKind.EVENT, "", event.sentence, tuple(doc.recipients), (),
-                  event.timeline)
-        )  # fmt: skip
+        row = TaskRow(f"E{i}", "", event.sentence, tuple(doc.recipients), (), event.timeline)
+        items.append((TaskKind.EVENT, row))
     return items
 
 
@@ -117,12 +87,11 @@ def save_plan(
     for row in sections.values():
         plan.sections.remove(row)
     registry = Registry(session)
-    units = {u.code: u.id for u in session.scalars(select(Unit))}
     existing = {t.ref: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
     result = SaveResult(plan_id=plan.id, created=created)
     reference = doc.issued_on or today
     seen: set[str] = set()
-    for position, item in enumerate(_items(doc)):
+    for position, (kind, item) in enumerate(_items(doc)):
         task = existing.get(item.ref)
         if task is None:
             task = Task(plan_id=plan.id, ref=item.ref, policy={})
@@ -132,7 +101,7 @@ def save_plan(
             result.tasks_updated += 1
         seen.add(item.ref)
         task.kind, task.section_ref, task.title, task.position, task.active = (
-            item.kind, item.section, item.title, position, True
+            kind, item.section, item.title, position, True
         )  # fmt: skip
         task.lead_text, task.coordinators_text = "; ".join(item.lead), "; ".join(item.coordinators)
         task.timeline_text = item.timeline.text
@@ -141,7 +110,7 @@ def save_plan(
         task.policy = {**policy, "report_day": item.report_day} if item.report_day else policy
         session.flush()
         _checklist(session, task, item.checklist)
-        result.assignments += _assign(session, task, item, registry, units, result)
+        result.assignments += _assign(session, task, item, registry, result)
     for ref, task in existing.items():
         if ref not in seen and task.active:
             task.active = False
@@ -159,9 +128,8 @@ def save_plan(
 def _assign(
     session: Session,
     task: Task,
-    item: _Item,
+    item: TaskRow,
     registry: Registry,
-    units: dict[str, int],
     result: SaveResult,
 ) -> int:
     wanted: dict[int, AssignmentRole] = {}
@@ -170,7 +138,7 @@ def _assign(
         for match in registry.match_all(names):
             _note(match, result)
             for code in match.unit_codes:
-                wanted[units[code]] = role  # lead wins over coordinator: assigned last
+                wanted[registry.ids_by_code[code]] = role  # lead wins: assigned last
     current = {
         a.unit_id: a
         for a in session.scalars(select(Assignment).where(Assignment.task_id == task.id))
