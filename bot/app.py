@@ -20,8 +20,7 @@ from telegram.ext import (
 
 from bot import handlers, messages, people, plan_upload
 from bot.services import Services
-from db.models import Heartbeat
-from db.session import session_scope
+from jobs.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +34,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         .token(settings.telegram_bot_token.reveal())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
-        # Within Telegram's limits; a 429 is retried after retry_after up to max_retries times
-        # (PTB retries nothing unless max_retries is set).
-        .rate_limiter(AIORateLimiter(max_retries=max_retries))
+        .rate_limiter(rate_limiter(max_retries))
         .post_init(_post_init)
         .build()
     )
@@ -69,8 +66,25 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     return application
 
 
+# Telegram allows about 30 messages a second. PTB's limiter is a leaky bucket: with its
+# default bucket of 30 a burst of 30 plus 30 more within the same second draws 429s. A bucket
+# of one refilled every 1/28.5 s never exceeds 30 in any one-second window.
+MESSAGES_PER_SECOND = 28.5
+
+
+def rate_limiter(max_retries: int) -> AIORateLimiter:
+    # A 429 is retried after retry_after up to max_retries times (PTB retries nothing unless
+    # max_retries is set).
+    return AIORateLimiter(
+        overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=max_retries
+    )
+
+
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     services: Services = application.bot_data["services"]
+    application.bot_data["engine"] = Engine(
+        services.settings, services.sessions, application.bot, services.clock
+    )
     commands = [
         BotCommand(name, messages.text(f"command.{name}", services.locale)) for name in COMMANDS
     ]
@@ -78,13 +92,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The scheduler's heartbeat: the database is the source of truth, this only wakes us."""
-    services: Services = context.application.bot_data["services"]
-    try:
-        with session_scope(services.sessions) as session:
-            session.merge(Heartbeat(name="tick", at=services.clock(), detail={}))
-    except Exception:
-        log.exception("tick failed")
+    """The scheduler's beat: the database is the source of truth, this only wakes the engine
+    (which never raises)."""
+    engine: Engine | None = context.application.bot_data.get("engine")
+    if engine is not None:
+        await engine.tick()
 
 
 async def start_application(application: Application, poll_timeout: float = 1.0) -> None:  # type: ignore[type-arg]

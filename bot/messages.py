@@ -189,6 +189,120 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "✅ Đã cập nhật kế hoạch #{id}: {added} nhiệm vụ mới, {updated} nhiệm vụ cập nhật, {assignments} lượt giao; các báo cáo đã nhận được giữ nguyên.",
         "en": "✅ Updated plan #{id}: {added} new tasks, {updated} updated, {assignments} assignments; answers kept.",
     },
+    # ---- reminders -------------------------------------------------------------------
+    "reminder.before": {
+        "vi": "⏰ <b>Nhắc hạn</b> — còn {days} ngày",
+        "en": "⏰ <b>Reminder</b> — {days} days left",
+    },
+    "reminder.due": {"vi": "📌 <b>Hôm nay là hạn</b>", "en": "📌 <b>Due today</b>"},
+    "reminder.overdue": {
+        "vi": "❗ <b>Quá hạn {days} ngày</b>",
+        "en": "❗ <b>{days} days overdue</b>",
+    },
+    "reminder.escalation": {
+        "vi": "🚨 <b>Quá hạn {days} ngày</b> — kính báo Thủ trưởng đơn vị",
+        "en": "🚨 <b>{days} days overdue</b> — for the head of the unit",
+    },
+    "reminder.escalated": {
+        "vi": "🚨 <b>{unit}</b> quá hạn {days} ngày, chưa báo cáo hoàn thành",
+        "en": "🚨 <b>{unit}</b> is {days} days overdue and has not reported done",
+    },
+    "reminder.checkin": {
+        "vi": "🔎 <b>Cập nhật tiến độ</b> nhiệm vụ thường xuyên",
+        "en": "🔎 <b>Progress check</b> on an ongoing task",
+    },
+    "reminder.event_day_before": {"vi": "📅 <b>Sắp diễn ra</b>", "en": "📅 <b>Coming up</b>"},
+    "reminder.event_soon": {
+        "vi": "📅 <b>Sắp bắt đầu</b> lúc {time}",
+        "en": "📅 <b>Starting</b> at {time}",
+    },
+    "reminder.catch_up": {
+        "vi": "(gửi bù: bot tạm dừng trong lúc đến lịch nhắc)",
+        "en": "(sent late: the bot was paused when this was due)",
+    },
+    "card.plan": {"vi": "Kế hoạch: {number} {title}", "en": "Plan: {number} {title}"},
+    "card.task": {"vi": "Nhiệm vụ <b>{ref}</b>: {title}", "en": "Task <b>{ref}</b>: {title}"},
+    "card.unit": {"vi": "Đơn vị: {unit}", "en": "Unit: {unit}"},
+    "card.role.lead": {"vi": "Vai trò: <b>chủ trì</b>", "en": "Role: <b>lead</b>"},
+    "card.role.coordinator": {"vi": "Vai trò: phối hợp", "en": "Role: coordinating"},
+    "card.due": {"vi": "Hạn: <b>{when}</b> ({left})", "en": "Due: <b>{when}</b> ({left})"},
+    "card.event": {"vi": "Thời gian: <b>{when}</b>", "en": "When: <b>{when}</b>"},
+    "card.period": {"vi": "Kỳ báo cáo: {period}", "en": "Period: {period}"},
+    "card.status": {"vi": "Trạng thái: {status}", "en": "Status: {status}"},
+    "card.left.days": {"vi": "còn {n} ngày", "en": "{n} days left"},
+    "card.left.today": {"vi": "hạn hôm nay", "en": "due today"},
+    "card.left.late": {"vi": "quá hạn {n} ngày", "en": "{n} days late"},
+    "status.not_started": {"vi": "Chưa báo cáo", "en": "Not reported"},
+    "status.in_progress": {"vi": "🔄 Đang thực hiện", "en": "🔄 In progress"},
+    "status.blocked": {"vi": "⚠️ Vướng mắc", "en": "⚠️ Blocked"},
+    "status.done": {"vi": "✅ Hoàn thành", "en": "✅ Done"},
+    "button.done": {"vi": "✅ Hoàn thành", "en": "✅ Done"},
+    "button.in_progress": {"vi": "🔄 Đang thực hiện", "en": "🔄 In progress"},
+    "button.blocked": {"vi": "⚠️ Vướng mắc", "en": "⚠️ Blocked"},
+    "button.file": {"vi": "📎 Gửi báo cáo", "en": "📎 Send report"},
+    "button.open": {"vi": "📋 {ref}", "en": "📋 {ref}"},
+    "bundle.head": {
+        "vi": "🔔 <b>{count} việc cần chú ý</b> của {unit}:",
+        "en": "🔔 <b>{count} things need attention</b> at {unit}:",
+    },
+    "bundle.line": {
+        "vi": "{i}. {headline}\n   {ref}: {title} — {left}",
+        "en": "{i}. {headline}\n   {ref}: {title} — {left}",
+    },
+    "bundle.hint": {
+        "vi": "Bấm nút bên dưới để mở từng việc và báo cáo.",
+        "en": "Press a button below to open a task and answer.",
+    },
+    "weekday.0": {"vi": "Thứ Hai", "en": "Monday"},
+    "weekday.1": {"vi": "Thứ Ba", "en": "Tuesday"},
+    "weekday.2": {"vi": "Thứ Tư", "en": "Wednesday"},
+    "weekday.3": {"vi": "Thứ Năm", "en": "Thursday"},
+    "weekday.4": {"vi": "Thứ Sáu", "en": "Friday"},
+    "weekday.5": {"vi": "Thứ Bảy", "en": "Saturday"},
+    "weekday.6": {"vi": "Chủ Nhật", "en": "Sunday"},
+    # ---- digests and notices -------------------------------------------------------------
+    "digest.office.head": {
+        "vi": "📊 <b>Tổng hợp ngày {date}</b>",
+        "en": "📊 <b>Summary for {date}</b>",
+    },
+    "digest.office.due": {
+        "vi": "📅 Đến hạn trong tuần: <b>{count}</b>",
+        "en": "📅 Due this week: <b>{count}</b>",
+    },
+    "digest.office.overdue": {
+        "vi": "❗ Quá hạn: <b>{count}</b>",
+        "en": "❗ Overdue: <b>{count}</b>",
+    },
+    "digest.office.answered": {
+        "vi": "📨 Báo cáo nhận hôm nay: <b>{count}</b>",
+        "en": "📨 Answers today: <b>{count}</b>",
+    },
+    "digest.office.lonely": {
+        "vi": "👤 Đơn vị chưa có người nhận tin: <b>{count}</b>",
+        "en": "👤 Units nobody receives messages for: <b>{count}</b>",
+    },
+    "digest.line": {
+        "vi": "  • {unit} — {ref}: {title} ({left})",
+        "en": "  • {unit} — {ref}: {title} ({left})",
+    },
+    "digest.more": {"vi": "  … và {count} mục khác", "en": "  … and {count} more"},
+    "digest.name": {"vi": "  • {name}", "en": "  • {name}"},
+    "digest.week.head": {
+        "vi": "🗓 <b>Việc của {unit}</b> (tuần {week}):",
+        "en": "🗓 <b>{unit}'s tasks</b> (week {week}):",
+    },
+    "digest.week.line": {
+        "vi": "• {ref}: {title} — {left} · {status}",
+        "en": "• {ref}: {title} — {left} · {status}",
+    },
+    "digest.week.hint": {
+        "vi": "Gõ /viec để báo cáo từng việc.",
+        "en": "Type /viec to answer each task.",
+    },
+    "notice.gone": {
+        "vi": "⚠️ Không gửi được tin nhắn cho {name} ({unit}): {reason}. Đã đánh dấu ngừng nhận tin; hãy liên hệ và gửi lại link mời nếu cần.",
+        "en": "⚠️ Messages to {name} ({unit}) cannot be delivered: {reason}. Marked inactive; contact them and send a new invitation if needed.",
+    },
     "error.generic": {
         "vi": "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
         "en": "Sorry, something went wrong. Please try again in a few minutes.",

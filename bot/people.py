@@ -9,12 +9,13 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot import messages
-from bot.permissions import Action, actor_for, authorize, office_chat_ids
+from bot.permissions import Action, actor_for, authorize
 from bot.services import Services, services_of
 from db.invites import InviteRefused, Person, create_invite, deactivate_member, deep_link, redeem
 from db.models import Role, Unit
 from db.registry import RegistryError, list_units, unit_by_code
 from db.session import session_scope
+from jobs.outbox import notify_office
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +159,7 @@ async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE)
             "office.member_inactive", services.locale, name=member.full_name,
             unit=unit.name if unit else "—",
         )  # fmt: skip
-        chats = office_chat_ids(session, services.settings.office_admins)
-    for chat_id in chats:
-        try:
-            await context.bot.send_message(chat_id, notice, parse_mode=ParseMode.HTML)
-        except Exception as error:  # one unreachable admin must not stop the others
-            log.warning("could not notify office chat=%s: %s", chat_id, error)
+        now = services.clock()
+        # Through the outbox like every other notice: retried, sent once, within the limits.
+        notify_office(session, services.settings, f"blocked:{member.id}:{now:%Y%m%d%H%M%S}",
+                      notice, now, member.unit_id, except_chat=change.chat.id)  # fmt: skip

@@ -82,14 +82,3 @@ def authorize(
         )
     )
     return False
-
-
-def office_chat_ids(session: Session, office_admins: Iterable[int]) -> set[int]:
-    """Where to tell the office something: admins (private chats) and active office members."""
-    chats = set(office_admins)
-    chats.update(
-        session.scalars(
-            select(Member.chat_id).where(Member.role == Role.OFFICE, Member.active.is_(True))
-        )
-    )
-    return chats

@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+
+from jobs.workcalendar import WorkCalendar
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite:///data/nhacviec.sqlite3"
@@ -71,6 +74,12 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     tick_seconds: int = 30
+    # "before_days=14,7,3,1,0;send_at=08:00;…" (see jobs/planner.Policy), plans may override.
+    reminder_policy: Mapping[str, str] = field(default_factory=dict)
+    # "yearly=15/12;monthly=25": the day a report is due when a phrase names only the period.
+    report_days: Mapping[str, str] = field(default_factory=dict)
+    office_days_off: frozenset[date] = frozenset()
+    office_extra_working_days: frozenset[date] = frozenset()
 
     @property
     def has_token(self) -> bool:
@@ -83,6 +92,13 @@ class Settings:
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base.rstrip("/") + "/file/bot"
+
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(
+            tz=self.timezone,
+            days_off=self.office_days_off,
+            extra_working_days=self.office_extra_working_days,
+        )
 
     def secrets(self) -> list[str]:
         """Values that must never be written to a log."""
@@ -114,7 +130,65 @@ def load_settings(
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT") or "8443", 1, 65535),
         tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
+        reminder_policy=_reminder_policy(get("REMINDER_POLICY")),
+        report_days=_report_days(get("REPORT_DAYS")),
+        office_days_off=_dates("OFFICE_DAYS_OFF", get("OFFICE_DAYS_OFF")),
+        office_extra_working_days=_dates(
+            "OFFICE_EXTRA_WORKING_DAYS", get("OFFICE_EXTRA_WORKING_DAYS")
+        ),
     )
+
+
+def _pairs(variable: str, raw: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for piece in raw.split(";"):
+        if not piece.strip():
+            continue
+        name, sep, value = piece.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ConfigError(variable, f"{piece.strip()!r} is not name=value")
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def _reminder_policy(raw: str) -> dict[str, str]:
+    from jobs.planner import Policy, PolicyError  # the policy's own check, one place
+
+    pairs = _pairs("REMINDER_POLICY", raw)
+    unknown = sorted(set(pairs) - set(Policy.__dataclass_fields__))
+    if unknown:
+        raise ConfigError("REMINDER_POLICY", f"unknown setting {unknown[0]!r}")
+    try:
+        Policy().overridden(pairs)
+    except PolicyError as error:
+        raise ConfigError("REMINDER_POLICY", str(error)) from None
+    return pairs
+
+
+def _report_days(raw: str) -> dict[str, str]:
+    from jobs.timeline import ReportDays, TimelineError
+
+    pairs = _pairs("REPORT_DAYS", raw)
+    unknown = sorted(set(pairs) - {"yearly", "half_yearly", "quarterly", "monthly", "weekly"})
+    if unknown:
+        raise ConfigError("REPORT_DAYS", f"unknown period {unknown[0]!r}")
+    try:
+        ReportDays.from_mapping(pairs)
+    except (TimelineError, ValueError) as error:
+        raise ConfigError("REPORT_DAYS", f"{error}") from None
+    return pairs
+
+
+def _dates(variable: str, raw: str) -> frozenset[date]:
+    days: set[date] = set()
+    for piece in raw.replace(";", ",").split(","):
+        if not piece.strip():
+            continue
+        try:
+            days.add(date.fromisoformat(piece.strip()))
+        except ValueError:
+            raise ConfigError(variable, f"{piece.strip()!r} is not a date (YYYY-MM-DD)") from None
+    return frozenset(days)
 
 
 def _token(raw: str) -> Secret:

@@ -7,20 +7,76 @@ caller's business.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from jobs.workcalendar import WorkCalendar
 
 
+class PolicyError(ValueError):
+    """A reminder policy setting that cannot be used; the message names it."""
+
+
 @dataclass(frozen=True)
 class Policy:
+    """How a unit is reminded. Global defaults, overridden per plan, then per task."""
+
     before_days: tuple[int, ...] = (14, 7, 3, 1, 0)
     send_at: time = time(8, 0)
     overdue_every: int = 3  # working days between overdue reminders
+    in_progress_every: int = 5  # … when the unit said it is working on it
+    blocked_every: int = 10  # … when it said it is blocked (the office sees the note)
+    overdue_stop_days: int = 90  # calendar days late after which only the reports chase it
     escalate_after: int = 7  # calendar days late
     coordinator_all: bool = False  # coordinators get only the first reminder and the due day
     event_hours_before: int = 1
+    checkin_months: int = 1  # ongoing tasks: a check-in every N months
+
+    def overridden(self, values: dict[str, Any] | None) -> Policy:
+        """This policy with `values` (settings, a plan's or a task's policy) applied."""
+        if not values:
+            return self
+        known = {f.name for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for name, raw in values.items():
+            if name not in known:
+                continue  # other keys (report_day) live in the same JSON
+            changes[name] = _policy_value(name, raw, getattr(self, name))
+        return replace(self, **changes)
+
+    def every(self, status: str) -> int:
+        if status == "in_progress":
+            return self.in_progress_every
+        if status == "blocked":
+            return self.blocked_every
+        return self.overdue_every
+
+
+def _policy_value(name: str, raw: Any, current: Any) -> Any:
+    try:
+        if isinstance(current, tuple):
+            items = raw if isinstance(raw, list | tuple) else str(raw).replace(";", ",").split(",")
+            value: Any = tuple(sorted({int(str(i).strip()) for i in items if str(i).strip()},
+                                      reverse=True))  # fmt: skip
+            if not value or min(value) < 0:
+                raise ValueError
+            return value
+        if isinstance(current, time):
+            return raw if isinstance(raw, time) else time.fromisoformat(str(raw).strip())
+        if isinstance(current, bool):
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", "có", "không"):
+                raise ValueError
+            return text in ("true", "1", "yes", "có")
+        value = int(raw)
+        if value < 0 or (value == 0 and name not in ("event_hours_before", "escalate_after")):
+            raise ValueError
+        return value
+    except (TypeError, ValueError):
+        raise PolicyError(f"{name}: {raw!r} is not a valid value") from None
 
 
 @dataclass(frozen=True)
@@ -54,17 +110,18 @@ def before_deadline(
 
 
 def overdue(
-    due: date, until: date, calendar: WorkCalendar, policy: Policy = Policy()
+    due: date, until: date, calendar: WorkCalendar, policy: Policy = Policy(), every: int = 0
 ) -> list[Planned]:
     """The next working day after the due day, then every few working days; from the
     escalation threshold on, each reminder is an escalation."""
     out = []
     day = calendar.next_working_day(due, inclusive=False)
+    until = min(until, due + timedelta(days=policy.overdue_stop_days))
     while day <= until:
         late = (day - due).days
         kind = "escalation" if late >= policy.escalate_after else "overdue"
         out.append(Planned(kind, -late, calendar.local(day, policy.send_at)))
-        day = calendar.add_working_days(day, policy.overdue_every)
+        day = calendar.add_working_days(day, every or policy.overdue_every)
     return out
 
 

@@ -229,6 +229,15 @@ class ReportDays:
         )
 
 
+def report_day_mapping(day: str) -> dict[str, str]:
+    """A task's report day as ReportDays settings: "15/12" dates a yearly (and half-yearly)
+    report, "25" the day of each month."""
+    day = day.strip()
+    if not day:
+        return {}
+    return {"yearly": day, "half_yearly": day} if "/" in day else {"monthly": day}
+
+
 # ---- folding and small readers -----------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from jobs.timeline import ReportDays, TimelineError, fold
+from jobs.timeline import ReportDays, TimelineError, fold, report_day_mapping
 from plans.model import FormField, FormSpec, Reading, Section, TaskRow
 from plans.text import split_agencies
 
@@ -100,11 +100,7 @@ def tasks_from_table(
         report_days = None
         if row["report_day"]:
             try:
-                # "15/12": the day a yearly report is due; "25": the day of each month.
-                day = row["report_day"]
-                report_days = ReportDays.from_mapping(
-                    {"yearly": day, "half_yearly": day} if "/" in day else {"monthly": day}
-                )
+                report_days = ReportDays.from_mapping(report_day_mapping(row["report_day"]))
             except (TimelineError, ValueError):
                 raise PlanReadError(
                     f"Nhiệm vụ {row['ref']}: ngày báo cáo không hợp lệ {row['report_day']!r}"

@@ -126,3 +126,35 @@ def test_every_setting_is_documented_in_env_example_and_the_example_loads():
         if line and not line.startswith("#"):
             assert lines[i - 1].startswith("# "), f"{line} has no one-line description"
     load_settings({}, env_file=example)
+
+
+def test_the_reminder_policy_report_days_and_office_days_off_are_read_and_checked():
+    from datetime import date
+
+    settings = load_settings(
+        {
+            "REMINDER_POLICY": "before_days=7,1,0; send_at=07:30",
+            "REPORT_DAYS": "yearly=15/12;monthly=25",
+            "OFFICE_DAYS_OFF": "2025-09-01, 2025-12-24",
+            "OFFICE_EXTRA_WORKING_DAYS": "2025-04-26",
+        },
+        None,
+    )
+    assert settings.reminder_policy == {"before_days": "7,1,0", "send_at": "07:30"}
+    assert settings.report_days == {"yearly": "15/12", "monthly": "25"}
+    calendar = settings.calendar()
+    assert not calendar.is_working_day(date(2025, 12, 24))
+    assert calendar.is_working_day(date(2025, 4, 26))  # a Saturday made a working day
+
+    for variable, value, problem in [
+        ("REMINDER_POLICY", "before_days=soon", "before_days"),
+        ("REMINDER_POLICY", "nag_every=2", "unknown setting 'nag_every'"),
+        ("REMINDER_POLICY", "send_at", "not name=value"),
+        ("REPORT_DAYS", "yearly=31/02", "31/02"),
+        ("REPORT_DAYS", "daily=1", "unknown period 'daily'"),
+        ("OFFICE_DAYS_OFF", "24/12/2025", "not a date"),
+    ]:
+        with pytest.raises(ConfigError) as caught:
+            load_settings({variable: value}, None)
+        assert caught.value.variable == variable
+        assert problem in caught.value.problem

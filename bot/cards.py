@@ -1,0 +1,229 @@
+"""How a task, a reminder, a bundle of reminders and the digests read on a phone.
+
+Pure: plain values and `now` in, (HTML text, buttons) out. Every word comes from the message
+catalog, which escapes what it is given. Callback data is built and parsed here only; it
+names what was pressed and carries no trust (handlers re-check who may act).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from bot.messages import text
+from jobs.content import OfficeDigest, ReminderContent, TaskInfo
+
+Buttons = list[list[tuple[str, str]]]
+
+STATUS_CODES = {"d": "done", "p": "in_progress", "b": "blocked"}
+_ANSWER = re.compile(r"^s:(\d{1,12}):(\d{1,12}):([dpbf])$")
+_OPEN = re.compile(r"^o:(\d{1,12}):(\d{1,12})$")
+DIGEST_LINES = 10
+
+
+def answer_data(occurrence_id: int, unit_id: int, code: str) -> str:
+    return f"s:{occurrence_id}:{unit_id}:{code}"
+
+
+def parse_answer(data: str) -> tuple[int, int, str] | None:
+    match = _ANSWER.match(data or "")
+    return (int(match[1]), int(match[2]), match[3]) if match else None
+
+
+def open_data(occurrence_id: int, unit_id: int) -> str:
+    return f"o:{occurrence_id}:{unit_id}"
+
+
+def parse_open(data: str) -> tuple[int, int] | None:
+    match = _OPEN.match(data or "")
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def short(value: str, limit: int) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def day_text(day: date, locale: str) -> str:
+    return f"{text(f'weekday.{day.weekday()}', locale)}, {day:%d/%m/%Y}"
+
+
+def left_text(due: date, today: date, locale: str) -> str:
+    days = (due - today).days
+    if days > 0:
+        return text("card.left.days", locale, n=days)
+    if days == 0:
+        return text("card.left.today", locale)
+    return text("card.left.late", locale, n=-days)
+
+
+def _local(moment: datetime, tz: Any) -> datetime:
+    return moment.astimezone(tz)
+
+
+def answer_buttons(info: TaskInfo, locale: str) -> Buttons:
+    o, u = info.occurrence_id, info.unit_id
+    return [
+        [(text("button.done", locale), answer_data(o, u, "d")),
+         (text("button.in_progress", locale), answer_data(o, u, "p"))],
+        [(text("button.blocked", locale), answer_data(o, u, "b")),
+         (text("button.file", locale), answer_data(o, u, "f"))],
+    ]  # fmt: skip
+
+
+def task_lines(info: TaskInfo, now: datetime, tz: Any, locale: str) -> list[str]:
+    """The body of a task card: plan, task, unit, role, when, status."""
+    today = now.astimezone(tz).date()
+    number = info.plan_number or ""
+    lines = [
+        text("card.plan", locale, number=number, title=short(info.plan_title, 90)).replace(
+            "  ", " "
+        ),
+        text("card.task", locale, ref=info.task_ref, title=short(info.task_title, 400)),
+        text("card.unit", locale, unit=info.unit_name),
+        text(f"card.role.{info.role}", locale),
+    ]
+    if info.task_kind == "event" and info.starts_at is not None:
+        start = _local(info.starts_at, tz)
+        when = f"{day_text(start.date(), locale)}, {start:%H:%M}"
+        if info.ends_at is not None:
+            when += f"–{_local(info.ends_at, tz):%H:%M}"
+        lines.append(text("card.event", locale, when=when))
+    else:
+        due = _local(info.due_at, tz)
+        when = day_text(due.date(), locale)
+        if due.time().strftime("%H:%M:%S") != "23:59:59":
+            when = f"{due:%H:%M} {when}"
+        left = left_text(due.date(), today, locale)
+        lines.append(text("card.due", locale, when=when, left=left))
+        if info.period_key not in ("once", "event"):
+            lines.append(text("card.period", locale, period=info.period_key))
+    lines.append(text("card.status", locale, status=text(f"status.{info.status}", locale)))
+    return lines
+
+
+def headline(kind: str, info: TaskInfo, audience: str, now: datetime, tz: Any, locale: str) -> str:
+    today = now.astimezone(tz).date()
+    due_day = _local(info.due_at, tz).date()
+    late = (today - due_day).days
+    if audience == "escalated":
+        return text("reminder.escalated", locale, unit=info.unit_name, days=max(late, 1))
+    if kind == "before":
+        return text("reminder.before", locale, days=max((due_day - today).days, 1))
+    if kind in ("overdue", "escalation"):
+        return text(f"reminder.{kind}", locale, days=max(late, 1))
+    if kind == "event_soon" and info.starts_at is not None:
+        return text("reminder.event_soon", locale, time=f"{_local(info.starts_at, tz):%H:%M}")
+    if kind in ("due", "checkin", "event_day_before"):
+        return text(f"reminder.{kind}", locale)
+    return text("reminder.due", locale)
+
+
+def reminder(
+    content: ReminderContent, now: datetime, tz: Any, locale: str, catch_up: bool = False
+) -> tuple[str, Buttons]:
+    info = content.info
+    lines = [headline(content.kind, info, content.audience, now, tz, locale)]
+    if catch_up:
+        lines.append(text("reminder.catch_up", locale))
+    lines += ["", *task_lines(info, now, tz, locale)]
+    answerable = content.audience == "unit" and info.task_kind != "event"
+    return "\n".join(lines), answer_buttons(info, locale) if answerable else []
+
+
+def bundle(
+    contents: Sequence[ReminderContent], now: datetime, tz: Any, locale: str
+) -> tuple[str, Buttons]:
+    """Several reminders for one chat at once (after downtime, or on a busy morning): one
+    message, one line each, and a button to open each task."""
+    units = sorted({c.info.unit_name for c in contents})
+    lines = [text("bundle.head", locale, count=len(contents), unit=", ".join(units)), ""]
+    buttons: Buttons = []
+    row: list[tuple[str, str]] = []
+    today = now.astimezone(tz).date()
+    for i, content in enumerate(contents, start=1):
+        info = content.info
+        lines.append(
+            text(
+                "bundle.line",
+                locale,
+                i=i,
+                headline=_plain(headline(content.kind, info, content.audience, now, tz, locale)),
+                ref=info.task_ref,
+                title=short(info.task_title, 120),
+                left=left_text(_local(info.due_at, tz).date(), today, locale),
+            )
+        )
+        if content.audience == "unit" and info.task_kind != "event":
+            row.append((text("button.open", locale, ref=f"{i}. {info.task_ref}"),
+                        open_data(info.occurrence_id, info.unit_id)))  # fmt: skip
+            if len(row) == 3:
+                buttons.append(row)
+                row = []
+    if row:
+        buttons.append(row)
+    if buttons:
+        lines += ["", text("bundle.hint", locale)]
+    return "\n".join(lines), buttons
+
+
+def _plain(html_text: str) -> str:
+    """A headline inside a list line: without its bold, already escaped."""
+    return html_text.replace("<b>", "").replace("</b>", "")
+
+
+def _digest_lines(items: Sequence[TaskInfo], now: datetime, tz: Any, locale: str) -> list[str]:
+    today = now.astimezone(tz).date()
+    lines = [
+        text(
+            "digest.line",
+            locale,
+            unit=i.unit_name,
+            ref=i.task_ref,
+            title=short(i.task_title, 80),
+            left=left_text(_local(i.due_at, tz).date(), today, locale),
+        )
+        for i in items[:DIGEST_LINES]
+    ]
+    if len(items) > DIGEST_LINES:
+        lines.append(text("digest.more", locale, count=len(items) - DIGEST_LINES))
+    return lines
+
+
+def office_digest(digest: OfficeDigest, now: datetime, tz: Any, locale: str) -> str:
+    overdue = sorted(digest.overdue, key=lambda i: i.due_at)
+    lines = [text("digest.office.head", locale, date=day_text(digest.day, locale)), ""]
+    lines.append(text("digest.office.due", locale, count=len(digest.due_this_week)))
+    lines += _digest_lines(digest.due_this_week, now, tz, locale)
+    lines.append(text("digest.office.overdue", locale, count=len(overdue)))
+    lines += _digest_lines(overdue, now, tz, locale)
+    lines.append(text("digest.office.answered", locale, count=digest.answered_today))
+    lines.append(text("digest.office.lonely", locale, count=len(digest.units_without_members)))
+    lines += [text("digest.name", locale, name=n) for n in digest.units_without_members[:10]]
+    if len(digest.units_without_members) > 10:
+        lines.append(text("digest.more", locale, count=len(digest.units_without_members) - 10))
+    return "\n".join(lines)
+
+
+def week_summary(unit_name: str, tasks: Sequence[TaskInfo], now: datetime, tz: Any,
+                 locale: str) -> str:  # fmt: skip
+    today = now.astimezone(tz).date()
+    week = today.isocalendar()
+    lines = [text("digest.week.head", locale, unit=unit_name, week=f"{week.week}/{week.year}")]
+    for info in tasks[:30]:
+        lines.append(
+            text(
+                "digest.week.line",
+                locale,
+                ref=info.task_ref,
+                title=short(info.task_title, 100),
+                left=left_text(_local(info.due_at, tz).date(), today, locale),
+                status=text(f"status.{info.status}", locale),
+            )
+        )
+    if len(tasks) > 30:
+        lines.append(text("digest.more", locale, count=len(tasks) - 30))
+    lines += ["", text("digest.week.hint", locale)]
+    return "\n".join(lines)

@@ -1,0 +1,194 @@
+"""What a reminder or digest says, read from the database when it is sent.
+
+Reading at send time (not at planning time) means a message shows the task's current title
+and status, and lets the sender drop what no longer applies: a task answered "done", a unit
+no longer assigned, a member who left, an event that has begun.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Assignment,
+    Member,
+    Occurrence,
+    Plan,
+    Reminder,
+    Response,
+    Status,
+    Task,
+    TaskKind,
+    Unit,
+    UnitStatus,
+)
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """One unit's part in one occurrence, as a person reads it."""
+
+    occurrence_id: int
+    unit_id: int
+    unit_name: str
+    plan_number: str
+    plan_title: str
+    task_ref: str
+    task_title: str
+    task_kind: str
+    role: str  # lead, coordinator
+    period_key: str
+    due_at: datetime  # aware UTC
+    starts_at: datetime | None
+    ends_at: datetime | None
+    status: str
+    late: bool = False
+
+
+def task_infos(
+    session: Session, pairs: Iterable[tuple[int, int]], only_active: bool = True
+) -> dict[tuple[int, int], TaskInfo]:
+    """TaskInfo for (occurrence, unit) pairs whose unit is (still) assigned to the task."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    occurrence_ids = sorted({o for o, _ in wanted})
+    rows = session.execute(
+        select(Occurrence, Task, Plan, Assignment, Unit, UnitStatus)
+        .join(Task, Occurrence.task_id == Task.id)
+        .join(Plan, Task.plan_id == Plan.id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .outerjoin(
+            UnitStatus,
+            and_(UnitStatus.occurrence_id == Occurrence.id, UnitStatus.unit_id == Unit.id),
+        )
+        .where(Occurrence.id.in_(occurrence_ids))
+    ).all()
+    out = {}
+    for occurrence, task, plan, assignment, unit, status in rows:
+        key = (occurrence.id, unit.id)
+        if key not in wanted or (only_active and not (task.active and unit.active)):
+            continue
+        out[key] = TaskInfo(
+            occurrence_id=occurrence.id,
+            unit_id=unit.id,
+            unit_name=unit.name,
+            plan_number=plan.number,
+            plan_title=plan.title,
+            task_ref=task.ref,
+            task_title=task.title,
+            task_kind=task.kind.value,
+            role=assignment.role.value,
+            period_key=occurrence.period_key,
+            due_at=occurrence.due_at,
+            starts_at=occurrence.starts_at,
+            ends_at=occurrence.ends_at,
+            status=status.status.value if status is not None else Status.NOT_STARTED.value,
+            late=bool(status.late) if status is not None else False,
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ReminderContent:
+    kind: str
+    audience: str
+    info: TaskInfo
+
+
+def reminder_contents(
+    session: Session, rows: Sequence[Reminder], now: datetime
+) -> dict[int, ReminderContent | str]:
+    """For each task reminder: what it says, or why it is no longer sent."""
+    infos = task_infos(
+        session, [(r.occurrence_id, r.unit_id) for r in rows if r.occurrence_id and r.unit_id]
+    )
+    member_ids = {r.member_id for r in rows if r.member_id is not None}
+    active = set(
+        session.scalars(select(Member.id).where(Member.id.in_(member_ids), Member.active.is_(True)))
+    )
+    out: dict[int, ReminderContent | str] = {}
+    for row in rows:
+        info = infos.get((row.occurrence_id or 0, row.unit_id or 0))
+        if row.member_id is not None and row.member_id not in active:
+            out[row.id] = "member inactive"
+        elif info is None:
+            out[row.id] = "no longer assigned"
+        elif info.status == Status.DONE.value:
+            out[row.id] = "done"
+        elif row.kind.startswith("event") and info.starts_at is not None and info.starts_at <= now:
+            out[row.id] = "event over"
+        else:
+            out[row.id] = ReminderContent(row.kind, str(row.payload.get("audience", "unit")), info)
+    return out
+
+
+def open_tasks(
+    session: Session, now: datetime, unit_ids: Iterable[int] | None = None, ahead_days: int = 30
+) -> list[TaskInfo]:
+    """Assignments not answered "done" and due from a year ago to `ahead_days` from now."""
+    query = (
+        select(Occurrence.id, Assignment.unit_id)
+        .join(Task, Occurrence.task_id == Task.id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .outerjoin(
+            UnitStatus,
+            and_(
+                UnitStatus.occurrence_id == Occurrence.id,
+                UnitStatus.unit_id == Assignment.unit_id,
+            ),
+        )
+        .where(
+            Task.active.is_(True),
+            Occurrence.due_at <= now + timedelta(days=ahead_days),
+            Occurrence.due_at >= now - timedelta(days=366),
+            (UnitStatus.status.is_(None)) | (UnitStatus.status != Status.DONE),
+        )
+    )
+    if unit_ids is not None:
+        query = query.where(Assignment.unit_id.in_(list(unit_ids)))
+    infos = task_infos(session, [(o, u) for o, u in session.execute(query)])
+    events_over = [
+        k for k, i in infos.items()
+        if i.task_kind == TaskKind.EVENT.value and (i.ends_at or i.due_at) < now
+    ]  # fmt: skip
+    for key in events_over:
+        del infos[key]
+    return sorted(infos.values(), key=lambda i: (i.due_at, i.unit_name, i.task_ref))
+
+
+@dataclass(frozen=True)
+class OfficeDigest:
+    day: date
+    due_this_week: list[TaskInfo]
+    overdue: list[TaskInfo]
+    answered_today: int
+    units_without_members: list[str]
+
+
+def office_digest(session: Session, now: datetime, tz: Any) -> OfficeDigest:
+    today = now.astimezone(tz).date()
+    week_end = datetime.combine(today + timedelta(days=6 - today.weekday()), time.max, tzinfo=tz)
+    tasks = [t for t in open_tasks(session, now, ahead_days=7) if t.task_kind != "event"]
+    midnight = datetime.combine(today, time.min, tzinfo=tz)
+    answered = session.scalar(
+        select(func.count(Response.id)).where(Response.created_at >= midnight)
+    )
+    staffed = select(Member.unit_id).where(Member.active.is_(True), Member.unit_id.is_not(None))
+    lonely = session.scalars(
+        select(Unit.name).where(Unit.active.is_(True), Unit.id.not_in(staffed)).order_by(Unit.name)
+    ).all()
+    return OfficeDigest(
+        day=today,
+        due_this_week=[t for t in tasks if now <= t.due_at <= week_end],
+        overdue=[t for t in tasks if t.due_at < now],
+        answered_today=int(answered or 0),
+        units_without_members=list(lonely),
+    )

@@ -1,0 +1,475 @@
+"""The outbox in the database: occurrences rolled forward, reminders stored under their
+idempotency key, claimed by one sender at a time, and what became of each.
+
+Thin: the decisions are made by the pure planners (jobs/occurrences.py, jobs/schedule.py);
+this module reads their inputs from the database and writes their outputs back.
+
+Delivery bound: a reminder is marked "sending" before its request and "sent" right after
+Telegram answers. If the process dies in between, the next sender puts it back to pending
+and sends it again, so a reminder is never lost and is sent twice at most once per crash
+that catches it in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from config import Settings
+from db.models import (
+    Assignment,
+    AssignmentRole,
+    AuditLog,
+    Member,
+    Occurrence,
+    Plan,
+    Reminder,
+    ReminderState,
+    Role,
+    Task,
+    Unit,
+    UnitStatus,
+)
+from jobs.occurrences import Period, periods
+from jobs.planner import Policy, PolicyError
+from jobs.schedule import Outgoing, Recipient, Target, digests, plan, reconcile
+from jobs.timeline import ReportDays, Timeline, TimelineError, parse_timeline, report_day_mapping
+from jobs.workcalendar import WorkCalendar
+
+log = logging.getLogger(__name__)
+
+HORIZON = timedelta(hours=12)  # how far ahead reminders are written to the outbox
+LOOKBACK = timedelta(days=14)  # how far back a missed reminder is still caught up
+OCCURRENCE_LOOKBACK_DAYS = 366
+MAX_ATTEMPTS = 6
+BACKOFF = (30, 120, 600, 1800, 7200)  # seconds before attempt 2, 3, …
+
+
+# ---- reading a task's timeline and policy ------------------------------------------------
+
+
+def base_policy(settings: Settings) -> Policy:
+    return Policy().overridden(dict(settings.reminder_policy))
+
+
+def task_policy(base: Policy, plan: Plan, task: Task) -> Policy:
+    """The global policy, then the plan's, then the task's; a bad override is logged and
+    ignored rather than silencing the task's reminders."""
+    policy = base
+    for owner, values in (("plan", plan.policy), ("task", task.policy)):
+        try:
+            policy = policy.overridden(values or {})
+        except PolicyError as error:
+            log.warning("ignoring %s %s policy: %s", owner, plan.id, error)
+    return policy
+
+
+def reference_day(plan: Plan, tz: Any) -> date:
+    """The day a plan's phrases are read against: its own date, else when it was imported."""
+    return plan.issued_on or plan.imported_at.astimezone(tz).date()
+
+
+def task_timeline(settings: Settings, plan: Plan, task: Task) -> Timeline | None:
+    days: dict[str, Any] = dict(settings.report_days)
+    days.update((plan.policy or {}).get("report_days") or {})
+    days.update(report_day_mapping(str((task.policy or {}).get("report_day") or "")))
+    try:
+        report_days = ReportDays.from_mapping(days) if days else None
+        return parse_timeline(
+            task.timeline_text, reference_day(plan, settings.timezone), report_days
+        )
+    except (TimelineError, ValueError):
+        return None  # flagged at import and in `schedule preview`; nothing to schedule
+
+
+# ---- occurrences -------------------------------------------------------------------------
+
+
+def roll_forward(session: Session, settings: Settings, now: datetime) -> int:
+    """Create (or move) the occurrences due from a year back to just beyond the ladder."""
+    tz = settings.timezone
+    today = now.astimezone(tz).date()
+    base = base_policy(settings)
+    rows = session.execute(select(Task, Plan).join(Plan).where(Task.active.is_(True))).all()
+    stored = {
+        (o.task_id, o.period_key): o
+        for o in session.scalars(
+            select(Occurrence).where(Occurrence.task_id.in_([t.id for t, _ in rows]))
+        )
+    }
+    added = 0
+    for task, plan_row in rows:
+        timeline = task_timeline(settings, plan_row, task)
+        if timeline is None:
+            continue
+        policy = task_policy(base, plan_row, task)
+        since = today - timedelta(days=OCCURRENCE_LOOKBACK_DAYS)
+        if timeline.kind == "recurring":
+            since = max(since, reference_day(plan_row, tz))  # no cycles before the plan
+        until = today + timedelta(days=max(policy.before_days) + 2)
+        for period in periods(timeline, tz, since, until, policy.checkin_months):
+            row = stored.get((task.id, period.key))
+            if row is None:
+                row = Occurrence(task_id=task.id, period_key=period.key, due_at=period.due_at)
+                session.add(row)
+                stored[(task.id, period.key)] = row
+                added += 1
+            # A re-imported plan may have moved the deadline.
+            row.due_at, row.starts_at, row.ends_at = (
+                period.due_at, period.starts_at, period.ends_at
+            )  # fmt: skip
+    session.flush()
+    return added
+
+
+# ---- who is reminded of what -------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    """What planning needs, read in a handful of queries."""
+
+    targets: list[Target]
+    event_starts: dict[int, datetime]
+    office: list[Recipient]
+    heads: list[tuple[int, Recipient]]
+
+
+def office_recipients(session: Session, settings: Settings) -> list[Recipient]:
+    members = {
+        m.telegram_user_id: m
+        for m in session.scalars(select(Member).where(Member.active.is_(True)))
+        if m.role == Role.OFFICE or m.telegram_user_id in settings.office_admins
+    }
+    out = [Recipient(m.chat_id, m.id) for m in members.values()]
+    out += [Recipient(uid) for uid in sorted(settings.office_admins) if uid not in members]
+    return out
+
+
+def snapshot(session: Session, settings: Settings, now: datetime) -> Snapshot:
+    calendar_tz = settings.timezone
+    base = base_policy(settings)
+    occurrences = session.execute(
+        select(Occurrence, Task, Plan)
+        .join(Task, Occurrence.task_id == Task.id)
+        .join(Plan, Task.plan_id == Plan.id)
+        .where(
+            Task.active.is_(True),
+            Occurrence.due_at >= now - timedelta(days=OCCURRENCE_LOOKBACK_DAYS),
+            Occurrence.due_at <= now + timedelta(days=90),
+        )
+    ).all()
+    task_ids = {task.id for _, task, _ in occurrences}
+    occurrence_ids = [o.id for o, _, _ in occurrences]
+    assignments: dict[int, list[tuple[int, AssignmentRole]]] = defaultdict(list)
+    for task_id, unit_id, role in session.execute(
+        select(Assignment.task_id, Assignment.unit_id, Assignment.role).where(
+            Assignment.task_id.in_(task_ids)
+        )
+    ):
+        assignments[task_id].append((unit_id, role))
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.active.is_(True)))}
+    people: dict[int, list[Recipient]] = defaultdict(list)
+    heads: list[tuple[int, Recipient]] = []
+    for member in session.scalars(
+        select(Member).where(Member.active.is_(True), Member.unit_id.is_not(None))
+    ):
+        assert member.unit_id is not None
+        people[member.unit_id].append(Recipient(member.chat_id, member.id))
+        if member.role == Role.HEAD and member.unit_id in units:
+            heads.append((member.unit_id, Recipient(member.chat_id, member.id)))
+    statuses = {
+        (occurrence_id, unit_id): status.value
+        for occurrence_id, unit_id, status in _chunked_statuses(session, occurrence_ids)
+    }
+    office = office_recipients(session, settings)
+    policies: dict[int, Policy] = {}
+    timelines: dict[int, Timeline | None] = {}
+    targets: list[Target] = []
+    event_starts: dict[int, datetime] = {}
+    for occurrence, task, plan_row in occurrences:
+        if task.id not in policies:
+            policies[task.id] = task_policy(base, plan_row, task)
+            timelines[task.id] = task_timeline(settings, plan_row, task)
+        timeline = timelines[task.id]
+        if timeline is None:
+            continue
+        period = _period_of(occurrence, timeline, calendar_tz)
+        if occurrence.starts_at is not None and period.kind == "event":
+            event_starts[occurrence.id] = occurrence.starts_at
+        for unit_id, role in assignments.get(task.id, ()):
+            unit = units.get(unit_id)
+            if unit is None:
+                continue
+            parent = people.get(unit.parent_id, []) if unit.parent_id else []
+            targets.append(
+                Target(
+                    occurrence_id=occurrence.id,
+                    unit_id=unit_id,
+                    lead=role == AssignmentRole.LEAD,
+                    period=period,
+                    status=statuses.get((occurrence.id, unit_id), "not_started"),
+                    members=tuple(people.get(unit_id, ())),
+                    escalate_to=tuple(office) + tuple(parent),
+                    policy=policies[task.id],
+                )
+            )
+    return Snapshot(targets, event_starts, office, heads)
+
+
+def _chunked_statuses(session: Session, ids: Sequence[int]) -> Iterable[tuple[int, int, Any]]:
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for occurrence_id, unit_id, status in session.execute(
+            select(UnitStatus.occurrence_id, UnitStatus.unit_id, UnitStatus.status).where(
+                UnitStatus.occurrence_id.in_(chunk)
+            )
+        ):
+            yield occurrence_id, unit_id, status
+
+
+def _period_of(occurrence: Occurrence, timeline: Timeline, tz: Any) -> Period:
+    kind: Any = "event" if timeline.kind == "event" else "deadline"
+    if occurrence.period_key.startswith("checkin-"):
+        kind = "checkin"
+    return Period(
+        occurrence.period_key,
+        kind,
+        occurrence.due_at.astimezone(tz).date(),
+        occurrence.due_at,
+        occurrence.starts_at,
+        occurrence.ends_at,
+    )
+
+
+# ---- the outbox --------------------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    occurrences_added: int = 0
+    planned: int = 0
+    added: int = 0
+    caught_up: int = 0
+    skipped: int = 0
+
+
+def sync(
+    session: Session, settings: Settings, now: datetime, calendar: WorkCalendar | None = None
+) -> SyncResult:
+    """Roll occurrences forward and add to the outbox what falls due in the next hours
+    (and, after downtime, what was missed)."""
+    calendar = calendar or settings.calendar()
+    result = SyncResult(occurrences_added=roll_forward(session, settings, now))
+    snap = snapshot(session, settings, now)
+    since, until = now - LOOKBACK, now + HORIZON
+    planned = plan(snap.targets, calendar, since, until)
+    planned += digests(calendar, since, until, snap.office, snap.heads, base_policy(settings))
+    result.planned = len(planned)
+    existing = {
+        key: at
+        for key, at in session.execute(
+            select(Reminder.idempotency_key, Reminder.send_at).where(Reminder.send_at >= since)
+        )
+    }
+    decisions = reconcile(planned, existing, now, calendar, event_starts=snap.event_starts)
+    rows = []
+    for decision in decisions:
+        rows.append(_row(decision.outgoing, decision.state, decision.reason, now))
+        if decision.state == "skipped":
+            result.skipped += 1
+        elif decision.reason == "catch-up":
+            result.caught_up += 1
+        result.added += decision.state == "pending"
+    insert_reminders(session, rows)
+    return result
+
+
+def _row(item: Outgoing, state: str, reason: str, now: datetime) -> dict[str, Any]:
+    payload: dict[str, Any] = {"audience": item.audience, "offset": item.offset}
+    if reason:
+        payload["reason"] = reason
+    return {
+        "idempotency_key": item.key,
+        "occurrence_id": item.occurrence_id,
+        "unit_id": item.unit_id,
+        "member_id": item.member_id,
+        "chat_id": item.chat_id,
+        "kind": item.kind,
+        "send_at": item.send_at,
+        "state": ReminderState(state),
+        "attempts": 0,
+        "claimed_by": "",
+        "last_error": reason if state == "skipped" else "",
+        "payload": payload,
+    }
+
+
+def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert, ignoring keys already present (another process may have planned them)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement: Any = pg_insert(Reminder).on_conflict_do_nothing(
+            index_elements=["idempotency_key"]
+        )
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(Reminder).on_conflict_do_nothing(
+            index_elements=["idempotency_key"]
+        )
+    else:  # pragma: no cover - the two databases we support are above
+        statement = insert(Reminder)
+    for start in range(0, len(rows), 2000):
+        session.execute(statement, rows[start : start + 2000])
+
+
+def recover(session: Session, now: datetime) -> int:
+    """Put back to pending what a previous sender claimed and never finished.
+
+    Called when this process becomes the (only) sender: anything still "sending" belongs to
+    a sender that is gone.
+    """
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.state == ReminderState.SENDING)
+        .values(state=ReminderState.PENDING, claimed_by="", last_error="recovered after a crash")
+        .execution_options(synchronize_session=False)
+    )
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if count:
+        session.add(AuditLog(at=now, action="outbox_recovered", detail={"count": count}))
+    return count
+
+
+def claim(session: Session, now: datetime, worker: str, limit: int = 500) -> list[Reminder]:
+    """Take up to `limit` due reminders for this worker (several workers never share one)."""
+    query = (
+        select(Reminder.id)
+        .where(Reminder.state == ReminderState.PENDING, Reminder.send_at <= now)
+        .order_by(Reminder.send_at, Reminder.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(ids), Reminder.state == ReminderState.PENDING)
+        .values(
+            state=ReminderState.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            attempts=Reminder.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.claimed_by == worker)
+            .execution_options(populate_existing=True)
+            .order_by(Reminder.send_at, Reminder.id)
+        )
+    )
+
+
+def mark_sent(session: Session, ids: Iterable[int], message_id: int | None, now: datetime) -> None:
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(list(ids)))
+        .values(
+            state=ReminderState.SENT, sent_at=now, telegram_message_id=message_id, last_error=""
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_skipped(session: Session, ids: Iterable[int], reason: str) -> None:
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(list(ids)))
+        .values(state=ReminderState.SKIPPED, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_failed(session: Session, ids: Iterable[int], reason: str) -> None:
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(list(ids)))
+        .values(state=ReminderState.FAILED, last_error=reason[:2000])
+        .execution_options(synchronize_session=False)
+    )
+
+
+def retry_later(
+    session: Session, rows: Iterable[Reminder], now: datetime, reason: str, after: float = 0
+) -> list[int]:
+    """Back to pending with a backoff (or Telegram's retry_after); after MAX_ATTEMPTS, failed.
+    Returns the ids given up on."""
+    given_up = []
+    for row in rows:
+        if row.attempts >= MAX_ATTEMPTS:
+            given_up.append(row.id)
+            continue
+        wait = max(after, BACKOFF[min(row.attempts, len(BACKOFF)) - 1])
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id == row.id)
+            .values(
+                state=ReminderState.PENDING,
+                send_at=now + timedelta(seconds=wait),
+                last_error=reason[:2000],
+                claimed_by="",
+            )
+            .execution_options(synchronize_session=False)
+        )
+    if given_up:
+        mark_failed(session, given_up, f"gave up after {MAX_ATTEMPTS} attempts: {reason}")
+    return given_up
+
+
+def notify_office(
+    session: Session,
+    settings: Settings,
+    key: str,
+    body: str,
+    now: datetime,
+    unit_id: int | None = None,
+    except_chat: int | None = None,
+) -> int:
+    """Queue a notice (already-rendered HTML) for every office recipient; `key` makes it once."""
+    rows = [
+        {
+            "idempotency_key": f"notice:{key}:{person.ref}",
+            "occurrence_id": None,
+            "unit_id": unit_id,
+            "member_id": person.member_id,
+            "chat_id": person.chat_id,
+            "kind": "notice",
+            "send_at": now,
+            "state": ReminderState.PENDING,
+            "attempts": 0,
+            "claimed_by": "",
+            "last_error": "",
+            "payload": {"text": body, "audience": "office"},
+        }
+        for person in office_recipients(session, settings)
+        if person.chat_id != except_chat
+    ]
+    insert_reminders(session, rows)
+    return len(rows)

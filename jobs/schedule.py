@@ -1,0 +1,210 @@
+"""Who is sent what, when: reminders for every (occurrence, unit, person), and the digests.
+
+Pure: plain values and `now` in, outgoing messages out. The outbox (jobs/outbox.py) stores
+them under their idempotency key, so planning the same thing twice sends it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from jobs.occurrences import Period
+from jobs.planner import Planned, Policy, before_deadline, event, overdue
+from jobs.workcalendar import WorkCalendar
+
+DIGEST_TIME_OFFICE = (7, 45)  # before the office's first reminders go out at 08:00
+
+
+@dataclass(frozen=True)
+class Recipient:
+    chat_id: int
+    member_id: int | None = None  # None: an office admin known only by OFFICE_ADMINS
+
+    @property
+    def ref(self) -> str:
+        return f"m{self.member_id}" if self.member_id is not None else f"c{self.chat_id}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One unit's part in one occurrence, with who to tell."""
+
+    occurrence_id: int
+    unit_id: int
+    lead: bool
+    period: Period
+    status: str = "not_started"
+    members: tuple[Recipient, ...] = ()
+    # Told once, at the first escalation: the office and, for a school, its district's office.
+    escalate_to: tuple[Recipient, ...] = ()
+    policy: Policy = field(default_factory=Policy)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    key: str  # the idempotency key
+    kind: str
+    offset: int
+    send_at: datetime  # aware UTC
+    chat_id: int
+    member_id: int | None = None
+    occurrence_id: int | None = None
+    unit_id: int | None = None
+    audience: str = "unit"  # unit, office, parent (for escalations), digest
+
+
+def _rungs(target: Target, until: date, calendar: WorkCalendar) -> list[Planned]:
+    period, policy = target.period, target.policy
+    if period.kind == "event":
+        assert period.starts_at is not None
+        return event(period.starts_at.astimezone(calendar.tz), calendar, policy)
+    if period.kind == "checkin":
+        day = calendar.previous_working_day(period.due)
+        return [Planned("checkin", 0, calendar.local(day, policy.send_at))]
+    rungs = before_deadline(period.due, target.lead, calendar, policy)
+    if target.lead or policy.coordinator_all:
+        rungs += overdue(period.due, until, calendar, policy, policy.every(target.status))
+    return rungs
+
+
+def plan(
+    targets: Iterable[Target], calendar: WorkCalendar, since: datetime, until: datetime
+) -> list[Outgoing]:
+    """Every message for these targets with a send time in [since, until]."""
+    out: list[Outgoing] = []
+    last_day = until.astimezone(calendar.tz).date()
+    for target in targets:
+        if target.status == "done":
+            continue
+        escalated = False
+        for rung in _rungs(target, last_day, calendar):
+            first_escalation = rung.kind == "escalation" and not escalated
+            escalated = escalated or rung.kind == "escalation"
+            if not since <= rung.send_at <= until:
+                continue
+            audiences = [("unit", r) for r in target.members]
+            if first_escalation:
+                audiences += [("escalated", r) for r in target.escalate_to]
+            for audience, person in audiences:
+                out.append(
+                    Outgoing(
+                        # The due day is part of the key: a deadline moved by a re-import
+                        # gets its own reminders.
+                        key=f"{target.occurrence_id}:{target.unit_id}:{person.ref}:"
+                        f"{rung.key}@{target.period.due.isoformat()}",
+                        kind=rung.kind,
+                        offset=rung.offset,
+                        send_at=rung.send_at,
+                        chat_id=person.chat_id,
+                        member_id=person.member_id,
+                        occurrence_id=target.occurrence_id,
+                        unit_id=target.unit_id,
+                        audience=audience,
+                    )
+                )
+    return out
+
+
+def digests(
+    calendar: WorkCalendar,
+    since: datetime,
+    until: datetime,
+    office: Iterable[Recipient],
+    heads: Iterable[tuple[int, Recipient]],
+    policy: Policy = Policy(),
+) -> list[Outgoing]:
+    """The office's digest every working day; each unit head's summary on the week's first
+    working day. Their content is read when they are sent."""
+    out: list[Outgoing] = []
+    office, heads = list(office), list(heads)
+    day = since.astimezone(calendar.tz).date()
+    last = until.astimezone(calendar.tz).date()
+    while day <= last:
+        if calendar.is_working_day(day):
+            at = calendar.local(day, policy.send_at.replace(*DIGEST_TIME_OFFICE))
+            if since <= at <= until:
+                for person in office:
+                    out.append(Outgoing(f"digest:office:{day.isoformat()}:{person.ref}",
+                                        "digest_office", 0, at, person.chat_id,
+                                        person.member_id, audience="digest"))  # fmt: skip
+            monday = day - timedelta(days=day.weekday())
+            if day == calendar.next_working_day(monday):
+                at = calendar.local(day, policy.send_at)
+                week = day.isocalendar()
+                if since <= at <= until:
+                    for unit_id, person in heads:
+                        out.append(Outgoing(
+                            f"digest:week:{week.year}-W{week.week:02d}:{person.ref}",
+                            "digest_week", 0, at, person.chat_id, person.member_id,
+                            unit_id=unit_id, audience="digest"))  # fmt: skip
+        day += timedelta(days=1)
+    return out
+
+
+@dataclass(frozen=True)
+class Decision:
+    outgoing: Outgoing
+    state: str  # pending, skipped
+    reason: str = ""
+
+
+def reconcile(
+    planned: Iterable[Outgoing],
+    existing: dict[str, datetime],
+    now: datetime,
+    calendar: WorkCalendar,
+    grace: timedelta = timedelta(minutes=10),
+    event_starts: dict[int, datetime] | None = None,
+) -> list[Decision]:
+    """What to add to the outbox, given what it holds (key → send time).
+
+    A message whose moment passed while nobody was sending (the bot was off, or the plan was
+    imported late) is not sent as if on time: of those for one person and one occurrence only
+    the latest is sent, now (inside working hours), and the others are recorded as skipped;
+    a reminder of an event that has begun is skipped too.
+    """
+    event_starts = event_starts or {}
+    fresh: list[Decision] = []
+    missed: dict[tuple[object, ...], list[Outgoing]] = {}
+    for item in planned:
+        if item.key in existing:
+            continue
+        if item.send_at >= now - grace:
+            fresh.append(Decision(item, "pending"))
+        else:
+            group = (item.occurrence_id, item.unit_id, item.chat_id, item.kind.startswith("digest"))
+            missed.setdefault(group, []).append(item)
+    if not missed:
+        return fresh
+    catch_up_at = calendar.into_working_hours(now, "later")
+    stored_latest: dict[str, datetime] = {}
+    for key, at in existing.items():
+        prefix = _person_prefix(key)
+        if at > stored_latest.get(prefix, at - timedelta(seconds=1)):
+            stored_latest[prefix] = at
+    for (occurrence_id, *_), items in missed.items():
+        items.sort(key=lambda o: o.send_at)
+        *older, latest = items
+        fresh += [Decision(o, "skipped", "superseded") for o in older]
+        start = event_starts.get(occurrence_id) if occurrence_id is not None else None
+        stored = stored_latest.get(_person_prefix(latest.key))
+        if latest.kind.startswith("digest"):
+            today = now.astimezone(calendar.tz).date()
+            if latest.send_at.astimezone(calendar.tz).date() == today:
+                fresh.append(Decision(replace(latest, send_at=now), "pending", "catch-up"))
+            else:
+                fresh.append(Decision(latest, "skipped", "missed digest"))
+        elif start is not None and start <= catch_up_at:
+            fresh.append(Decision(latest, "skipped", "event over"))
+        elif stored is not None and stored > latest.send_at:
+            fresh.append(Decision(latest, "skipped", "superseded"))
+        else:
+            fresh.append(Decision(replace(latest, send_at=catch_up_at), "pending", "catch-up"))
+    return fresh
+
+
+def _person_prefix(key: str) -> str:
+    """ "occurrence:unit:person" of a reminder's key: one person's messages about one thing."""
+    return key.rsplit(":", 2)[0]
