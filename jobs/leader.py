@@ -10,13 +10,18 @@ SQLite is one process by design: it always leads.
 from __future__ import annotations
 
 import logging
+import zlib
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
 log = logging.getLogger(__name__)
 
-LOCK_KEY = 0x6E686163  # "nhac": the same key in every process of this deployment
+
+def lock_key(database: str, schema: str) -> int:
+    """The same key in every process of one deployment (a database and schema), different
+    for another deployment sharing the server."""
+    return zlib.crc32(f"nhacviec:{database}:{schema}".encode())
 
 
 @dataclass
@@ -26,7 +31,7 @@ class Hold:
 
 
 class Leadership:
-    def __init__(self, engine: Engine, key: int = LOCK_KEY) -> None:
+    def __init__(self, engine: Engine, key: int | None = None) -> None:
         self.engine = engine
         self.key = key
         self._connection: Connection | None = None
@@ -52,6 +57,11 @@ class Leadership:
             log.warning("database unreachable; not sending this tick")
             return Hold(False, False)
         try:
+            if self.key is None:
+                database, schema = connection.execute(
+                    text("SELECT current_database(), current_schema()")
+                ).one()
+                self.key = lock_key(database, schema)
             got = bool(
                 connection.execute(
                     text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}
@@ -59,6 +69,7 @@ class Leadership:
             )
             connection.commit()
         except Exception:
+            log.warning("could not ask for the sender lock", exc_info=True)
             connection.invalidate()
             connection.close()
             return Hold(False, False)

@@ -72,7 +72,10 @@ def task_policy(base: Policy, plan: Plan, task: Task) -> Policy:
 
 
 def reference_day(plan: Plan, tz: Any) -> date:
-    """The day a plan's phrases are read against: its own date, else when it was imported."""
+    """The day a plan's phrases are read against: its own date, else the day it was imported."""
+    stored = (plan.details or {}).get("reference")
+    if plan.issued_on is None and stored:
+        return date.fromisoformat(stored)
     return plan.issued_on or plan.imported_at.astimezone(tz).date()
 
 
@@ -227,12 +230,11 @@ def snapshot(session: Session, settings: Settings, now: datetime) -> Snapshot:
 def _chunked_statuses(session: Session, ids: Sequence[int]) -> Iterable[tuple[int, int, Any]]:
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        for occurrence_id, unit_id, status in session.execute(
+        yield from session.execute(
             select(UnitStatus.occurrence_id, UnitStatus.unit_id, UnitStatus.status).where(
                 UnitStatus.occurrence_id.in_(chunk)
             )
-        ):
-            yield occurrence_id, unit_id, status
+        )
 
 
 def _period_of(occurrence: Occurrence, timeline: Timeline, tz: Any) -> Period:

@@ -71,7 +71,12 @@ def save_plan(
         doc.number, doc.issued_on, doc.issuer, doc.title
     )  # fmt: skip
     plan.source_name, plan.source_hash = source_name, source_hash
-    plan.details = {"recipients": doc.recipients, "warnings": doc.warnings}
+    # The day the plan's phrases were read against, so the scheduler reads them alike.
+    plan.details = {
+        "recipients": doc.recipients,
+        "warnings": doc.warnings,
+        "reference": (doc.issued_on or today).isoformat(),
+    }
     session.flush()
 
     # In place, by reference: replacing the collection would insert before it deletes.

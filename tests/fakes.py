@@ -1,0 +1,44 @@
+"""Fakes for the edges: a Telegram bot that records what it was asked to send."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+
+@dataclass
+class Sent:
+    at: datetime
+    chat_id: int
+    text: str
+    buttons: list[str] = field(default_factory=list)  # callback data, in order
+
+
+class FakeBot:
+    """Stands in for telegram.Bot where the engine sends: records every message, and raises
+    the errors a test queues for a chat (`fail(chat_id, error, times)`)."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self.sent: list[Sent] = []
+        self._failures: dict[int, list[BaseException]] = {}
+        self._next_id = 0
+
+    def fail(self, chat_id: int, error: BaseException, times: int = 1) -> None:
+        self._failures.setdefault(chat_id, []).extend([error] * times)
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> SimpleNamespace:
+        queued = self._failures.get(chat_id)
+        if queued:
+            raise queued.pop(0)
+        markup = kwargs.get("reply_markup")
+        buttons = [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+        self._next_id += 1
+        self.sent.append(Sent(self.clock(), chat_id, text, buttons))
+        return SimpleNamespace(message_id=self._next_id)
+
+    def to(self, chat_id: int) -> list[Sent]:
+        return [s for s in self.sent if s.chat_id == chat_id]

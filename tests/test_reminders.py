@@ -1,0 +1,315 @@
+"""The reminder engine over months of a fake clock: the right working-day moments, nothing in
+Tết, "done" stops reminders, the late are escalated, and downtime is caught up once."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from config import Settings
+from db.answers import record_answer
+from db.models import Member, Occurrence, Reminder, ReminderState, Role, Status, Task
+from db.registry import import_sample, unit_by_code
+from db.session import session_scope
+from jobs.engine import Engine
+from jobs.workcalendar import WorkCalendar
+from plans.matching import remember
+from plans.store import save_plan
+from plans.text import parse_plan_text
+from tests.fakes import FakeBot, Sent
+from tests.test_plan_text import SEED_000, SEED_004
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+HEAD, DISTRICT_HEAD, SCHOOL_HEAD, OFFICE = 5001, 5101, 5201, 9000
+CALENDAR = WorkCalendar()
+
+
+def at(day: date, hour: int = 8, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=HCM).astimezone(UTC)
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(HCM)
+
+
+def add_member(session, code: str, chat: int, role: Role = Role.HEAD) -> None:  # type: ignore[no-untyped-def]
+    unit = unit_by_code(session, code)
+    assert unit is not None
+    session.add(Member(unit_id=unit.id, telegram_user_id=chat, chat_id=chat,
+                       full_name=f"Người {chat}", role=role))  # fmt: skip
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, office_admins=frozenset({OFFICE}))
+
+
+@pytest.fixture
+def seed_000(sessions):  # type: ignore[no-untyped-def]
+    """Seed 000 imported on 1/10/2024; the Department's head is linked."""
+    with session_scope(sessions) as session:
+        import_sample(session)
+        doc = parse_plan_text(SEED_000, date(2024, 10, 1))
+        save_plan(session, doc, "kh91.txt", "seed-000", date(2024, 10, 1))
+        add_member(session, "SGDDT", HEAD)
+    return sessions
+
+
+@pytest.fixture
+def seed_004(sessions):  # type: ignore[no-untyped-def]
+    """Seed 004 with "Các quận, huyện" mapped to the district offices; a district office and
+    a school under it each have a head."""
+    with session_scope(sessions) as session:
+        import_sample(session)
+        remember(session, "Các quận, huyện", group="Các phòng GDĐT quận huyện")
+    with session_scope(sessions) as session:
+        doc = parse_plan_text(SEED_004, date(2025, 1, 24))
+        save_plan(session, doc, "kh496.txt", "seed-004", date(2025, 1, 24))
+        add_member(session, "PGD-KIENAN", DISTRICT_HEAD)
+        add_member(session, "TTGDNN-KIENAN", SCHOOL_HEAD)  # a centre under the district
+    return sessions
+
+
+def engine_for(settings: Settings, sessions, clock) -> tuple[Engine, FakeBot]:  # type: ignore[no-untyped-def]
+    bot = FakeBot(clock)
+    return Engine(settings, sessions, bot, clock, worker="test"), bot  # type: ignore[arg-type]
+
+
+DAY_TICKS = ((7, 0), (7, 45), (8, 0), (13, 5))
+
+
+async def walk(engine: Engine, clock, start: date, end: date,  # type: ignore[no-untyped-def]
+               times: tuple[tuple[int, int], ...] = DAY_TICKS) -> None:  # fmt: skip
+    """Tick at a few moments of every day, as the 30-second tick would around them."""
+    day = start
+    while day <= end:
+        for hour, minute in times:
+            clock.now = at(day, hour, minute)
+            report = await engine.tick()
+            assert not report.error, report.error
+        day += timedelta(days=1)
+
+
+def task_refs(sessions, sent: Sent) -> set[str]:  # type: ignore[no-untyped-def]
+    """The tasks a message is about, read from its buttons (occurrence ids)."""
+    ids = {int(d.split(":")[1]) for d in sent.buttons if d.startswith(("s:", "o:"))}
+    with sessions() as session:
+        return set(
+            session.scalars(
+                select(Task.ref).join(Occurrence, Occurrence.task_id == Task.id)
+                .where(Occurrence.id.in_(ids))
+            )
+        )  # fmt: skip
+
+
+def occurrence_of(sessions, ref: str, period: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        occurrence = session.scalar(
+            select(Occurrence).join(Task).where(Task.ref == ref, Occurrence.period_key == period)
+        )
+        unit = unit_by_code(session, "SGDDT")
+        assert occurrence is not None and unit is not None
+        return occurrence.id, unit.id
+
+
+async def test_a_season_of_seed_000_reminders_on_working_days_at_8_none_in_tet(
+    settings, seed_000, clock
+):
+    engine, bot = engine_for(settings, seed_000, clock)
+    await walk(engine, clock, date(2024, 12, 1), date(2024, 12, 24))
+    # The head answers task 2.1 done on Christmas day; 2.2 stays unanswered.
+    occurrence, unit = occurrence_of(seed_000, "2.1", "2024")
+    with session_scope(seed_000) as session:
+        record_answer(session, occurrence, unit, None, Status.DONE, at(date(2024, 12, 25), 9))
+    await walk(engine, clock, date(2024, 12, 25), date(2025, 4, 15))
+
+    head = bot.to(HEAD)
+    assert head, "the head was reminded"
+    for message in bot.sent:
+        when = local(message.at)
+        assert CALENDAR.is_working_day(when.date()), message
+        assert time(7, 30) <= when.time() <= time(17, 0), message
+    tet = [m for m in bot.sent if date(2025, 1, 25) <= local(m.at).date() <= date(2025, 2, 2)]
+    assert tet == []
+
+    about_21 = [local(m.at).date() for m in head if "2.1" in task_refs(seed_000, m)]
+    # The ladder for 31/12/2024: 14, 7, 3 (28/12 is a Saturday: Friday), 1 day before —
+    # then nothing: 2.1 was answered "done" on 25/12.
+    assert about_21 == [date(2024, 12, 17), date(2024, 12, 24)]
+    about_22 = [local(m.at).date() for m in head if "2.2" in task_refs(seed_000, m)]
+    assert about_22[:5] == [
+        date(2024, 12, 17), date(2024, 12, 24), date(2024, 12, 27), date(2024, 12, 30),
+        date(2024, 12, 31),
+    ]  # fmt: skip
+    overdue = about_22[5:]
+    assert overdue[0] == date(2025, 1, 2)  # 1/1 is a holiday
+    gaps = [len(list(CALENDAR.working_days(a + timedelta(days=1), b)))
+            for a, b in pairwise(overdue)]  # fmt: skip
+    assert set(gaps) == {3}, "every third working day"
+    assert overdue[-1] <= date(2024, 12, 31) + timedelta(days=90), "stops after 90 days late"
+    # Several tasks at one moment arrive as one message, not a flood (the Monday summary
+    # is a message of its own).
+    reminders = [m for m in head if "Việc của" not in m.text]
+    assert len({m.at for m in reminders}) == len(reminders)
+
+    # After a week late the office hears of it, once per task and unit.
+    office = [m for m in bot.to(OFFICE) if "🚨" in m.text]
+    assert office and all(local(m.at).date() >= date(2025, 1, 7) for m in office)
+    escalated = sum(m.text.count("🚨") for m in office)
+    with seed_000() as session:
+        led = session.scalar(
+            select(func.count()).select_from(Task).where(Task.lead_text.like("%Giáo dục%"))
+        )
+    assert 0 < escalated <= led
+
+    with seed_000() as session:
+        states = dict(
+            session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).all()
+        )
+        keys = session.scalar(select(func.count(func.distinct(Reminder.idempotency_key))))
+        total = session.scalar(select(func.count()).select_from(Reminder))
+    assert keys == total
+    assert states.get(ReminderState.PENDING, 0) + states.get(ReminderState.SENDING, 0) <= 2
+    assert states.get(ReminderState.FAILED, 0) == 0
+
+
+async def test_the_office_gets_a_digest_every_working_day_and_heads_a_weekly_summary(
+    settings, seed_000, clock
+):
+    engine, bot = engine_for(settings, seed_000, clock)
+    await walk(engine, clock, date(2024, 12, 23), date(2025, 1, 5))
+    digests = [local(m.at) for m in bot.to(OFFICE) if "Tổng hợp ngày" in m.text]
+    assert [d.date() for d in digests] == list(
+        CALENDAR.working_days(date(2024, 12, 23), date(2025, 1, 5))
+    )
+    assert all(d.time() == time(7, 45) for d in digests)
+    last = next(m for m in reversed(bot.to(OFFICE)) if "Tổng hợp ngày" in m.text)
+    assert "Quá hạn: <b>" in last.text and "Đơn vị chưa có người nhận tin" in last.text
+    weekly = [local(m.at).date() for m in bot.to(HEAD) if "Việc của" in m.text]
+    assert weekly == [date(2024, 12, 23), date(2024, 12, 30)]  # Mondays
+
+
+async def test_after_downtime_one_catch_up_message_and_the_rest_recorded_as_skipped(
+    settings, seed_000, clock
+):
+    engine, bot = engine_for(settings, seed_000, clock)
+    await walk(engine, clock, date(2024, 12, 10), date(2024, 12, 12))
+    assert bot.to(HEAD) == []
+    # Off from 13/12 to Friday 27/12, 10:00: the 14-, 7- and 3-day rungs passed meanwhile.
+    clock.now = at(date(2024, 12, 27), 10)
+    engine.leadership.release()  # the old process is gone
+    restarted, bot = engine_for(settings, seed_000, clock)
+    report = await restarted.tick()
+    assert not report.error
+    head = bot.to(HEAD)
+    assert len(head) == 1, [m.text for m in head]
+    assert "việc cần chú ý" in head[0].text
+    assert {"2.1", "2.2"} <= task_refs(seed_000, head[0])
+    with seed_000() as session:
+        skipped = session.scalars(
+            select(Reminder.last_error).where(
+                Reminder.state == ReminderState.SKIPPED,
+                Reminder.chat_id == HEAD,
+                Reminder.occurrence_id.is_not(None),
+            )
+        ).all()
+    assert skipped and set(skipped) == {"superseded"}
+    # Nothing is sent twice on the next ticks.
+    clock.now = at(date(2024, 12, 27), 10, 1)
+    await restarted.tick()
+    assert len(bot.to(HEAD)) == 1
+
+
+async def test_the_event_and_deadline_of_seed_004_and_escalation_to_the_district(
+    settings, seed_004, clock
+):
+    engine, bot = engine_for(settings, seed_004, clock)
+    await walk(engine, clock, date(2025, 1, 24), date(2025, 2, 28),
+               times=((7, 0), (7, 45), (8, 0), (13, 5)))  # fmt: skip
+    school = bot.to(SCHOOL_HEAD)
+    event = [local(m.at) for m in school if "Sắp" in m.text]
+    # The working day before 06/02 at 08:00, and an hour before 14:00 on the day.
+    assert [e.date() for e in event] == [date(2025, 2, 5), date(2025, 2, 6)]
+    assert event[1].time() == time(13, 5)
+    assert all(m.buttons == [] for m in school if "Sắp" in m.text)
+    # The district's deadline (a typo put it in 2024) is overdue from the start: it is chased
+    # and escalated; the school is not asked for the district's data.
+    district = bot.to(DISTRICT_HEAD)
+    assert any("Quá hạn" in m.text or "quá hạn" in m.text for m in district)
+    assert not any("dữ liệu" in m.text and "Quá hạn" in m.text for m in school)
+
+
+async def test_done_cancels_what_is_pending_and_an_inactive_member_gets_nothing(
+    settings, seed_000, clock
+):
+    engine, bot = engine_for(settings, seed_000, clock)
+    clock.now = at(date(2024, 12, 17), 7, 0)
+    await engine.tick()  # planned: the 08:00 rung is in the outbox
+    occurrence, unit = occurrence_of(seed_000, "2.1", "2024")
+    with session_scope(seed_000) as session:
+        record_answer(session, occurrence, unit, None, Status.DONE, clock.now)
+    clock.now = at(date(2024, 12, 17), 8, 0)
+    await engine.tick()
+    assert all("2.1" not in task_refs(seed_000, m) for m in bot.to(HEAD))
+    assert bot.to(HEAD), "the other tasks were still reminded"
+    with session_scope(seed_000) as session:
+        session.execute(
+            Member.__table__.update().where(Member.chat_id == HEAD).values(active=False)
+        )
+    before = len(bot.to(HEAD))
+    await walk(engine, clock, date(2024, 12, 18), date(2024, 12, 31))
+    assert len(bot.to(HEAD)) == before
+
+
+def test_reminders_are_keyed_by_occurrence_unit_person_kind_and_offset(settings, seed_000):
+    from jobs import outbox
+
+    with session_scope(seed_000) as session:
+        outbox.sync(session, settings, at(date(2024, 12, 17), 7))
+    with session_scope(seed_000) as session:
+        again = outbox.sync(session, settings, at(date(2024, 12, 17), 7, 5))
+        keys = session.scalars(select(Reminder.idempotency_key)).all()
+    assert again.added == 0, "planning twice adds nothing"
+    assert keys and all(
+        re.fullmatch(r"(\d+:\d+:[mc]\d+:[a-z_]+:-?\d+@\d{4}-\d\d-\d\d|digest:.+)", k) for k in keys
+    ), keys
+
+
+async def test_a_late_centre_is_escalated_to_its_district_office_and_the_office_once(
+    settings, sessions, clock
+):
+    from db.models import Assignment, AssignmentRole, Plan, TaskKind
+
+    with session_scope(sessions) as session:
+        import_sample(session)
+        add_member(session, "PGD-KIENAN", DISTRICT_HEAD)
+        add_member(session, "TTGDNN-KIENAN", SCHOOL_HEAD)
+        plan = Plan(number="01/KH-TEST", issued_on=date(2025, 2, 20), title="Kiểm tra",
+                    policy={}, details={})  # fmt: skip
+        session.add(plan)
+        session.flush()
+        task = Task(plan_id=plan.id, ref="1", kind=TaskKind.TASK, title="Nộp báo cáo",
+                    timeline_text="trước ngày 10/03/2025", policy={})  # fmt: skip
+        session.add(task)
+        session.flush()
+        centre = unit_by_code(session, "TTGDNN-KIENAN")
+        assert centre is not None
+        session.add(Assignment(task_id=task.id, unit_id=centre.id, role=AssignmentRole.LEAD))
+    engine, bot = engine_for(settings, sessions, clock)
+    await walk(engine, clock, date(2025, 2, 24), date(2025, 3, 31), times=((8, 0),))
+    centre_dates = [local(m.at).date() for m in bot.to(SCHOOL_HEAD)]
+    assert centre_dates[0] == date(2025, 2, 24)  # 14 days before 09/03 is in the past: caught up
+    district = [m for m in bot.to(DISTRICT_HEAD) if "🚨" in m.text]
+    office = [m for m in bot.to(OFFICE) if "🚨" in m.text]
+    assert len(district) == 1 and len(office) == 1
+    # 09/03 is the last allowed day (a Sunday); escalation after 7 days late.
+    assert local(district[0].at).date() >= date(2025, 3, 16)
+    assert "Trung tâm GDNN-GDTX quận Kiến An" in district[0].text
+    assert district[0].buttons == [], "the district is told, it does not answer for the centre"
+    late = [m for m in bot.to(SCHOOL_HEAD) if "Quá hạn" in m.text]
+    assert late and any("Thủ trưởng" in m.text for m in late)
