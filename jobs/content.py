@@ -172,6 +172,12 @@ class OfficeDigest:
     answered_today: int
     units_without_members: list[str]
 
+    @property
+    def empty(self) -> bool:
+        """Nothing worth a morning message (no plan yet, or all quiet and staffed)."""
+        return not (self.due_this_week or self.overdue or self.answered_today
+                    or self.units_without_members)  # fmt: skip
+
 
 def office_digest(session: Session, now: datetime, tz: Any) -> OfficeDigest:
     today = now.astimezone(tz).date()

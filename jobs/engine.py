@@ -188,7 +188,10 @@ class Engine:
         """Digests and notices: their content is read now, when they are sent."""
         tz, locale = self.settings.timezone, self.settings.locale
         if row.kind == "digest_office":
-            return cards.office_digest(content.office_digest(session, now, tz), now, tz, locale)
+            digest = content.office_digest(session, now, tz)
+            if digest.empty:
+                return None
+            return cards.office_digest(digest, now, tz, locale)
         if row.kind == "digest_week" and row.unit_id is not None:
             if row.member_id is not None and not session.get(Member, row.member_id).active:  # type: ignore[union-attr]
                 return None

@@ -1,0 +1,223 @@
+"""The outbox under failure: Telegram's errors, a crash between claim and send, two senders
+on one PostgreSQL, and a sender that dies and is replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from config import Settings
+from db.models import AuditLog, Member, Reminder, ReminderState, Role
+from db.registry import import_sample, unit_by_code
+from db.session import make_engine, make_session_factory, session_scope
+from jobs import outbox
+from jobs.engine import Engine
+from jobs.leader import Leadership
+from tests.fakes import FakeBot
+
+OFFICE = 9000
+NOW = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hà Nội
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, office_admins=frozenset({OFFICE}))
+
+
+def notices(sessions, chats: list[int], at: datetime = NOW) -> None:  # type: ignore[no-untyped-def]
+    """Queue one plain notice per chat: the simplest thing the outbox sends."""
+    rows = [
+        {"idempotency_key": f"test:{chat}", "occurrence_id": None, "unit_id": None,
+         "member_id": None, "chat_id": chat, "kind": "notice", "send_at": at,
+         "state": ReminderState.PENDING, "attempts": 0, "claimed_by": "", "last_error": "",
+         "payload": {"text": f"Xin chào {chat}"}}
+        for chat in chats
+    ]  # fmt: skip
+    with session_scope(sessions) as session:
+        outbox.insert_reminders(session, rows)
+
+
+def states(sessions) -> dict[int, tuple[ReminderState, str, int]]:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        return {
+            r.chat_id: (r.state, r.last_error, r.attempts)
+            for r in session.scalars(select(Reminder).where(Reminder.kind == "notice"))
+            if r.chat_id is not None
+        }
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def test_telegram_errors_are_retried_given_up_or_mark_the_person_gone(settings, sessions):
+    clock = Clock(NOW)
+    with session_scope(sessions) as session:
+        import_sample(session)
+        unit = unit_by_code(session, "VP")
+        assert unit is not None
+        session.add(Member(unit_id=unit.id, telegram_user_id=7003, chat_id=7003,
+                           full_name="Nguyễn Thị Chặn", role=Role.STAFF))  # fmt: skip
+    bot = FakeBot(clock)
+    bot.fail(7001, RetryAfter(17))
+    bot.fail(7002, NetworkError("Bad Gateway"), times=2)
+    bot.fail(7003, Forbidden("Forbidden: bot was blocked by the user"))
+    bot.fail(7004, BadRequest("Chat not found"))
+    bot.fail(7005, BadRequest("Message text is empty"))
+    bot.fail(7006, TimedOut(), times=10)
+    bot.fail(7007, ValueError("a bug somewhere"))
+    notices(sessions, [7000, 7001, 7002, 7003, 7004, 7005, 7006, 7007])
+    engine = Engine(settings, sessions, bot, clock, worker="w1")  # type: ignore[arg-type]
+
+    report = await engine.tick()
+    assert not report.error
+    got = states(sessions)
+    assert got[7000][0] == ReminderState.SENT
+    assert got[7001][0] == ReminderState.PENDING and "429" in got[7001][1]
+    assert got[7002][0] == ReminderState.PENDING
+    assert got[7003][0] == ReminderState.FAILED and "403" in got[7003][1]
+    assert got[7004][0] == ReminderState.FAILED and "Chat not found" in got[7004][1]
+    assert got[7005][0] == ReminderState.FAILED
+    assert got[7007][0] == ReminderState.PENDING, "an unknown error is retried, not lost"
+    with sessions() as session:
+        retry_at = session.scalar(select(Reminder.send_at).where(Reminder.chat_id == 7001))
+        member = session.scalar(select(Member).where(Member.chat_id == 7003))
+    assert retry_at == NOW + timedelta(seconds=30), "retry_after (17 s) or the backoff, later"
+    assert member is not None and not member.active and "403" in member.inactive_reason
+
+    # Over the next hours every retry is made with a growing backoff.
+    for _ in range(40):
+        clock.now += timedelta(minutes=10)
+        await engine.tick()
+    got = states(sessions)
+    assert got[7001][0] == ReminderState.SENT
+    assert got[7002][0] == ReminderState.SENT and got[7002][2] == 3
+    assert got[7007][0] == ReminderState.SENT
+    assert got[7006][0] == ReminderState.FAILED and got[7006][2] == outbox.MAX_ATTEMPTS
+    assert "gave up" in got[7006][1]
+    # The office was told, once, about the person who blocked the bot.
+    told = [m for m in bot.to(OFFICE) if "Nguyễn Thị Chặn" in m.text]
+    assert len(told) == 1 and "Văn phòng Sở" in told[0].text
+    assert [m.chat_id for m in bot.sent].count(7000) == 1
+
+
+async def test_a_crash_between_claim_and_send_resends_once_and_loses_nothing(settings, sessions):
+    clock = Clock(NOW)
+    chats = list(range(8000, 8050))
+    notices(sessions, chats)
+    with session_scope(sessions) as session:
+        claimed = outbox.claim(session, NOW, "dead-worker", limit=20)
+    assert len(claimed) == 20  # … and then the process died before sending them
+    bot = FakeBot(clock)
+    engine = Engine(settings, sessions, bot, clock, worker="new")  # type: ignore[arg-type]
+    report = await engine.tick()
+    assert report.recovered == 20
+    assert sorted(m.chat_id for m in bot.sent if m.chat_id != OFFICE) == chats
+    assert all(s == ReminderState.SENT for s, _, _ in states(sessions).values())
+    with sessions() as session:
+        audit = session.scalar(select(AuditLog).where(AuditLog.action == "outbox_recovered"))
+    assert audit is not None and audit.detail == {"count": 20}
+
+
+def test_two_senders_on_postgresql_never_claim_the_same_reminder(settings, sessions, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite is one sender process by design; the claim race is PostgreSQL's")
+    notices(sessions, list(range(10_000, 12_000)))
+    second = make_engine(db_url)
+    factories = [sessions, make_session_factory(second)]
+    taken: list[list[int]] = [[], []]
+    barrier = threading.Barrier(2)
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        while True:
+            with session_scope(factories[i]) as session:
+                rows = outbox.claim(session, NOW, f"w{i}", limit=37)
+                taken[i].extend(r.id for r in rows)
+            if not rows:
+                return
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    second.dispose()
+    assert not set(taken[0]) & set(taken[1])
+    assert len(taken[0]) + len(taken[1]) == 2000
+    assert taken[0] and taken[1], "both workers took a share"
+
+
+async def test_only_the_lock_holder_sends_and_another_takes_over_when_it_dies(
+    settings, sessions, db_url
+):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite is one sender process by design: it always leads")
+    clock = Clock(NOW)
+    first_bot, second_bot = FakeBot(clock), FakeBot(clock)
+    other = make_engine(db_url)
+    first = Engine(settings, sessions, first_bot, clock, worker="a")  # type: ignore[arg-type]
+    second = Engine(settings, make_session_factory(other), second_bot, clock,  # type: ignore[arg-type]
+                    worker="b", leadership=Leadership(other))  # fmt: skip
+    notices(sessions, [1, 2, 3])
+    assert (await first.tick()).leader
+    assert not (await second.tick()).leader
+    assert len([m for m in first_bot.sent if m.chat_id != OFFICE]) == 3
+    assert second_bot.sent == []
+
+    # The first process dies: its connection (and with it the lock) goes away.
+    assert first.leadership._connection is not None
+    first.leadership._connection.invalidate()
+    notices(sessions, [4, 5], at=NOW + timedelta(seconds=30))
+    clock.now = NOW + timedelta(seconds=30)  # the second's next tick
+    report = await second.tick()
+    assert report.leader
+    assert sorted(m.chat_id for m in second_bot.sent if m.chat_id != OFFICE) == [4, 5]
+    other.dispose()
+
+
+async def test_a_tick_never_raises_even_when_the_database_is_gone(settings, sessions):
+    clock = Clock(NOW)
+    bot = FakeBot(clock)
+    broken = make_session_factory(make_engine("sqlite:////nonexistent/dir/db.sqlite3"))
+    engine = Engine(settings, broken, bot, clock)  # type: ignore[arg-type]
+    report = await engine.tick()
+    assert report.error
+
+
+async def test_planning_while_a_sender_runs_adds_each_reminder_once(settings, sessions):
+    clock = Clock(NOW)
+    notices(sessions, [1])
+    notices(sessions, [1])  # the same key again: ignored
+    bot = FakeBot(clock)
+    engine = Engine(settings, sessions, bot, clock)  # type: ignore[arg-type]
+    await asyncio.gather(engine.tick(), engine.tick())
+    assert [m.chat_id for m in bot.sent if m.chat_id != OFFICE] == [1]
+
+
+def test_a_pure_reconcile_skips_what_an_event_already_passed(settings):
+    from jobs.schedule import Outgoing, reconcile
+
+    calendar = settings.calendar()
+    start = datetime(2025, 2, 6, 7, 0, tzinfo=UTC)
+    missed = [
+        Outgoing("1:1:m1:event_day_before:24@2025-02-06", "event_day_before", 24,
+                 start - timedelta(days=1), 5, 1, 1, 1),
+        Outgoing("1:1:m1:event_soon:1@2025-02-06", "event_soon", 1,
+                 start - timedelta(hours=1), 5, 1, 1, 1),
+    ]  # fmt: skip
+    decisions = reconcile(missed, {}, start + timedelta(hours=2), calendar, event_starts={1: start})
+    assert [(d.state, d.reason) for d in decisions] == [
+        ("skipped", "superseded"),
+        ("skipped", "event over"),
+    ]
+    assert date(2025, 2, 6) == start.date()
