@@ -42,6 +42,9 @@ app.add_typer(units_app, name="units")
 plan_app = typer.Typer(help="Plans: read a plan document and show what was understood.",
                        no_args_is_help=True)  # fmt: skip
 app.add_typer(plan_app, name="plan")
+schedule_app = typer.Typer(help="The reminder schedule: what will be sent, when.",
+                           no_args_is_help=True)  # fmt: skip
+app.add_typer(schedule_app, name="schedule")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -530,6 +533,72 @@ def plan_map(
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     out.print(f"Remembered: {name!r}.", highlight=False)
+
+
+SCHEDULE_PREVIEW_HELP = """Print what the bot will send, when, to whom (nothing is sent).
+
+Reads the plans, units and answers in the database and plans the coming days exactly as the
+running bot does; an answer given before a reminder's moment stops it.
+
+Examples:
+
+\b
+  nhacviec schedule preview                      the next 14 days
+  nhacviec schedule preview --days 60 --unit SGDDT
+  nhacviec schedule preview --today 2025-12-01 --json
+"""
+
+
+@schedule_app.command("preview", help=SCHEDULE_PREVIEW_HELP)
+def schedule_preview(
+    days: int = typer.Option(14, min=1, max=800, help="How many days ahead."),
+    unit: str = typer.Option("", help="Only this unit's code."),
+    today: str = typer.Option("", help="Start on this day (YYYY-MM-DD) instead of now."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON array instead of a table."),
+) -> None:
+    import json
+    from datetime import UTC, date, datetime, time
+
+    from rich.table import Table
+
+    from jobs.outbox import preview
+
+    s = settings()
+    now = datetime.now(UTC)
+    if today:
+        try:
+            now = datetime.combine(date.fromisoformat(today), time(0, 0), tzinfo=s.timezone)
+        except ValueError:
+            err.print(f"--today: {today!r} is not a date (YYYY-MM-DD)", markup=False)
+            raise typer.Exit(2) from None
+    with _session(s) as session:
+        if unit and session.scalar(_unit_query(unit)) is None:
+            err.print(f"No unit with code {unit!r} (see: nhacviec units list)", markup=False)
+            raise typer.Exit(2)
+        rows = preview(session, s, now, days, unit)
+        session.rollback()  # planned to be shown, not kept
+    if as_json:
+        out.print_json(json.dumps([
+            {"send_at": r.send_at.astimezone(s.timezone).isoformat(), "kind": r.kind,
+             "audience": r.audience, "chat_id": r.chat_id, "person": r.person, "unit": r.unit,
+             "plan": r.plan, "task": r.task}
+            for r in rows
+        ], ensure_ascii=False))  # fmt: skip
+        return
+    table = Table("when", "kind", "to", "unit", "plan", "task")
+    for r in rows:
+        when = r.send_at.astimezone(s.timezone).strftime("%a %d/%m/%Y %H:%M")
+        table.add_row(when, r.kind, r.person, r.unit, r.plan, r.task)
+    out.print(table)
+    out.print(f"{len(rows)} messages in the next {days} days (before bundling per chat).")
+
+
+def _unit_query(code: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from db.models import Unit
+
+    return select(Unit.id).where(Unit.code == code)
 
 
 @app.command("run")

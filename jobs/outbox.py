@@ -95,7 +95,9 @@ def task_timeline(settings: Settings, plan: Plan, task: Task) -> Timeline | None
 # ---- occurrences -------------------------------------------------------------------------
 
 
-def roll_forward(session: Session, settings: Settings, now: datetime) -> int:
+def roll_forward(
+    session: Session, settings: Settings, now: datetime, ahead: timedelta = timedelta(0)
+) -> int:
     """Create (or move) the occurrences due from a year back to just beyond the ladder."""
     tz = settings.timezone
     today = now.astimezone(tz).date()
@@ -116,7 +118,7 @@ def roll_forward(session: Session, settings: Settings, now: datetime) -> int:
         since = today - timedelta(days=OCCURRENCE_LOOKBACK_DAYS)
         if timeline.kind == "recurring":
             since = max(since, reference_day(plan_row, tz))  # no cycles before the plan
-        until = today + timedelta(days=max(policy.before_days) + 2)
+        until = today + timedelta(days=max(policy.before_days) + 2) + ahead
         for period in periods(timeline, tz, since, until, policy.checkin_months):
             row = stored.get((task.id, period.key))
             if row is None:
@@ -156,7 +158,9 @@ def office_recipients(session: Session, settings: Settings) -> list[Recipient]:
     return out
 
 
-def snapshot(session: Session, settings: Settings, now: datetime) -> Snapshot:
+def snapshot(
+    session: Session, settings: Settings, now: datetime, ahead: timedelta = timedelta(0)
+) -> Snapshot:
     calendar_tz = settings.timezone
     base = base_policy(settings)
     occurrences = session.execute(
@@ -166,7 +170,7 @@ def snapshot(session: Session, settings: Settings, now: datetime) -> Snapshot:
         .where(
             Task.active.is_(True),
             Occurrence.due_at >= now - timedelta(days=OCCURRENCE_LOOKBACK_DAYS),
-            Occurrence.due_at <= now + timedelta(days=90),
+            Occurrence.due_at <= now + timedelta(days=90) + ahead,
         )
     ).all()
     task_ids = {task.id for _, task, _ in occurrences}
@@ -475,3 +479,65 @@ def notify_office(
     ]
     insert_reminders(session, rows)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    send_at: datetime
+    kind: str
+    audience: str
+    chat_id: int
+    person: str
+    unit: str
+    task: str
+    plan: str
+
+
+def preview(
+    session: Session, settings: Settings, now: datetime, days: int, unit_code: str = ""
+) -> list[PreviewRow]:
+    """What will be sent from `now` for `days` days, as planned today (answers may stop some).
+
+    Works in the caller's transaction, which the caller rolls back: occurrences are rolled
+    forward to plan them, not to keep them."""
+    from db.models import Plan as PlanRow
+
+    calendar = settings.calendar()
+    ahead = timedelta(days=days)
+    roll_forward(session, settings, now, ahead)
+    snap = snapshot(session, settings, now, ahead)
+    items = plan(snap.targets, calendar, now, now + ahead)
+    items += digests(calendar, now, now + ahead, snap.office, snap.heads, base_policy(settings))
+    units = {u.id: u for u in session.scalars(select(Unit))}
+    members = {m.id: m for m in session.scalars(select(Member))}
+    tasks = {
+        o.id: f"{plan_row.number or '#' + str(plan_row.id)} / {task.ref}"
+        for o, task, plan_row in session.execute(
+            select(Occurrence, Task, PlanRow)
+            .join(Task, Occurrence.task_id == Task.id)
+            .join(PlanRow, Task.plan_id == PlanRow.id)
+        )
+    }
+    wanted = None
+    if unit_code:
+        wanted = {u.id for u in units.values() if u.code == unit_code}
+    rows = []
+    for item in sorted(items, key=lambda i: (i.send_at, i.chat_id, i.key)):
+        if wanted is not None and item.unit_id not in wanted:
+            continue
+        member = members.get(item.member_id) if item.member_id is not None else None
+        unit = units.get(item.unit_id) if item.unit_id is not None else None
+        label = tasks.get(item.occurrence_id or 0, "")
+        rows.append(
+            PreviewRow(
+                item.send_at,
+                item.kind,
+                item.audience,
+                item.chat_id,
+                member.full_name if member is not None else f"office {item.chat_id}",
+                unit.code if unit is not None else "",
+                label.split(" / ")[-1] if label else "",
+                label.split(" / ")[0] if label else "",
+            )
+        )
+    return rows

@@ -313,3 +313,36 @@ async def test_a_late_centre_is_escalated_to_its_district_office_and_the_office_
     assert district[0].buttons == [], "the district is told, it does not answer for the centre"
     late = [m for m in bot.to(SCHOOL_HEAD) if "Quá hạn" in m.text]
     assert late and any("Thủ trưởng" in m.text for m in late)
+
+
+def test_schedule_preview_prints_what_will_be_sent_when(seed_000, db_url, tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": db_url, "OFFICE_ADMINS": str(OFFICE)}
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        ["schedule", "preview", "--today", "2024-12-16", "--days", "9", "--unit", "SGDDT",
+         "--json"],
+        env=env,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    ladder = [r for r in rows if r["kind"] == "before"]
+    assert {r["send_at"] for r in ladder} == {
+        "2024-12-17T08:00:00+07:00", "2024-12-24T08:00:00+07:00"
+    }  # fmt: skip
+    assert {r["task"] for r in ladder} >= {"2.1", "2.2"}
+    assert any(r["kind"] == "digest_week" for r in rows)
+    with seed_000() as session:
+        assert session.scalar(select(func.count()).select_from(Reminder)) == 0, "nothing kept"
+
+    table = runner.invoke(app, ["schedule", "preview", "--today", "2024-12-16"], env=env)
+    assert table.exit_code == 0 and "messages in the next 14 days" in table.output
+    bad = runner.invoke(app, ["schedule", "preview", "--unit", "NOPE"], env=env)
+    assert bad.exit_code == 2 and "No unit with code 'NOPE'" in bad.output
