@@ -279,12 +279,7 @@ def sync(
     planned = plan(snap.targets, calendar, since, until)
     planned += digests(calendar, since, until, snap.office, snap.heads, base_policy(settings))
     result.planned = len(planned)
-    existing = {
-        key: at
-        for key, at in session.execute(
-            select(Reminder.idempotency_key, Reminder.send_at).where(Reminder.send_at >= since)
-        )
-    }
+    existing = stored_send_times(session, [item.key for item in planned])
     decisions = reconcile(planned, existing, now, calendar, event_starts=snap.event_starts)
     rows = []
     for decision in decisions:
@@ -296,6 +291,24 @@ def sync(
         result.added += decision.state == "pending"
     insert_reminders(session, rows)
     return result
+
+
+def stored_send_times(session: Session, keys: Sequence[str]) -> dict[str, datetime]:
+    """The outbox's send time of each of `keys` it holds (by the unique index, so the
+    outbox's size does not matter)."""
+    found: dict[str, datetime] = {}
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), 1000):
+        chunk = unique[start : start + 1000]
+        found.update(
+            (key, at)
+            for key, at in session.execute(
+                select(Reminder.idempotency_key, Reminder.send_at).where(
+                    Reminder.idempotency_key.in_(chunk)
+                )
+            )
+        )
+    return found
 
 
 def _row(item: Outgoing, state: str, reason: str, now: datetime) -> dict[str, Any]:

@@ -6,9 +6,10 @@ them under their idempotency key, so planning the same thing twice sends it once
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from jobs.occurrences import Period
 from jobs.planner import Planned, Policy, before_deadline, event, overdue
@@ -17,7 +18,7 @@ from jobs.workcalendar import WorkCalendar
 DIGEST_TIME_OFFICE = (7, 45)  # before the office's first reminders go out at 08:00
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipient:
     chat_id: int
     member_id: int | None = None  # None: an office admin known only by OFFICE_ADMINS
@@ -27,7 +28,7 @@ class Recipient:
         return f"m{self.member_id}" if self.member_id is not None else f"c{self.chat_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """One unit's part in one occurrence, with who to tell."""
 
@@ -42,7 +43,7 @@ class Target:
     policy: Policy = field(default_factory=Policy)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     key: str  # the idempotency key
     kind: str
@@ -55,25 +56,38 @@ class Outgoing:
     audience: str = "unit"  # unit, office, parent (for escalations), digest
 
 
-def _rungs(target: Target, until: date, calendar: WorkCalendar) -> list[Planned]:
-    period, policy = target.period, target.policy
+def _rungs(target: Target, until: date, calendar: WorkCalendar) -> tuple[Planned, ...]:
+    return _rungs_for(target.period, target.lead, target.status, target.policy, until, calendar)
+
+
+@lru_cache(maxsize=4096)
+def _rungs_for(
+    period: Period, lead: bool, status: str, policy: Policy, until: date, calendar: WorkCalendar
+) -> tuple[Planned, ...]:
+    """The same for every unit sharing a deadline, role and status: computed once."""
     if period.kind == "event":
         assert period.starts_at is not None
-        return event(period.starts_at.astimezone(calendar.tz), calendar, policy)
+        return tuple(event(period.starts_at.astimezone(calendar.tz), calendar, policy))
     if period.kind == "checkin":
         day = calendar.previous_working_day(period.due)
-        return [Planned("checkin", 0, calendar.local(day, policy.send_at))]
-    rungs = before_deadline(period.due, target.lead, calendar, policy)
-    if target.lead or policy.coordinator_all:
-        rungs += overdue(period.due, until, calendar, policy, policy.every(target.status))
-    return rungs
+        return (Planned("checkin", 0, calendar.local(day, policy.send_at)),)
+    rungs = before_deadline(period.due, lead, calendar, policy)
+    if lead or policy.coordinator_all:
+        rungs += overdue(period.due, until, calendar, policy, policy.every(status))
+    return tuple(rungs)
 
 
 def plan(
     targets: Iterable[Target], calendar: WorkCalendar, since: datetime, until: datetime
 ) -> list[Outgoing]:
     """Every message for these targets with a send time in [since, until]."""
-    out: list[Outgoing] = []
+    return list(iter_plan(targets, calendar, since, until))
+
+
+def iter_plan(
+    targets: Iterable[Target], calendar: WorkCalendar, since: datetime, until: datetime
+) -> Iterator[Outgoing]:
+    """`plan`, one message at a time (a year for a thousand units need not sit in memory)."""
     last_day = until.astimezone(calendar.tz).date()
     for target in targets:
         if target.status == "done":
@@ -88,7 +102,7 @@ def plan(
             if first_escalation:
                 audiences += [("escalated", r) for r in target.escalate_to]
             for audience, person in audiences:
-                out.append(
+                yield (
                     Outgoing(
                         # The due day is part of the key: a deadline moved by a re-import
                         # gets its own reminders.
@@ -104,7 +118,6 @@ def plan(
                         audience=audience,
                     )
                 )
-    return out
 
 
 def digests(

@@ -40,12 +40,23 @@ class WorkCalendar:
     def holiday_name(self, day: date) -> str | None:
         return self._public.get(day)
 
+    @cached_property
+    def _memo(self) -> dict[date, bool]:
+        return {}
+
     def is_working_day(self, day: date) -> bool:
+        # Asked for the same few days by every unit's ladder: remember the answers.
+        known = self._memo.get(day)
+        if known is not None:
+            return known
         if day in self.extra_working_days:
-            return True
-        if day in self.days_off:
-            return False
-        return bool(self._public.is_working_day(day))
+            answer = True
+        elif day in self.days_off:
+            answer = False
+        else:
+            answer = bool(self._public.is_working_day(day))
+        self._memo[day] = answer
+        return answer
 
     def previous_working_day(self, day: date, inclusive: bool = True) -> date:
         day = day if inclusive else day - timedelta(days=1)
