@@ -535,6 +535,114 @@ def plan_map(
     out.print(f"Remembered: {name!r}.", highlight=False)
 
 
+@plan_app.command("list")
+def plan_list() -> None:
+    """Plans in the database with their tasks. Example: nhacviec plan list"""
+    from rich.table import Table
+    from sqlalchemy import func, select
+
+    from db.models import Plan, Task
+
+    with _session(settings()) as session:
+        rows = session.execute(
+            select(Plan, func.count(Task.id))
+            .outerjoin(Task, (Task.plan_id == Plan.id) & Task.active.is_(True))
+            .group_by(Plan.id)
+            .order_by(Plan.id)
+        ).all()
+        table = Table("id", "number", "date", "tasks", "title")
+        for plan, tasks in rows:
+            date = plan.issued_on.strftime("%d/%m/%Y") if plan.issued_on else ""
+            table.add_row(str(plan.id), plan.number, date, str(tasks), plan.title[:80])
+    out.print(table)
+
+
+PLAN_POLICY_HELP = """Show or override how a plan's (or one task's) units are reminded.
+
+Settings are name=value: before_days (e.g. 7,3,1,0), send_at (08:00), overdue_every,
+in_progress_every, blocked_every, overdue_stop_days, escalate_after, coordinator_all
+(true/false), event_hours_before, checkin_months, report_day (15/12, or 25 for each month).
+An empty value (name=) removes the override. Task settings win over the plan's, the plan's
+over REMINDER_POLICY.
+
+Examples:
+
+\b
+  nhacviec plan policy 496/KH-SGDĐT                         show
+  nhacviec plan policy 496/KH-SGDĐT before_days=7,3,1,0
+  nhacviec plan policy 7 --task 2.1 report_day=15/12 coordinator_all=true
+"""
+
+
+@plan_app.command("policy", help=PLAN_POLICY_HELP)
+def plan_policy(
+    plan_ref: str = typer.Argument(..., metavar="PLAN", help="Plan number or id."),
+    settings_: list[str] = typer.Argument(None, metavar="[NAME=VALUE]..."),
+    task_ref: str = typer.Option("", "--task", help="A task's reference (TT)."),
+) -> None:
+    from datetime import UTC, datetime
+
+    from jobs.outbox import base_policy, task_policy
+    from jobs.planner import PolicyError
+    from plans.store import PlanNotFound, find_plan, find_task, set_policy
+
+    s = settings()
+    pairs: dict[str, str] = {}
+    for item in settings_ or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            err.print(f"{item!r} is not NAME=VALUE", markup=False)
+            raise typer.Exit(2)
+        pairs[name.strip()] = value.strip()
+    try:
+        with _session(s) as session:
+            plan = find_plan(session, plan_ref)
+            task = find_task(session, plan, task_ref) if task_ref else None
+            if pairs:
+                set_policy(session, plan, task, pairs, datetime.now(UTC))
+            owner = task if task is not None else plan
+            overrides = dict(owner.policy or {})
+            effective = (
+                task_policy(base_policy(s), plan, task)
+                if task is not None
+                else base_policy(s).overridden(plan.policy)
+            )
+    except (PlanNotFound, PolicyError) as error:
+        err.print(f"Nothing was changed: {error}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(f"Overrides: {overrides or 'none'}", markup=False, highlight=False)
+    out.print(f"In effect: {effective}", markup=False, highlight=False)
+
+
+@plan_app.command("timeline")
+def plan_timeline(
+    plan_ref: str = typer.Argument(..., metavar="PLAN", help="Plan number or id."),
+    task_ref: str = typer.Argument(..., metavar="TASK", help="The task's reference (TT, D1…)."),
+    phrase: str = typer.Argument(..., help='The corrected phrase, e.g. "trước ngày 05/02/2025".'),
+) -> None:
+    """Correct a task's timeline (a typo in the plan); reminders follow the new date.
+
+    Example: nhacviec plan timeline 496/KH-SGDĐT D1 "trước ngày 05/02/2025"
+    """
+    from datetime import UTC, datetime
+
+    from plans.store import PlanNotFound, find_plan, find_task, set_timeline
+
+    try:
+        with _session(settings()) as session:
+            plan = find_plan(session, plan_ref)
+            reading = set_timeline(
+                session, plan, find_task(session, plan, task_ref), phrase, datetime.now(UTC)
+            )
+    except (PlanNotFound, ValueError) as error:
+        err.print(f"Nothing was changed: {error}", markup=False)
+        raise typer.Exit(2) from None
+    assert reading.timeline is not None
+    out.print(f"{task_ref}: {reading.timeline.rule}", markup=False, highlight=False)
+    for warning in reading.timeline.warnings:
+        out.print(f"warning: {warning}", markup=False, highlight=False)
+
+
 SCHEDULE_PREVIEW_HELP = """Print what the bot will send, when, to whom (nothing is sent).
 
 Reads the plans, units and answers in the database and plans the coming days exactly as the

@@ -26,7 +26,7 @@ from db.models import (
     TaskKind,
 )
 from plans.matching import Match, Registry
-from plans.model import PlanDocument, TaskRow
+from plans.model import PlanDocument, Reading, TaskRow
 
 
 @dataclass
@@ -203,3 +203,77 @@ def _attach_form(session: Session, plan_id: int, doc: PlanDocument) -> None:
         session.add(FormDefinition(task_id=task.id, title=doc.form.title, fields=fields))
     else:
         form.title, form.fields = doc.form.title, fields
+
+
+class PlanNotFound(LookupError):
+    pass
+
+
+def find_plan(session: Session, ref: str) -> Plan:
+    """A plan by its number ("496/KH-SGDĐT") or its id ("7" or "#7")."""
+    ref = ref.strip()
+    plan = session.scalar(select(Plan).where(Plan.number == ref))
+    if plan is None and ref.lstrip("#").isdigit():
+        plan = session.get(Plan, int(ref.lstrip("#")))
+    if plan is None:
+        raise PlanNotFound(f"No plan {ref!r} (see: nhacviec plan list)")
+    return plan
+
+
+def find_task(session: Session, plan: Plan, ref: str) -> Task:
+    task = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.ref == ref))
+    if task is None:
+        raise PlanNotFound(f"Plan {plan.number or plan.id} has no task {ref!r}")
+    return task
+
+
+def set_policy(
+    session: Session, plan: Plan, task: Task | None, values: dict[str, str], now: Any
+) -> dict[str, Any]:
+    """Override reminder settings for a plan or one of its tasks; checked before saving.
+
+    An empty value removes an override. Returns the owner's overrides after the change."""
+    from jobs.planner import Policy, PolicyError
+    from jobs.timeline import ReportDays, TimelineError, report_day_mapping
+
+    owner: Plan | Task = task if task is not None else plan
+    current = dict(owner.policy or {})
+    known = set(Policy.__dataclass_fields__) | {"report_day"}
+    for name, value in values.items():
+        if name not in known:
+            raise PolicyError(f"{name}: unknown setting (one of: {', '.join(sorted(known))})")
+        if value == "":
+            current.pop(name, None)
+            continue
+        if name == "report_day":
+            try:
+                ReportDays.from_mapping(report_day_mapping(value))
+            except (TimelineError, ValueError):
+                raise PolicyError(f"report_day: {value!r} is not a day (15/12 or 25)") from None
+        else:
+            Policy().overridden({name: value})  # raises PolicyError naming it
+        current[name] = value
+    owner.policy = current
+    session.add(AuditLog(at=now, action="policy_changed",
+                         detail={"plan_id": plan.id, "task": task.ref if task else None,
+                                 "policy": current}))  # fmt: skip
+    session.flush()
+    return current
+
+
+def set_timeline(session: Session, plan: Plan, task: Task, phrase: str, now: Any) -> Reading:
+    """Correct a task's timeline (a typo in the plan): read like an imported phrase, against
+    the plan's date; an unreadable phrase changes nothing."""
+    from datetime import date as date_type
+
+    reference = plan.issued_on or date_type.fromisoformat(
+        (plan.details or {}).get("reference") or now.date().isoformat()
+    )
+    reading = Reading.of(phrase, reference)
+    if reading.timeline is None:
+        raise ValueError(reading.error)
+    task.timeline_text, task.timeline = phrase, reading.to_json(reference)
+    detail = {"plan_id": plan.id, "task": task.ref, "timeline": phrase}
+    session.add(AuditLog(at=now, action="timeline_changed", detail=detail))
+    session.flush()
+    return reading

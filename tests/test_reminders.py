@@ -346,3 +346,56 @@ def test_schedule_preview_prints_what_will_be_sent_when(seed_000, db_url, tmp_pa
     assert table.exit_code == 0 and "messages in the next 14 days" in table.output
     bad = runner.invoke(app, ["schedule", "preview", "--unit", "NOPE"], env=env)
     assert bad.exit_code == 2 and "No unit with code 'NOPE'" in bad.output
+
+
+def test_the_office_corrects_a_typo_and_overrides_the_ladder_for_one_plan(
+    seed_004, db_url, tmp_path, monkeypatch
+):
+    import json
+
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": db_url}
+    runner = CliRunner()
+    listed = runner.invoke(app, ["plan", "list"], env=env)
+    assert listed.exit_code == 0 and "496/KH-SGDĐT" in listed.output
+
+    fixed = runner.invoke(
+        app, ["plan", "timeline", "496/KH-SGDĐT", "D1", "trước ngày 05/02/2025"], env=env
+    )
+    assert fixed.exit_code == 0, fixed.output
+    assert "04/02/2025" in fixed.output
+    changed = runner.invoke(app, ["plan", "policy", "496/KH-SGDĐT", "before_days=3,0"], env=env)
+    assert changed.exit_code == 0, changed.output
+    assert "before_days=(3, 0)" in changed.output
+
+    preview = runner.invoke(
+        app,
+        ["schedule", "preview", "--today", "2025-01-24", "--days", "14", "--unit", "PGD-KIENAN",
+         "--json"],
+        env=env,
+    )  # fmt: skip
+    assert preview.exit_code == 0, preview.output
+    deadline = [(r["kind"], r["send_at"]) for r in json.loads(preview.output) if r["task"] == "D1"]
+    # 3 days before 04/02 is in Tết (25/01–02/02): the working day before it, the plan's date.
+    assert deadline == [
+        ("before", "2025-01-24T08:00:00+07:00"),
+        ("due", "2025-02-04T08:00:00+07:00"),
+        ("overdue", "2025-02-05T08:00:00+07:00"),  # unless answered by then
+    ]
+
+    for args, problem in [
+        (["plan", "policy", "496/KH-SGDĐT", "before_days=soon"], "before_days"),
+        (["plan", "policy", "496/KH-SGDĐT", "nagging=1"], "unknown setting"),
+        (["plan", "policy", "496/KH-SGDĐT", "--task", "Z9", "send_at=07:00"], "no task 'Z9'"),
+        (["plan", "policy", "999/KH", "send_at=07:00"], "No plan '999/KH'"),
+        (["plan", "timeline", "496/KH-SGDĐT", "D1", "sớm nhất có thể"], ""),
+    ]:
+        refused = runner.invoke(app, args, env=env)
+        assert refused.exit_code == 2, (args, refused.output)
+        assert "Nothing was changed" in refused.output and problem in refused.output
+    shown = runner.invoke(app, ["plan", "policy", "496/KH-SGDĐT"], env=env)
+    assert "{'before_days': '3,0'}" in shown.output, "the refused changes changed nothing"
