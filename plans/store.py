@@ -272,6 +272,8 @@ def set_timeline(session: Session, plan: Plan, task: Task, phrase: str, now: Any
     reading = Reading.of(phrase, reference)
     if reading.timeline is None:
         raise ValueError(reading.error)
+    if reading.timeline.kind == "none":
+        raise ValueError(f"{phrase!r} names no date, period or cycle")
     task.timeline_text, task.timeline = phrase, reading.to_json(reference)
     detail = {"plan_id": plan.id, "task": task.ref, "timeline": phrase}
     session.add(AuditLog(at=now, action="timeline_changed", detail=detail))
