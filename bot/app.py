@@ -18,13 +18,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, messages, people, plan_upload
+from bot import (
+    answers,
+    checklists,
+    explanations,
+    forms_chat,
+    handlers,
+    messages,
+    people,
+    plan_upload,
+)
 from bot.services import Services
 from jobs.engine import Engine
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "toi", "huongdan", "donvi", "moi")
+COMMANDS = ("viec", "lichsu", "huongdan", "toi", "start", "donvi", "moi")
 
 
 def build_application(services: Services, *, max_retries: int = 3) -> Application:  # type: ignore[type-arg]
@@ -48,9 +57,26 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     application.add_handler(
         ChatMemberHandler(people.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
     )
+    application.add_handler(CommandHandler("viec", answers.tasks_command))
+    application.add_handler(CommandHandler("lichsu", answers.history_command))
+    private = filters.ChatType.PRIVATE
+    # A file is a unit's report when one is expected, else (from the office) a plan.
     application.add_handler(
-        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, plan_upload.plan_document)
+        MessageHandler((filters.Document.ALL | filters.PHOTO) & private, answers.file_reply)
     )
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & private, answers.text_reply)
+    )
+    for callback, pattern in (
+        (answers.status_button, r"^s:"),
+        (answers.open_button, r"^o:"),
+        (answers.cancel_button, r"^q:x$"),
+        (checklists.checklist_button, r"^(c|k|ks):"),
+        (forms_chat.form_button, r"^(f|fe|fc):"),
+        (explanations.request_button, r"^x:"),
+        (explanations.explain_button, r"^e:"),
+    ):
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(
         CallbackQueryHandler(plan_upload.plan_button, pattern=r"^plan:(apply|cancel)$")
     )

@@ -65,12 +65,45 @@ def _local(moment: datetime, tz: Any) -> datetime:
 
 def answer_buttons(info: TaskInfo, locale: str) -> Buttons:
     o, u = info.occurrence_id, info.unit_id
-    return [
+    rows: Buttons = [
         [(text("button.done", locale), answer_data(o, u, "d")),
          (text("button.in_progress", locale), answer_data(o, u, "p"))],
         [(text("button.blocked", locale), answer_data(o, u, "b")),
          (text("button.file", locale), answer_data(o, u, "f"))],
     ]  # fmt: skip
+    extra: list[tuple[str, str]] = []
+    if info.checklist_total:
+        label = text("button.checklist", locale, done=info.checklist_done,
+                     total=info.checklist_total)  # fmt: skip
+        extra.append((label, f"c:{o}:{u}"))
+    if info.has_form:
+        extra.append((text("button.form", locale), f"f:{o}:{u}"))
+    if extra:
+        rows.append(extra)
+    return rows
+
+
+_PAIR = re.compile(r"^([a-z]{1,2}):(\d{1,12}):(\d{1,12})(?::(\d{1,12}))?$")
+
+
+def parse_pair(data: str) -> tuple[str, int, int, int | None] | None:
+    """(prefix, occurrence, unit, extra id) of "c:1:2", "k:1:2:9", "f:1:2", "x:1:2" …"""
+    match = _PAIR.match(data or "")
+    if match is None:
+        return None
+    extra = int(match[4]) if match[4] else None
+    return match[1], int(match[2]), int(match[3]), extra
+
+
+def card(
+    info: TaskInfo, now: datetime, tz: Any, locale: str, footer: str = ""
+) -> tuple[str, Buttons]:
+    """A task as its own message: what it is, when, its status, and how to answer."""
+    lines = task_lines(info, now, tz, locale)
+    if footer:
+        lines += ["", footer]
+    answerable = info.task_kind != "event"
+    return "\n".join(lines), answer_buttons(info, locale) if answerable else []
 
 
 def task_lines(info: TaskInfo, now: datetime, tz: Any, locale: str) -> list[str]:
@@ -129,6 +162,9 @@ def reminder(
     if catch_up:
         lines.append(text("reminder.catch_up", locale))
     lines += ["", *task_lines(info, now, tz, locale)]
+    if content.audience == "escalated":
+        request = text("button.explain_request", locale)
+        return "\n".join(lines), [[(request, f"x:{info.occurrence_id}:{info.unit_id}")]]
     answerable = content.audience == "unit" and info.task_kind != "event"
     return "\n".join(lines), answer_buttons(info, locale) if answerable else []
 
@@ -159,6 +195,8 @@ def bundle(
         if content.audience == "unit" and info.task_kind != "event":
             row.append((text("button.open", locale, ref=f"{i}. {info.task_ref}"),
                         open_data(info.occurrence_id, info.unit_id)))  # fmt: skip
+        elif content.audience == "escalated":
+            row.append((f"📝 {i}. {info.task_ref}", f"x:{info.occurrence_id}:{info.unit_id}"))
             if len(row) == 3:
                 buttons.append(row)
                 row = []

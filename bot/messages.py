@@ -303,6 +303,159 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "⚠️ Không gửi được tin nhắn cho {name} ({unit}): {reason}. Đã đánh dấu ngừng nhận tin; hãy liên hệ và gửi lại link mời nếu cần.",
         "en": "⚠️ Messages to {name} ({unit}) cannot be delivered: {reason}. Marked inactive; contact them and send a new invitation if needed.",
     },
+    # ---- answering -----------------------------------------------------------------------
+    "command.viec": {"vi": "Việc của đơn vị tôi", "en": "My unit's tasks"},
+    "command.lichsu": {"vi": "Các báo cáo gần đây", "en": "Recent answers"},
+    "answer.recorded": {
+        "vi": "📌 Đã ghi nhận: <b>{status}</b> — {who}, {when}{late}",
+        "en": "📌 Recorded: <b>{status}</b> — {who}, {when}{late}",
+    },
+    "answer.late": {"vi": " (quá hạn)", "en": " (late)"},
+    "answer.toast": {"vi": "Đã ghi nhận: {status}", "en": "Recorded: {status}"},
+    "answer.refused": {
+        "vi": "Bạn không có quyền trả lời cho đơn vị này.",
+        "en": "You may not answer for this unit.",
+    },
+    "answer.gone": {
+        "vi": "Nhiệm vụ này đã thay đổi hoặc không còn giao cho đơn vị. Gõ /viec để xem việc hiện tại.",
+        "en": "This task changed or is no longer assigned to the unit. Type /viec for the current tasks.",
+    },
+    "answer.ask_blocked": {
+        "vi": "⚠️ Vướng mắc gì? Hãy nhắn mô tả ngắn gọn (nhiệm vụ {ref}) để Văn phòng Sở nắm và hỗ trợ.",
+        "en": "⚠️ What is the problem? Send a short description (task {ref}) so the office can help.",
+    },
+    "answer.ask_done": {
+        "vi": "✅ Đã ghi nhận hoàn thành nhiệm vụ {ref}. Nếu cần, hãy nhắn ghi chú hoặc gửi tệp báo cáo ngay sau tin này (không bắt buộc).",
+        "en": "✅ Task {ref} recorded as done. If you like, send a note or a report file now (optional).",
+    },
+    "answer.ask_file": {
+        "vi": "📎 Hãy gửi tệp báo cáo cho nhiệm vụ {ref} (PDF, Word, Excel, PowerPoint, ảnh hoặc ZIP; tối đa {mb} MB).",
+        "en": "📎 Send the report file for task {ref} (PDF, Word, Excel, PowerPoint, image or ZIP; at most {mb} MB).",
+    },
+    "answer.note_saved": {
+        "vi": "📝 Đã lưu ghi chú cho nhiệm vụ {ref}:\n<i>{note}</i>",
+        "en": "📝 Note saved for task {ref}:\n<i>{note}</i>",
+    },
+    "answer.cancelled": {"vi": "Đã hủy.", "en": "Cancelled."},
+    "answer.nothing_asked": {
+        "vi": "Bot đang không chờ câu trả lời nào. Gõ /viec để xem việc của đơn vị, /huongdan để xem hướng dẫn.",
+        "en": "Nothing is being asked right now. Type /viec for your unit's tasks, /huongdan for help.",
+    },
+    "answer.file_saved": {
+        "vi": "📎 Đã nhận tệp <b>{name}</b> ({size}) cho nhiệm vụ {ref}.",
+        "en": "📎 Received <b>{name}</b> ({size}) for task {ref}.",
+    },
+    "answer.file_too_big": {
+        "vi": "Tệp {name} quá lớn ({size}); tối đa {mb} MB. Hãy nén hoặc chia nhỏ rồi gửi lại.",
+        "en": "{name} is too large ({size}); the limit is {mb} MB. Compress or split it and send again.",
+    },
+    "answer.file_type": {
+        "vi": "Không nhận loại tệp của {name}. Hãy gửi PDF, Word, Excel, PowerPoint, ảnh hoặc ZIP.",
+        "en": "{name}: this kind of file is not accepted. Send PDF, Word, Excel, PowerPoint, an image or ZIP.",
+    },
+    "answer.file_hint": {
+        "vi": "Để gửi báo cáo, hãy bấm 📎 Gửi báo cáo trên tin nhắc của việc đó (hoặc gõ /viec), rồi gửi tệp.",
+        "en": "To send a report, press 📎 Send report on the task's reminder (or type /viec), then send the file.",
+    },
+    "button.cancel": {"vi": "✖️ Hủy", "en": "✖️ Cancel"},
+    "button.skip": {"vi": "Bỏ qua", "en": "Skip"},
+    "viec.none": {
+        "vi": "🎉 {unit} không có việc nào đang mở.",
+        "en": "🎉 {unit} has no open tasks.",
+    },
+    "viec.head": {
+        "vi": "📋 <b>Việc của {unit}</b> ({count}):",
+        "en": "📋 <b>{unit}'s tasks</b> ({count}):",
+    },
+    "viec.line": {
+        "vi": "{i}. {ref}: {title} — {left} · {status}",
+        "en": "{i}. {ref}: {title} — {left} · {status}",
+    },
+    "lichsu.head": {
+        "vi": "🕘 <b>Báo cáo gần đây của {unit}</b>:",
+        "en": "🕘 <b>Recent answers of {unit}</b>:",
+    },
+    "lichsu.line": {
+        "vi": "• {when} — {ref}: {status}{late} — {who}",
+        "en": "• {when} — {ref}: {status}{late} — {who}",
+    },
+    "lichsu.note": {"vi": "   <i>{note}</i>", "en": "   <i>{note}</i>"},
+    "lichsu.none": {"vi": "Chưa có báo cáo nào.", "en": "No answers yet."},
+    # ---- checklists and forms --------------------------------------------------------------
+    "button.checklist": {"vi": "☑️ Kiểm tra ({done}/{total})", "en": "☑️ Checklist ({done}/{total})"},
+    "button.submit": {"vi": "📤 Gửi", "en": "📤 Submit"},
+    "checklist.head": {
+        "vi": "☑️ <b>Danh sách kiểm tra</b> — {ref}: {title}",
+        "en": "☑️ <b>Checklist</b> — {ref}: {title}",
+    },
+    "checklist.line": {"vi": "{mark} {i}. {label}", "en": "{mark} {i}. {label}"},
+    "checklist.hint": {
+        "vi": "Bấm từng mục để đánh dấu; tiến độ được lưu ngay. Bấm 📤 Gửi khi xong.",
+        "en": "Press an item to tick it; progress is saved at once. Press 📤 Submit when finished.",
+    },
+    "checklist.submitted": {
+        "vi": "📤 Đã gửi danh sách kiểm tra nhiệm vụ {ref}: {done}/{total} mục.",
+        "en": "📤 Checklist for task {ref} submitted: {done}/{total} items.",
+    },
+    "button.form": {"vi": "📝 Điền biểu mẫu", "en": "📝 Fill in the form"},
+    "form.question": {"vi": "📝 <b>{title}</b>\n{label}", "en": "📝 <b>{title}</b>\n{label}"},
+    "form.question_group": {
+        "vi": "📝 <b>{title}</b> — lần {r}/{of}\n{label}",
+        "en": "📝 <b>{title}</b> — {r} of {of}\n{label}",
+    },
+    "form.hint_number": {"vi": "(nhập một số, ví dụ 3)", "en": "(a number, e.g. 3)"},
+    "form.invalid_number": {
+        "vi": "Cần một số nguyên không âm (ví dụ 3). Hãy nhập lại.",
+        "en": "A whole number of 0 or more is needed (e.g. 3). Please try again.",
+    },
+    "form.too_many": {"vi": "Tối đa 50. Hãy nhập lại.", "en": "At most 50. Please try again."},
+    "form.empty": {
+        "vi": "Câu trả lời không được để trống. Hãy nhập lại.",
+        "en": "The answer cannot be empty. Please try again.",
+    },
+    "form.too_long": {
+        "vi": "Câu trả lời quá dài (tối đa 2000 ký tự). Hãy nhập lại.",
+        "en": "Too long (2000 characters at most). Please try again.",
+    },
+    "form.summary": {
+        "vi": "📋 <b>Kiểm tra lại trước khi gửi</b> — {title}:",
+        "en": "📋 <b>Check before sending</b> — {title}:",
+    },
+    "form.summary_line": {"vi": "• {label}: <b>{value}</b>", "en": "• {label}: <b>{value}</b>"},
+    "form.button_confirm": {"vi": "✅ Xác nhận gửi", "en": "✅ Send"},
+    "form.button_edit": {"vi": "✏️ Điền lại", "en": "✏️ Start again"},
+    "form.submitted": {
+        "vi": "✅ Đã gửi biểu mẫu cho nhiệm vụ {ref}{late}.",
+        "en": "✅ Form sent for task {ref}{late}.",
+    },
+    "form.closed": {
+        "vi": "Đã quá hạn nên không sửa được biểu mẫu đã gửi. Liên hệ Văn phòng Sở nếu cần.",
+        "en": "The deadline has passed: a sent form can no longer be changed. Contact the office if needed.",
+    },
+    "form.none": {"vi": "Nhiệm vụ này không có biểu mẫu.", "en": "This task has no form."},
+    # ---- explanations (yêu cầu giải trình) ------------------------------------------------------
+    "button.explain_request": {"vi": "📝 Yêu cầu giải trình", "en": "📝 Ask for an explanation"},
+    "explain.requested": {
+        "vi": "📝 Đã gửi yêu cầu giải trình tới {unit} (nhiệm vụ {ref}).",
+        "en": "📝 Explanation requested from {unit} (task {ref}).",
+    },
+    "explain.notice": {
+        "vi": "📝 <b>Yêu cầu giải trình</b>\nVăn phòng Sở đề nghị {unit} giải trình lý do chưa hoàn thành nhiệm vụ {ref}: {title} (hạn {due}).\nBấm nút bên dưới rồi nhắn nội dung giải trình.",
+        "en": "📝 <b>Explanation requested</b>\nThe office asks {unit} to explain why task {ref}: {title} (due {due}) is not done.\nPress the button below, then send your explanation.",
+    },
+    "button.explain": {"vi": "✍️ Gửi giải trình", "en": "✍️ Explain"},
+    "explain.ask": {
+        "vi": "✍️ Hãy nhắn nội dung giải trình cho nhiệm vụ {ref}.",
+        "en": "✍️ Send your explanation for task {ref}.",
+    },
+    "explain.saved": {
+        "vi": "✅ Đã lưu giải trình của {unit} cho nhiệm vụ {ref}; Văn phòng Sở sẽ nhận được.",
+        "en": "✅ {unit}'s explanation for task {ref} is saved; the office will see it.",
+    },
+    "explain.to_office": {
+        "vi": "📝 {unit} giải trình nhiệm vụ {ref}:\n<i>{text}</i>",
+        "en": "📝 {unit} explains task {ref}:\n<i>{text}</i>",
+    },
     "error.generic": {
         "vi": "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
         "en": "Sorry, something went wrong. Please try again in a few minutes.",

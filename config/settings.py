@@ -80,6 +80,7 @@ class Settings:
     report_days: Mapping[str, str] = field(default_factory=dict)
     office_days_off: frozenset[date] = frozenset()
     office_extra_working_days: frozenset[date] = frozenset()
+    attachments_dir: str = ""  # empty: report files stay on Telegram (their file ids are kept)
 
     @property
     def has_token(self) -> bool:
@@ -130,6 +131,7 @@ def load_settings(
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT") or "8443", 1, 65535),
         tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
+        attachments_dir=get("ATTACHMENTS_DIR"),
         reminder_policy=_reminder_policy(get("REMINDER_POLICY")),
         report_days=_report_days(get("REPORT_DAYS")),
         office_days_off=_dates("OFFICE_DAYS_OFF", get("OFFICE_DAYS_OFF")),

@@ -12,7 +12,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Occurrence, Response, Status, UnitStatus
+from db.models import (
+    Attachment,
+    AuditLog,
+    ChecklistAnswer,
+    ChecklistItem,
+    Occurrence,
+    Response,
+    Status,
+    UnitStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -61,3 +70,166 @@ def record_answer(
     current.last_response_id = response.id
     session.flush()
     return Recorded(response.id, status, late, previous)
+
+
+def current_status(session: Session, occurrence_id: int, unit_id: int) -> Status:
+    row = session.scalar(
+        select(UnitStatus).where(
+            UnitStatus.occurrence_id == occurrence_id, UnitStatus.unit_id == unit_id
+        )
+    )
+    return row.status if row is not None else Status.NOT_STARTED
+
+
+def latest_response_id(session: Session, occurrence_id: int, unit_id: int) -> int | None:
+    return session.scalar(
+        select(Response.id)
+        .where(Response.occurrence_id == occurrence_id, Response.unit_id == unit_id)
+        .order_by(Response.id.desc())
+        .limit(1)
+    )
+
+
+def save_attachment(
+    session: Session,
+    occurrence_id: int,
+    unit_id: int,
+    member_id: int | None,
+    now: datetime,
+    *,
+    file_id: str,
+    file_unique_id: str,
+    file_name: str,
+    mime_type: str,
+    size: int,
+    local_path: str = "",
+) -> Attachment:
+    attachment = Attachment(
+        occurrence_id=occurrence_id,
+        unit_id=unit_id,
+        member_id=member_id,
+        response_id=latest_response_id(session, occurrence_id, unit_id),
+        file_id=file_id,
+        file_unique_id=file_unique_id,
+        file_name=file_name,
+        mime_type=mime_type,
+        size=size,
+        local_path=local_path,
+        created_at=now,
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def toggle_checklist(
+    session: Session,
+    occurrence_id: int,
+    unit_id: int,
+    item_id: int,
+    member_id: int | None,
+    now: datetime,
+) -> bool:
+    """Tick or untick one item (saved at once: partial progress survives). Returns the new
+    state; LookupError when the item is not on this occurrence's task."""
+    occurrence = session.get(Occurrence, occurrence_id)
+    item = session.get(ChecklistItem, item_id)
+    if occurrence is None or item is None or item.task_id != occurrence.task_id:
+        raise LookupError("no such checklist item")
+    answer = session.scalar(
+        select(ChecklistAnswer).where(
+            ChecklistAnswer.occurrence_id == occurrence_id,
+            ChecklistAnswer.unit_id == unit_id,
+            ChecklistAnswer.item_id == item_id,
+        )
+    )
+    if answer is None:
+        answer = ChecklistAnswer(
+            occurrence_id=occurrence_id, unit_id=unit_id, item_id=item_id, checked=False
+        )
+        session.add(answer)
+    answer.checked = not answer.checked
+    answer.member_id, answer.updated_at = member_id, now
+    session.flush()
+    return answer.checked
+
+
+def checklist_state(
+    session: Session, occurrence_id: int, unit_id: int
+) -> list[tuple[ChecklistItem, bool]]:
+    occurrence = session.get(Occurrence, occurrence_id)
+    if occurrence is None:
+        return []
+    items = session.scalars(
+        select(ChecklistItem)
+        .where(ChecklistItem.task_id == occurrence.task_id)
+        .order_by(ChecklistItem.position)
+    ).all()
+    checked = set(
+        session.scalars(
+            select(ChecklistAnswer.item_id).where(
+                ChecklistAnswer.occurrence_id == occurrence_id,
+                ChecklistAnswer.unit_id == unit_id,
+                ChecklistAnswer.checked.is_(True),
+            )
+        )
+    )
+    return [(item, item.id in checked) for item in items]
+
+
+def submit_checklist(
+    session: Session, occurrence_id: int, unit_id: int, member_id: int | None, now: datetime
+) -> tuple[int, int, Recorded]:
+    """Send the checklist: every item ticked is done, else in progress, with the count."""
+    state = checklist_state(session, occurrence_id, unit_id)
+    done, total = sum(1 for _, c in state if c), len(state)
+    for answer in session.scalars(
+        select(ChecklistAnswer).where(
+            ChecklistAnswer.occurrence_id == occurrence_id, ChecklistAnswer.unit_id == unit_id
+        )
+    ):
+        answer.submitted_at = now
+    status = Status.DONE if total and done == total else Status.IN_PROGRESS
+    recorded = record_answer(
+        session,
+        occurrence_id,
+        unit_id,
+        member_id,
+        status,
+        now,
+        note=f"Danh sách kiểm tra: {done}/{total}",
+    )
+    return done, total, recorded
+
+
+def request_explanation(session: Session, occurrence_id: int, unit_id: int, now: datetime) -> None:
+    current = _status_row(session, occurrence_id, unit_id)
+    current.explanation_requested_at = now
+    session.flush()
+
+
+def save_explanation(
+    session: Session,
+    occurrence_id: int,
+    unit_id: int,
+    member_id: int | None,
+    text: str,
+    now: datetime,
+) -> None:
+    current = _status_row(session, occurrence_id, unit_id)
+    current.explanation = text
+    detail = {"occurrence_id": occurrence_id, "member_id": member_id}
+    session.add(AuditLog(at=now, action="explanation", unit_id=unit_id, detail=detail))
+    session.flush()
+
+
+def _status_row(session: Session, occurrence_id: int, unit_id: int) -> UnitStatus:
+    row = session.scalar(
+        select(UnitStatus).where(
+            UnitStatus.occurrence_id == occurrence_id, UnitStatus.unit_id == unit_id
+        )
+    )
+    if row is None:
+        row = UnitStatus(occurrence_id=occurrence_id, unit_id=unit_id, status=Status.NOT_STARTED)
+        session.add(row)
+    return row

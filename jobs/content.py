@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     Assignment,
+    ChecklistAnswer,
+    ChecklistItem,
+    FormDefinition,
     Member,
     Occurrence,
     Plan,
@@ -49,6 +52,10 @@ class TaskInfo:
     ends_at: datetime | None
     status: str
     late: bool = False
+    checklist_total: int = 0
+    checklist_done: int = 0
+    has_form: bool = False
+    explanation_requested: bool = False
 
 
 def task_infos(
@@ -71,6 +78,26 @@ def task_infos(
         )
         .where(Occurrence.id.in_(occurrence_ids))
     ).all()
+    task_ids = {task.id for _, task, *_ in rows}
+    checklist_total = dict(
+        session.execute(
+            select(ChecklistItem.task_id, func.count())
+            .where(ChecklistItem.task_id.in_(task_ids))
+            .group_by(ChecklistItem.task_id)
+        ).all()
+    )
+    checklist_done = {
+        (o, u): n
+        for o, u, n in session.execute(
+            select(ChecklistAnswer.occurrence_id, ChecklistAnswer.unit_id, func.count())
+            .where(ChecklistAnswer.occurrence_id.in_(occurrence_ids),
+                   ChecklistAnswer.checked.is_(True))
+            .group_by(ChecklistAnswer.occurrence_id, ChecklistAnswer.unit_id)
+        )
+    }  # fmt: skip
+    forms = set(
+        session.scalars(select(FormDefinition.task_id).where(FormDefinition.task_id.in_(task_ids)))
+    )
     out = {}
     for occurrence, task, plan, assignment, unit, status in rows:
         key = (occurrence.id, unit.id)
@@ -92,6 +119,11 @@ def task_infos(
             ends_at=occurrence.ends_at,
             status=status.status.value if status is not None else Status.NOT_STARTED.value,
             late=bool(status.late) if status is not None else False,
+            checklist_total=int(checklist_total.get(task.id, 0)),
+            checklist_done=int(checklist_done.get(key, 0)),
+            has_form=task.id in forms,
+            explanation_requested=status is not None
+            and status.explanation_requested_at is not None,
         )
     return out
 

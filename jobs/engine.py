@@ -204,7 +204,9 @@ class Engine:
                     if body is None:
                         skips["nothing to say"].append(row.id)
                     else:
-                        out.append(_Outgoing(chat_id, [row], body, []))
+                        buttons = [[(label, data) for label, data in line]
+                                   for line in row.payload.get("buttons") or []]  # fmt: skip
+                        out.append(_Outgoing(chat_id, [row], body, buttons))
             for reason, ids in skips.items():
                 outbox.mark_skipped(session, ids, reason)
                 report.skipped += len(ids)

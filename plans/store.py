@@ -25,6 +25,7 @@ from db.models import (
     Task,
     TaskKind,
 )
+from plans.forms import infer_groups
 from plans.matching import Match, Registry
 from plans.model import PlanDocument, Reading, TaskRow
 
@@ -194,10 +195,8 @@ def _attach_form(session: Session, plan_id: int, doc: PlanDocument) -> None:
     task = session.scalar(select(Task).where(Task.plan_id == plan_id, Task.ref == refs[0]))
     if task is None:
         return
-    fields: dict[str, Any] = {
-        "fields": [{"key": f"f{i}", "label": f.label, "type": f.type}
-                   for i, f in enumerate(doc.form.fields, start=1)]
-    }  # fmt: skip
+    # "Số lượng điểm cầu" then columns about each point: asked once per point.
+    fields = infer_groups([(f.label, f.type) for f in doc.form.fields])
     form = session.scalar(select(FormDefinition).where(FormDefinition.task_id == task.id))
     if form is None:
         session.add(FormDefinition(task_id=task.id, title=doc.form.title, fields=fields))

@@ -1,0 +1,206 @@
+"""A task's form in the chat: one question at a time, checked, a group repeated as often as
+the unit said, a summary to confirm, and corrections until the deadline.
+
+The draft lives in the database (FormSubmission.answers["draft"]) and where the form is
+follows from the draft alone, so a restart mid-form resumes at the same question.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import cards, messages
+from bot.answers import Asked, ask, check, prompt_buttons
+from bot.services import Services, services_of
+from db.answers import record_answer
+from db.models import ChatState, FormDefinition, FormSubmission, Occurrence, Status
+from db.session import session_scope
+from jobs.sender import keyboard
+from plans.forms import Form, FormError, answer, form_from_json, next_question, summary
+
+KIND = "form"
+
+
+def _form_of(session: Session, occurrence_id: int) -> tuple[FormDefinition, Form] | None:
+    occurrence = session.get(Occurrence, occurrence_id)
+    if occurrence is None:
+        return None
+    definition = session.scalar(
+        select(FormDefinition).where(FormDefinition.task_id == occurrence.task_id)
+    )
+    if definition is None:
+        return None
+    try:
+        return definition, form_from_json(definition.title, definition.fields)
+    except FormError:
+        return None
+
+
+def _submission(session: Session, form_id: int, occurrence_id: int, unit_id: int) -> FormSubmission:
+    row = session.scalar(
+        select(FormSubmission).where(
+            FormSubmission.form_id == form_id,
+            FormSubmission.occurrence_id == occurrence_id,
+            FormSubmission.unit_id == unit_id,
+        )
+    )
+    if row is None:
+        row = FormSubmission(form_id=form_id, occurrence_id=occurrence_id, unit_id=unit_id,
+                             answers={})  # fmt: skip
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _step(form: Form, draft: dict[str, Any], occurrence_id: int, unit_id: int,
+          locale: str) -> tuple[str, Any]:  # fmt: skip
+    """The next question, or the summary with Send / Start again."""
+    question = next_question(form, draft)
+    if question is None:
+        lines = [messages.text("form.summary", locale, title=form.title)]
+        lines += [messages.text("form.summary_line", locale, label=label, value=value)
+                  for label, value in summary(form, draft)]  # fmt: skip
+        buttons = keyboard([[
+            (messages.text("form.button_confirm", locale), f"fc:{occurrence_id}:{unit_id}"),
+            (messages.text("form.button_edit", locale), f"fe:{occurrence_id}:{unit_id}"),
+        ]])  # fmt: skip
+        return "\n".join(lines), buttons
+    label = question.field.label
+    if question.field.type == "number":
+        label += " " + messages.text("form.hint_number", locale)
+    if question.repetition >= 0:
+        body = messages.text("form.question_group", locale, title=form.title, label=label,
+                             r=question.repetition + 1, of=question.of)  # fmt: skip
+    else:
+        body = messages.text("form.question", locale, title=form.title, label=label)
+    return body, prompt_buttons(locale)
+
+
+def _closed(session: Session, submission: FormSubmission, occurrence_id: int, now: Any) -> bool:
+    """A sent form may be corrected until the deadline; a first answer is taken late."""
+    occurrence = session.get(Occurrence, occurrence_id)
+    return (
+        bool(submission.answers.get("final"))
+        and occurrence is not None
+        and (now > occurrence.due_at)
+    )
+
+
+async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """f: start or resume · fe: start again · fc: send."""
+    services = services_of(context)
+    query, user = update.callback_query, update.effective_user
+    parsed = cards.parse_pair(query.data or "") if query else None
+    if query is None or user is None or parsed is None or query.message is None:
+        if query is not None:
+            await query.answer()
+        return
+    prefix, occurrence_id, unit_id, _ = parsed
+    locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
+    reply: tuple[str, Any] | None = None
+    problem = None
+    with session_scope(services.sessions) as session:
+        asked = check(session, services, user.id, occurrence_id, unit_id, "form")
+        found = _form_of(session, occurrence_id) if asked.info is not None else None
+        if asked.info is not None and found is None:
+            problem = "form.none"
+        elif asked.info is not None and found is not None:
+            definition, form = found
+            submission = _submission(session, definition.id, occurrence_id, unit_id)
+            if _closed(session, submission, occurrence_id, now):
+                problem = "form.closed"
+            elif prefix == "fc":
+                reply = _send(session, services, asked, submission, form, occurrence_id, unit_id)
+                session.query(ChatState).filter(ChatState.chat_id == chat_id).delete()
+            else:
+                answers = dict(submission.answers)
+                if prefix == "fe" or "draft" not in answers:
+                    # Start again (or afresh): a correction starts from nothing, the form
+                    # already sent stays until the new one is sent.
+                    answers["draft"] = {}
+                submission.answers = answers
+                submission.updated_at = now
+                ask(session, chat_id, asked.actor.member, KIND,
+                    {"occurrence_id": occurrence_id, "unit_id": unit_id,
+                     "form_id": definition.id}, now)  # fmt: skip
+                reply = _step(form, answers["draft"], occurrence_id, unit_id, locale)
+    if not asked.allowed or asked.info is None:
+        key = "answer.refused" if not asked.allowed else "answer.gone"
+        await query.answer(messages.text(key, locale), show_alert=True)
+        return
+    if problem is not None:
+        await query.answer(messages.text(problem, locale), show_alert=True)
+        return
+    await query.answer()
+    if prefix in ("fc", "fe"):
+        await _drop_buttons(query)
+    if reply is not None:
+        await context.bot.send_message(chat_id, reply[0], parse_mode=ParseMode.HTML,
+                                       reply_markup=reply[1])  # fmt: skip
+
+
+async def _drop_buttons(query: Any) -> None:
+    with contextlib.suppress(BadRequest):  # an old summary: nothing to tidy
+        await query.edit_message_reply_markup(None)
+
+
+def _send(session: Session, services: Services, asked: Asked, submission: FormSubmission,
+          form: Form, occurrence_id: int, unit_id: int) -> tuple[str, Any]:  # fmt: skip
+    locale, now = services.locale, services.clock()
+    answers = dict(submission.answers)
+    draft = answers.get("draft")
+    if draft is None or next_question(form, draft) is not None:
+        return _step(form, draft or {}, occurrence_id, unit_id, locale)
+    submission.answers = {"final": draft}
+    submission.submitted_at = submission.updated_at = now
+    submission.member_id = asked.actor.member.id if asked.actor.member is not None else None
+    recorded = record_answer(session, occurrence_id, unit_id, submission.member_id, Status.DONE,
+                             now, note=f"Đã gửi biểu mẫu: {form.title}")  # fmt: skip
+    assert asked.info is not None
+    late = messages.text("answer.late", locale) if recorded.late else ""
+    return messages.text("form.submitted", locale, ref=asked.info.task_ref, late=late), None
+
+
+async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to the current question: checked, saved, then the next question."""
+    services = services_of(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    locale, now = services.locale, services.clock()
+    error = None
+    reply: tuple[str, Any] | None = None
+    with session_scope(services.sessions) as session:
+        state = session.get(ChatState, message.chat.id)
+        if state is None or state.kind != KIND:
+            return
+        data = dict(state.data)
+        occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
+        asked = check(session, services, user.id, occurrence_id, unit_id, "form")
+        found = _form_of(session, occurrence_id) if asked.info is not None else None
+        if found is None:
+            session.delete(state)
+        else:
+            definition, form = found
+            submission = _submission(session, definition.id, occurrence_id, unit_id)
+            answers = dict(submission.answers)
+            draft, error = answer(form, answers.get("draft") or {}, message.text)
+            answers["draft"] = draft
+            submission.answers, submission.updated_at = answers, now
+            reply = _step(form, draft, occurrence_id, unit_id, locale)
+    if asked.info is None or found is None:
+        key = "answer.refused" if not asked.allowed else "answer.gone"
+        await message.reply_text(messages.text(key, locale))
+        return
+    if error is not None:
+        await message.reply_text(messages.text(error, locale))
+    assert reply is not None
+    await message.reply_text(reply[0], parse_mode=ParseMode.HTML, reply_markup=reply[1])
