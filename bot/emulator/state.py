@@ -196,6 +196,21 @@ class Emulator:
         extra: JSON = {"caption": caption} if caption else {}
         return self._user_message(user_id, chat_id, document=document, **extra)
 
+    def send_photo(
+        self, user_id: int, content: bytes, caption: str = "", chat_id: int | None = None
+    ) -> JSON:
+        """A photo as Telegram sends it: the same picture in several sizes, largest last."""
+        stored = self._store_file(content, "photo.jpg", "image/jpeg")
+        small = self._store_file(content[:1024], "photo-small.jpg", "image/jpeg")
+        sizes = [
+            {"file_id": small.file_id, "file_unique_id": small.file_unique_id, "width": 90,
+             "height": 67, "file_size": min(len(content), 1024)},
+            {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 1280,
+             "height": 960, "file_size": len(content)},
+        ]  # fmt: skip
+        extra: JSON = {"caption": caption} if caption else {}
+        return self._user_message(user_id, chat_id, photo=sizes, **extra)
+
     def press(self, user_id: int, message_id: int, data: str, chat_id: int | None = None) -> str:
         """A user presses an inline button; returns the callback query id."""
         chat_id = user_id if chat_id is None else chat_id
