@@ -42,6 +42,9 @@ app.add_typer(units_app, name="units")
 plan_app = typer.Typer(help="Plans: read a plan document and show what was understood.",
                        no_args_is_help=True)  # fmt: skip
 app.add_typer(plan_app, name="plan")
+form_app = typer.Typer(help="Forms units fill in: from a plan's appendix or written by the office.",
+                       no_args_is_help=True)  # fmt: skip
+app.add_typer(form_app, name="form")
 schedule_app = typer.Typer(help="The reminder schedule: what will be sent, when.",
                            no_args_is_help=True)  # fmt: skip
 app.add_typer(schedule_app, name="schedule")
@@ -641,6 +644,90 @@ def plan_timeline(
     out.print(f"{task_ref}: {reading.timeline.rule}", markup=False, highlight=False)
     for warning in reading.timeline.warnings:
         out.print(f"warning: {warning}", markup=False, highlight=False)
+
+
+FORM_SET_HELP = """Give a task a form (replacing the one read from the plan's appendix).
+
+FILE is YAML or the Excel template (`nhacviec form template`). Each field has a key, a label
+(the question), a type (number or text); fields with a group are asked once per repetition,
+and the number field whose `repeat` names the group says how many repetitions. Checked
+before saving; a bad definition changes nothing.
+
+\b
+  nhacviec form template bieu-mau.xlsx
+  nhacviec form set 496/KH-SGDĐT D1 bieu-mau.xlsx
+  nhacviec form show 496/KH-SGDĐT D1
+
+A YAML example:
+
+\b
+  title: Đăng ký điểm cầu
+  fields:
+    - {key: so_diem_cau, label: Số lượng điểm cầu, type: number, repeat: diem_cau}
+    - {key: dia_diem, label: Địa điểm, type: text, group: diem_cau}
+"""
+
+
+@form_app.command("set", help=FORM_SET_HELP)
+def form_set(
+    plan_ref: str = typer.Argument(..., metavar="PLAN"),
+    task_ref: str = typer.Argument(..., metavar="TASK"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+) -> None:
+    from sqlalchemy import select
+
+    from db.models import FormDefinition
+    from plans.forms import FormError, read_form_file
+    from plans.store import PlanNotFound, find_plan, find_task
+
+    try:
+        form = read_form_file(file)
+        with _session(settings()) as session:
+            task = find_task(session, find_plan(session, plan_ref), task_ref)
+            row = session.scalar(select(FormDefinition).where(FormDefinition.task_id == task.id))
+            if row is None:
+                row = FormDefinition(task_id=task.id)
+                session.add(row)
+            row.title, row.fields = form.title, form.to_json()
+    except (FormError, PlanNotFound) as error:
+        err.print(f"Nothing was changed: {error}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(f"{task_ref}: form {form.title!r}, {len(form.fields)} questions.", highlight=False)
+
+
+@form_app.command("show")
+def form_show(
+    plan_ref: str = typer.Argument(..., metavar="PLAN"),
+    task_ref: str = typer.Argument(..., metavar="TASK"),
+) -> None:
+    """Print a task's form as YAML. Example: nhacviec form show 496/KH-SGDĐT D1"""
+    import yaml
+    from sqlalchemy import select
+
+    from db.models import FormDefinition
+    from plans.store import PlanNotFound, find_plan, find_task
+
+    try:
+        with _session(settings()) as session:
+            task = find_task(session, find_plan(session, plan_ref), task_ref)
+            row = session.scalar(select(FormDefinition).where(FormDefinition.task_id == task.id))
+            data = None if row is None else {"title": row.title, **row.fields}
+    except PlanNotFound as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    if data is None:
+        err.print(f"Task {task_ref} has no form.", markup=False)
+        raise typer.Exit(1)
+    out.print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), markup=False)
+
+
+@form_app.command("template")
+def form_template(file: Path = typer.Argument(Path("bieu-mau.xlsx"))) -> None:
+    """Write the Excel form template (with an example). Example: nhacviec form template"""
+    from plans.forms import write_form_template
+
+    write_form_template(file)
+    out.print(f"Wrote {file}", highlight=False)
 
 
 SCHEDULE_PREVIEW_HELP = """Print what the bot will send, when, to whom (nothing is sent).

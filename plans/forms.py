@@ -201,3 +201,75 @@ def summary(form: Form, answers: dict[str, Any]) -> list[tuple[str, str]]:
             for member in form.group_fields(field.group):
                 lines.append((f"{member.label} ({r})", str(row.get(member.key, ""))))
     return lines
+
+
+# ---- office-written definitions ----------------------------------------------------------
+
+TEMPLATE_HEADER = ("key", "label", "type", "group", "repeat")
+
+
+def read_form_file(path: Any) -> Form:
+    """A form the office wrote: YAML ({title, fields: [{key, label, type, group, repeat}]})
+    or the Excel template (`nhacviec form template`). Checked; FormError says what is wrong."""
+    from pathlib import Path
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            raise FormError(f"{path.name}: not readable YAML ({error})") from None
+        if not isinstance(data, dict):
+            raise FormError(f"{path.name}: expected 'title' and 'fields'")
+        return form_from_json(str(data.get("title") or ""), data)
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        except Exception as error:  # openpyxl raises many kinds on a damaged file
+            raise FormError(f"{path.name}: not a readable Excel file ({error})") from None
+        rows = [["" if v is None else str(v).strip() for v in row]
+                for row in sheet.iter_rows(values_only=True)]  # fmt: skip
+        title = ""
+        fields: list[dict[str, str]] = []
+        header: list[str] | None = None
+        for row in rows:
+            if not any(row):
+                continue
+            if header is None and row and fold(row[0]) in ("tieu de", "title"):
+                title = row[1] if len(row) > 1 else ""
+            elif header is None and [fold(c) for c in row[:2]] == ["key", "label"]:
+                header = [fold(c) for c in row]
+            elif header is not None:
+                fields.append({h: row[i] if i < len(row) else "" for i, h in enumerate(header)})
+        if header is None:
+            raise FormError(f"{path.name}: no header row 'key, label, type, group, repeat'")
+        return form_from_json(title, {"fields": fields})
+    raise FormError(f"{path.name}: a form is a .yaml or .xlsx file")
+
+
+def write_form_template(path: Any) -> None:
+    """The Excel template, filled with seed 004's bridge-point form as the example."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Biểu mẫu"
+    sheet.append(["Tiêu đề", "Thông tin về các điểm cầu cơ sở"])
+    sheet.append([])
+    sheet.append(list(TEMPLATE_HEADER))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    sheet.append(["so_diem_cau", "Số lượng điểm cầu", "number", "", "diem_cau"])
+    sheet.append(["dia_diem", "Địa điểm đặt điểm cầu", "text", "diem_cau", ""])
+    sheet.append(["don_vi", "Tên các đơn vị tại điểm cầu", "text", "diem_cau", ""])
+    sheet.append(["so_cbql_gv", "Số lượng CBQL, GV tại điểm cầu", "number", "diem_cau", ""])
+    for column, width in zip("ABCDE", (18, 44, 10, 12, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    book.save(path)
