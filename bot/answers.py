@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from telegram.ext import ContextTypes
 from bot import cards, messages
 from bot.permissions import Action, Actor, actor_for, authorize
 from bot.services import Services, services_of
-from db.answers import current_status, record_answer, save_attachment
+from db.answers import Recorded, current_status, record_answer, save_attachment
 from db.models import ChatState, Member, Occurrence, Response, Status, Task, Unit
 from db.session import session_scope
 from jobs.content import TaskInfo, open_tasks, task_infos
@@ -135,20 +135,13 @@ def recorded_line(services: Services, status: Status, name: str, late: bool) -> 
     )
 
 
-async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """✅ 🔄 ⚠️ 📎 on a task card."""
-    services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    parsed = cards.parse_answer(query.data or "") if query else None
-    if query is None or user is None or parsed is None or query.message is None:
-        if query is not None:
-            await query.answer()
-        return
-    occurrence_id, unit_id, code = parsed
-    locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
+def _record_press(
+    services: Services, user_id: int, occurrence_id: int, unit_id: int, code: str,
+    chat_id: int, now: Any,
+) -> tuple[Asked, TaskInfo | None, Recorded | None]:  # fmt: skip
     recorded = None
     with session_scope(services.sessions) as session:
-        asked = check(session, services, user.id, occurrence_id, unit_id, "answer")
+        asked = check(session, services, user_id, occurrence_id, unit_id, "answer")
         info = asked.info
         if info is not None and code == "f":
             ask(
@@ -177,7 +170,24 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                     },
                     now,
                 )
-            info = task_infos(session, [(occurrence_id, unit_id)])[(occurrence_id, unit_id)]
+            info = replace(info, status=recorded.status.value, late=recorded.late)
+    return asked, info, recorded
+
+
+async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """✅ 🔄 ⚠️ 📎 on a task card."""
+    services = services_of(context)
+    query, user = update.callback_query, update.effective_user
+    parsed = cards.parse_answer(query.data or "") if query else None
+    if query is None or user is None or parsed is None or query.message is None:
+        if query is not None:
+            await query.answer()
+        return
+    occurrence_id, unit_id, code = parsed
+    locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
+    asked, info, recorded = _record_press(
+        services, user.id, occurrence_id, unit_id, code, chat_id, now
+    )
     # Stored and committed: now say so.
     if not asked.allowed:
         await query.answer(messages.text("answer.refused", locale), show_alert=True)
@@ -185,7 +195,6 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if info is None:
         await query.answer(messages.text("answer.gone", locale), show_alert=True)
         return
-    tz = services.settings.timezone
     if recorded is None:  # 📎: ask for the file
         await query.answer()
         await context.bot.send_message(
@@ -197,19 +206,33 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     status_text = messages.text(f"status.{recorded.status.value}", locale)
     await query.answer(messages.text("answer.toast", locale, status=status_text))
+    # Stored and acknowledged: showing it on the card (paced by the rate limiter, behind
+    # any broadcast) need not hold up the next press.
     footer = recorded_line(
         services, recorded.status, who(asked.actor, user.full_name), recorded.late
     )
-    body, buttons = cards.card(info, now, tz, locale, footer)
-    await edit_card(query.message, body, buttons)
-    if recorded.status == Status.BLOCKED:
+    context.application.create_task(
+        _show_recorded(context, query.message, chat_id, info, recorded.status, footer),
+        update=update,
+    )
+
+
+async def _show_recorded(
+    context: ContextTypes.DEFAULT_TYPE, message: Any, chat_id: int, info: TaskInfo,
+    status: Status, footer: str,
+) -> None:  # fmt: skip
+    services = services_of(context)
+    locale = services.locale
+    body, buttons = cards.card(info, services.clock(), services.settings.timezone, locale, footer)
+    await edit_card(message, body, buttons)
+    if status == Status.BLOCKED:
         await context.bot.send_message(
             chat_id,
             messages.text("answer.ask_blocked", locale, ref=info.task_ref),
             parse_mode=ParseMode.HTML,
             reply_markup=prompt_buttons(locale),
         )
-    elif recorded.status == Status.DONE:
+    elif status == Status.DONE:
         await context.bot.send_message(
             chat_id,
             messages.text("answer.ask_done", locale, ref=info.task_ref),

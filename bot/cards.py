@@ -141,7 +141,7 @@ def headline(kind: str, info: TaskInfo, audience: str, now: datetime, tz: Any, l
     today = now.astimezone(tz).date()
     due_day = _local(info.due_at, tz).date()
     late = (today - due_day).days
-    if audience == "escalated":
+    if audience in ("escalated", "parent"):
         return text("reminder.escalated", locale, unit=info.unit_name, days=max(late, 1))
     if kind == "before":
         return text("reminder.before", locale, days=max((due_day - today).days, 1))

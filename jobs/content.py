@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     Assignment,
+    AssignmentRole,
     ChecklistAnswer,
     ChecklistItem,
     FormDefinition,
@@ -66,8 +67,56 @@ def task_infos(
     if not wanted:
         return {}
     occurrence_ids = sorted({o for o, _ in wanted})
+    unit_ids = sorted({u for _, u in wanted})
+    # One round trip: what a card shows, its checklist progress and whether it has a form.
+    items = (
+        select(func.count(ChecklistItem.id))
+        .where(ChecklistItem.task_id == Task.id)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    ticked = (
+        select(func.count(ChecklistAnswer.id))
+        .where(
+            ChecklistAnswer.occurrence_id == Occurrence.id,
+            ChecklistAnswer.unit_id == Unit.id,
+            ChecklistAnswer.checked.is_(True),
+        )
+        .correlate(Occurrence, Unit)
+        .scalar_subquery()
+    )
+    form = (
+        select(func.count(FormDefinition.id))
+        .where(FormDefinition.task_id == Task.id)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    # Columns, not entities: a card needs a few values, and building six ORM objects a row
+    # is most of the cost of a button press.
     rows = session.execute(
-        select(Occurrence, Task, Plan, Assignment, Unit, UnitStatus)
+        select(
+            Occurrence.id,
+            Unit.id,
+            Unit.name,
+            Unit.active,
+            Plan.number,
+            Plan.title,
+            Task.ref,
+            Task.title,
+            Task.kind,
+            Task.active,
+            Assignment.role,
+            Occurrence.period_key,
+            Occurrence.due_at,
+            Occurrence.starts_at,
+            Occurrence.ends_at,
+            UnitStatus.status,
+            UnitStatus.late,
+            UnitStatus.explanation_requested_at,
+            items,
+            ticked,
+            form,
+        )
         .join(Task, Occurrence.task_id == Task.id)
         .join(Plan, Task.plan_id == Plan.id)
         .join(Assignment, Assignment.task_id == Task.id)
@@ -76,54 +125,35 @@ def task_infos(
             UnitStatus,
             and_(UnitStatus.occurrence_id == Occurrence.id, UnitStatus.unit_id == Unit.id),
         )
-        .where(Occurrence.id.in_(occurrence_ids))
+        .where(Occurrence.id.in_(occurrence_ids), Assignment.unit_id.in_(unit_ids))
     ).all()
-    task_ids = {task.id for _, task, *_ in rows}
-    checklist_total = dict(
-        session.execute(
-            select(ChecklistItem.task_id, func.count())
-            .where(ChecklistItem.task_id.in_(task_ids))
-            .group_by(ChecklistItem.task_id)
-        ).all()
-    )
-    checklist_done = {
-        (o, u): n
-        for o, u, n in session.execute(
-            select(ChecklistAnswer.occurrence_id, ChecklistAnswer.unit_id, func.count())
-            .where(ChecklistAnswer.occurrence_id.in_(occurrence_ids),
-                   ChecklistAnswer.checked.is_(True))
-            .group_by(ChecklistAnswer.occurrence_id, ChecklistAnswer.unit_id)
-        )
-    }  # fmt: skip
-    forms = set(
-        session.scalars(select(FormDefinition.task_id).where(FormDefinition.task_id.in_(task_ids)))
-    )
     out = {}
-    for occurrence, task, plan, assignment, unit, status in rows:
-        key = (occurrence.id, unit.id)
-        if key not in wanted or (only_active and not (task.active and unit.active)):
+    for (occurrence_id, unit_id, unit_name, unit_active, plan_number, plan_title, task_ref,
+         task_title, task_kind, task_active, role, period_key, due_at, starts_at, ends_at,
+         status, late, explanation_at, n_items, n_ticked, n_forms) in rows:  # fmt: skip
+        key = (occurrence_id, unit_id)
+        if key not in wanted or (only_active and not (task_active and unit_active)):
             continue
         out[key] = TaskInfo(
-            occurrence_id=occurrence.id,
-            unit_id=unit.id,
-            unit_name=unit.name,
-            plan_number=plan.number,
-            plan_title=plan.title,
-            task_ref=task.ref,
-            task_title=task.title,
-            task_kind=task.kind.value,
-            role=assignment.role.value,
-            period_key=occurrence.period_key,
-            due_at=occurrence.due_at,
-            starts_at=occurrence.starts_at,
-            ends_at=occurrence.ends_at,
-            status=status.status.value if status is not None else Status.NOT_STARTED.value,
-            late=bool(status.late) if status is not None else False,
-            checklist_total=int(checklist_total.get(task.id, 0)),
-            checklist_done=int(checklist_done.get(key, 0)),
-            has_form=task.id in forms,
-            explanation_requested=status is not None
-            and status.explanation_requested_at is not None,
+            occurrence_id=occurrence_id,
+            unit_id=unit_id,
+            unit_name=unit_name,
+            plan_number=plan_number,
+            plan_title=plan_title,
+            task_ref=task_ref,
+            task_title=task_title,
+            task_kind=TaskKind(task_kind).value,
+            role=AssignmentRole(role).value,
+            period_key=period_key,
+            due_at=due_at,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=Status(status).value if status is not None else Status.NOT_STARTED.value,
+            late=bool(late),
+            checklist_total=int(n_items or 0),
+            checklist_done=int(n_ticked or 0),
+            has_form=bool(n_forms),
+            explanation_requested=explanation_at is not None,
         )
     return out
 

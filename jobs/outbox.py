@@ -224,7 +224,8 @@ def snapshot(
                     period=period,
                     status=statuses.get((occurrence.id, unit_id), "not_started"),
                     members=tuple(people.get(unit_id, ())),
-                    escalate_to=tuple(office) + tuple(parent),
+                    escalate_to=tuple(office),
+                    parents=tuple(parent),
                     policy=policies[task.id],
                 )
             )
@@ -516,3 +517,65 @@ def unit_recipients(session: Session, unit_id: int) -> list[Recipient]:
             select(Member).where(Member.unit_id == unit_id, Member.active.is_(True))
         )
     ]
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    send_at: datetime
+    kind: str
+    audience: str
+    chat_id: int
+    person: str
+    unit: str
+    task: str
+    plan: str
+
+
+def preview(
+    session: Session, settings: Settings, now: datetime, days: int, unit_code: str = ""
+) -> list[PreviewRow]:
+    """What will be sent from `now` for `days` days, as planned today (answers may stop some).
+
+    Works in the caller's transaction, which the caller rolls back: occurrences are rolled
+    forward to plan them, not to keep them."""
+    from db.models import Plan as PlanRow
+
+    calendar = settings.calendar()
+    ahead = timedelta(days=days)
+    roll_forward(session, settings, now, ahead)
+    snap = snapshot(session, settings, now, ahead)
+    items = plan(snap.targets, calendar, now, now + ahead)
+    items += digests(calendar, now, now + ahead, snap.office, snap.heads, base_policy(settings))
+    units = {u.id: u for u in session.scalars(select(Unit))}
+    members = {m.id: m for m in session.scalars(select(Member))}
+    tasks = {
+        o.id: f"{plan_row.number or '#' + str(plan_row.id)} / {task.ref}"
+        for o, task, plan_row in session.execute(
+            select(Occurrence, Task, PlanRow)
+            .join(Task, Occurrence.task_id == Task.id)
+            .join(PlanRow, Task.plan_id == PlanRow.id)
+        )
+    }
+    wanted = None
+    if unit_code:
+        wanted = {u.id for u in units.values() if u.code == unit_code}
+    rows = []
+    for item in sorted(items, key=lambda i: (i.send_at, i.chat_id, i.key)):
+        if wanted is not None and item.unit_id not in wanted:
+            continue
+        member = members.get(item.member_id) if item.member_id is not None else None
+        unit = units.get(item.unit_id) if item.unit_id is not None else None
+        label = tasks.get(item.occurrence_id or 0, "")
+        rows.append(
+            PreviewRow(
+                item.send_at,
+                item.kind,
+                item.audience,
+                item.chat_id,
+                member.full_name if member is not None else f"office {item.chat_id}",
+                unit.code if unit is not None else "",
+                label.split(" / ")[-1] if label else "",
+                label.split(" / ")[0] if label else "",
+            )
+        )
+    return rows

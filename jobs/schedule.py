@@ -40,6 +40,7 @@ class Target:
     members: tuple[Recipient, ...] = ()
     # Told once, at the first escalation: the office and, for a school, its district's office.
     escalate_to: tuple[Recipient, ...] = ()
+    parents: tuple[Recipient, ...] = ()
     policy: Policy = field(default_factory=Policy)
 
 
@@ -53,7 +54,7 @@ class Outgoing:
     member_id: int | None = None
     occurrence_id: int | None = None
     unit_id: int | None = None
-    audience: str = "unit"  # unit, office, parent (for escalations), digest
+    audience: str = "unit"  # unit, escalated (the office), parent (the district), digest
 
 
 def _rungs(target: Target, until: date, calendar: WorkCalendar) -> tuple[Planned, ...]:
@@ -101,6 +102,7 @@ def iter_plan(
             audiences = [("unit", r) for r in target.members]
             if first_escalation:
                 audiences += [("escalated", r) for r in target.escalate_to]
+                audiences += [("parent", r) for r in target.parents]
             for audience, person in audiences:
                 yield (
                     Outgoing(

@@ -313,6 +313,21 @@ def _control(emu: Emulator, action: str, body: JSON, query: Any) -> Any:
         return emu.limits.__dict__
     if action == "stats":
         return dict(emu.stats)
+    # Batches, for load tests driving the emulator from another process.
+    if action == "users":
+        return [emu.user(int(uid)) for uid in body["user_ids"]]
+    if action == "bot_messages":
+        return [
+            emu.api_send_message(int(body["bot_id"]), int(m["chat_id"]), m["text"],
+                                 None, m.get("reply_markup"))
+            for m in body["messages"]
+        ]  # fmt: skip
+    if action == "press_many":
+        return [
+            emu.press(int(p["user_id"]), int(p["message_id"]), p["data"]) for p in body["presses"]
+        ]
+    if action == "answered":
+        return sum(1 for query_id in body["ids"] if query_id in emu.callback_answers)
     raise KeyError(f"unknown control action {action!r}")
 
 
