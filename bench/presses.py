@@ -1,10 +1,11 @@
 """Button presses processed per second, end to end: 1,000 units answering at once.
 
-Each of 1,000 linked heads has a task card from the bot; all press "🔄 Đang thực hiện" at the
-same moment. The emulator runs in its own process (as Telegram is another machine). A press counts when its update went from the emulator through real
-python-telegram-bot handlers into the database (committed) and back as the acknowledgement
-(answerCallbackQuery). The card edits that follow are paced by the rate limiter and are not
-part of the figure. On SQLite and PostgreSQL (skipped when unreachable). Prints one JSON
+Each of 1,000 linked heads has a task card from the bot; all press "🔄 Đang thực hiện" at
+the same moment. The emulator runs in its own process (Telegram is another machine). A press
+counts when its update went from the emulator through real python-telegram-bot handlers into
+the database (committed) and back as the acknowledgement (answerCallbackQuery). The card
+edits that follow are paced by the rate limiter and are not part of the figure. On SQLite
+and PostgreSQL (skipped when unreachable). BENCH_UNITS changes the count. Prints one JSON
 object last.
 """
 

@@ -155,7 +155,9 @@ def _record_press(
         elif info is not None:
             status = Status(cards.STATUS_CODES[code])
             member_id = asked.actor.member.id if asked.actor.member is not None else None
-            recorded = record_answer(session, occurrence_id, unit_id, member_id, status, now)
+            recorded = record_answer(
+                session, occurrence_id, unit_id, member_id, status, now, due_at=info.due_at
+            )
             if status in (Status.BLOCKED, Status.DONE):
                 ask(
                     session,

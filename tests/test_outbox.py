@@ -128,9 +128,9 @@ async def test_a_crash_between_claim_and_send_resends_once_and_loses_nothing(set
     assert audit is not None and audit.detail == {"count": 20}
 
 
+# SQLite is one sender process by design; the claim race and the lock are PostgreSQL's.
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_two_senders_on_postgresql_never_claim_the_same_reminder(settings, sessions, db_url):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite is one sender process by design; the claim race is PostgreSQL's")
     notices(sessions, list(range(10_000, 12_000)))
     second = make_engine(db_url)
     factories = [sessions, make_session_factory(second)]
@@ -157,11 +157,10 @@ def test_two_senders_on_postgresql_never_claim_the_same_reminder(settings, sessi
     assert taken[0] and taken[1], "both workers took a share"
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_only_the_lock_holder_sends_and_another_takes_over_when_it_dies(
     settings, sessions, db_url
 ):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite is one sender process by design: it always leads")
     clock = Clock(NOW)
     first_bot, second_bot = FakeBot(clock), FakeBot(clock)
     other = make_engine(db_url)
