@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import BotCommand
+from telegram import BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,6 +26,7 @@ from bot import (
     forms_chat,
     handlers,
     messages,
+    office,
     people,
     plan_upload,
 )
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 HTTP_CONNECTIONS = 8
 CONCURRENT_UPDATES = 64  # chats handled at once; each chat's updates in order
+OFFICE_COMMANDS = ("tonghop", "quahan", "chuatraloi", "vuongmac", "xuat", "xephang")
 COMMANDS = ("viec", "lichsu", "huongdan", "toi", "start", "donvi", "moi")
 
 
@@ -75,6 +78,15 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     application.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & private, answers.text_reply)
     )
+    for name, command in (
+        ("tonghop", office.summary_command),
+        ("quahan", office.overdue_command),
+        ("chuatraloi", office.unanswered_command),
+        ("vuongmac", office.blocked_command),
+        ("xuat", office.export_command),
+        ("xephang", office.rank_command),
+    ):
+        application.add_handler(CommandHandler(name, command))
     for callback, pattern in (
         (answers.status_button, r"^s:"),
         (answers.open_button, r"^o:"),
@@ -83,6 +95,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         (forms_chat.form_button, r"^(f|fe|fc):"),
         (explanations.request_button, r"^x:"),
         (explanations.explain_button, r"^e:"),
+        (office.nudge_button, r"^rn:\d+$"),
     ):
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(
@@ -125,6 +138,16 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         BotCommand(name, messages.text(f"command.{name}", services.locale)) for name in COMMANDS
     ]
     await application.bot.set_my_commands(commands)
+    # Office admins also see the office's commands in their own chat's menu.
+    office_menu = commands + [
+        BotCommand(name, messages.text(f"command.{name}", services.locale))
+        for name in OFFICE_COMMANDS
+    ]
+    for admin in sorted(services.settings.office_admins):
+        try:
+            await application.bot.set_my_commands(office_menu, scope=BotCommandScopeChat(admin))
+        except TelegramError as error:  # an admin who never opened the bot: no chat yet
+            log.info("no command menu for admin %s: %s", admin, error)
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:

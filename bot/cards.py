@@ -149,6 +149,8 @@ def headline(kind: str, info: TaskInfo, audience: str, now: datetime, tz: Any, l
         return text(f"reminder.{kind}", locale, days=max(late, 1))
     if kind == "event_soon" and info.starts_at is not None:
         return text("reminder.event_soon", locale, time=f"{_local(info.starts_at, tz):%H:%M}")
+    if kind == "nudge":
+        return text("reminder.nudge", locale)
     if kind in ("due", "checkin", "event_day_before"):
         return text(f"reminder.{kind}", locale)
     return text("reminder.due", locale)

@@ -45,6 +45,9 @@ app.add_typer(plan_app, name="plan")
 form_app = typer.Typer(help="Forms units fill in: from a plan's appendix or written by the office.",
                        no_args_is_help=True)  # fmt: skip
 app.add_typer(form_app, name="form")
+report_app = typer.Typer(help="Reports: progress, overdue, Excel/CSV export, calendar.",
+                         no_args_is_help=True)  # fmt: skip
+app.add_typer(report_app, name="report")
 schedule_app = typer.Typer(help="The reminder schedule: what will be sent, when.",
                            no_args_is_help=True)  # fmt: skip
 app.add_typer(schedule_app, name="schedule")
@@ -728,6 +731,155 @@ def form_template(file: Path = typer.Argument(Path("bieu-mau.xlsx"))) -> None:
 
     write_form_template(file)
     out.print(f"Wrote {file}", highlight=False)
+
+
+def _now(s: Settings, today: str):  # type: ignore[no-untyped-def]
+    """Now, or the end of `today` (YYYY-MM-DD) in the office's zone, for reports as of a day."""
+    from datetime import UTC, date, datetime, time
+
+    if not today:
+        return datetime.now(UTC)
+    try:
+        return datetime.combine(date.fromisoformat(today), time(23, 59), tzinfo=s.timezone)
+    except ValueError:
+        err.print(f"--today: {today!r} is not a date (YYYY-MM-DD)", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _report_rows(session, s: Settings, scope: list[str], now):  # type: ignore[no-untyped-def]
+    from reports import data
+
+    try:
+        plan_ids, task_ids = data.find_scope(session, scope)
+    except LookupError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    return data.rows(session, now, plan_ids=plan_ids, task_ids=task_ids)
+
+
+TODAY_HELP = "Report as of the end of this day (YYYY-MM-DD)."
+
+
+@report_app.command("summary")
+def report_summary(
+    scope: list[str] = typer.Argument(None, metavar="[PLAN] [TASK]"),
+    today: str = typer.Option("", help=TODAY_HELP),
+) -> None:
+    """Per task: units done on time, late, in progress, blocked, not reported; and the
+    scorecard per unit. Example: nhacviec report summary 496/KH-SGDĐT"""
+    from rich.table import Table
+
+    from reports import summary
+    from reports.status import ORDER, label
+
+    s = settings()
+    now = _now(s, today)
+    with _session(s) as session:
+        rows = _report_rows(session, s, scope or [], now)
+    table = Table("plan", "task", "period", "due", *[label(c) for c in ORDER], "behind")
+    for t in summary.by_task(rows):
+        due = t.due_at.astimezone(s.timezone).strftime("%d/%m/%Y")
+        behind = ", ".join(t.behind[:5]) + ("…" if len(t.behind) > 5 else "")
+        table.add_row(t.plan_number, t.task_ref, t.period_key, due,
+                      *[str(t.counts[c]) for c in ORDER], behind)  # fmt: skip
+    out.print(table)
+    scores = Table("unit", "assigned", "on time", "late", "overdue", "blocked", "on-time rate")
+    for sc in summary.scorecard(rows):
+        scores.add_row(sc.unit_name, str(sc.assigned), str(sc.done_on_time), str(sc.done_late),
+                       str(sc.overdue), str(sc.blocked), f"{sc.on_time_rate:.0%}")  # fmt: skip
+    out.print(scores)
+
+
+@report_app.command("overdue")
+def report_overdue(
+    scope: list[str] = typer.Argument(None, metavar="[PLAN] [TASK]"),
+    today: str = typer.Option("", help=TODAY_HELP),
+) -> None:
+    """What is overdue, by unit. Example: nhacviec report overdue"""
+    from rich.table import Table
+
+    from reports import summary
+    from reports.status import label
+
+    s = settings()
+    now = _now(s, today)
+    with _session(s) as session:
+        late = summary.overdue(_report_rows(session, s, scope or [], now))
+    table = Table("unit", "plan", "task", "period", "due", "status", "explanation")
+    for r in late:
+        table.add_row(r.unit_name, r.plan_number, r.task_ref, r.period_key,
+                      r.due_at.astimezone(s.timezone).strftime("%d/%m/%Y"), label(r.category),
+                      r.explanation[:60])  # fmt: skip
+    out.print(table)
+    out.print(f"{len(late)} overdue.")
+
+
+@report_app.command("export")
+def report_export(
+    plan_ref: str = typer.Argument(..., metavar="PLAN"),
+    xlsx: Path | None = typer.Option(
+        None, "--out", help="The workbook (default: tong-hop-<plan>.xlsx)."
+    ),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Also the details as CSV."),
+    today: str = typer.Option("", help=TODAY_HELP),
+) -> None:
+    """The plan's Excel workbook (and CSV). Example: nhacviec report export 496/KH-SGDĐT"""
+    from bot.office import export_name
+    from plans.store import PlanNotFound, find_plan
+    from reports import data, excel
+
+    s = settings()
+    now = _now(s, today)
+    try:
+        with _session(s) as session:
+            report = data.plan_report(session, find_plan(session, plan_ref), now)
+    except PlanNotFound as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    target = xlsx or Path(export_name(report.plan))
+    target.write_bytes(excel.workbook_bytes(report, now, s.timezone))
+    out.print(f"Wrote {target} ({len(report.rows)} rows, {len(report.answers)} answers)",
+              highlight=False)  # fmt: skip
+    if csv_file is not None:
+        csv_file.write_text(excel.csv_text(report.rows, s.timezone), encoding="utf-8")
+        out.print(f"Wrote {csv_file}", highlight=False)
+
+
+@report_app.command("calendar")
+def report_calendar(
+    plan_ref: str = typer.Argument("", metavar="[PLAN]"),
+    unit: str = typer.Option("", help="Only this unit's deadlines and events."),
+    ics: Path = typer.Option(Path("nhac-viec.ics"), "--out", help="The .ics file to write."),
+) -> None:
+    """Deadlines and events as an iCalendar file to subscribe to in a calendar app.
+
+    Example: nhacviec report calendar 496/KH-SGDĐT --unit PGD-KIENAN --out kienan.ics
+    """
+    from datetime import UTC, datetime
+
+    from db.registry import unit_by_code
+    from plans.store import PlanNotFound, find_plan
+    from reports import data
+    from reports.calendar import calendar
+
+    s = settings()
+    try:
+        with _session(s) as session:
+            plan = find_plan(session, plan_ref) if plan_ref else None
+            unit_row = unit_by_code(session, unit) if unit else None
+            if unit and unit_row is None:
+                err.print(f"No unit with code {unit!r} (see: nhacviec units list)", markup=False)
+                raise typer.Exit(2)
+            entries = data.calendar_entries(
+                session, [plan.id] if plan else None, unit_row.id if unit_row else None
+            )
+            name = "Nhắc việc" + (f" — {plan.number}" if plan else "")
+            name += f" — {unit_row.name}" if unit_row else ""
+    except PlanNotFound as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    ics.write_bytes(calendar(entries, name, s.timezone, datetime.now(UTC)))
+    out.print(f"Wrote {ics} ({len(entries)} entries)", highlight=False)
 
 
 SCHEDULE_PREVIEW_HELP = """Print what the bot will send, when, to whom (nothing is sent).

@@ -456,6 +456,86 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "📝 {unit} giải trình nhiệm vụ {ref}:\n<i>{text}</i>",
         "en": "📝 {unit} explains task {ref}:\n<i>{text}</i>",
     },
+    # ---- the office's view ------------------------------------------------------------------
+    "command.tonghop": {"vi": "Tổng hợp tiến độ (Văn phòng Sở)", "en": "Progress summary (office)"},
+    "command.quahan": {"vi": "Việc quá hạn (Văn phòng Sở)", "en": "Overdue (office)"},
+    "command.chuatraloi": {
+        "vi": "Đơn vị chưa trả lời một nhiệm vụ",
+        "en": "Units that have not answered",
+    },
+    "command.vuongmac": {"vi": "Các vướng mắc (Văn phòng Sở)", "en": "Blocked answers (office)"},
+    "command.xuat": {"vi": "Xuất Excel kế hoạch (Văn phòng Sở)", "en": "Excel export (office)"},
+    "command.xephang": {"vi": "Xếp hạng đơn vị (Văn phòng Sở)", "en": "Unit scorecard (office)"},
+    "office.scope_unknown": {
+        "vi": "{problem}. Gõ lệnh không kèm tham số để xem tất cả.",
+        "en": "{problem}. Send the command alone to see everything.",
+    },
+    "office.empty": {
+        "vi": "Chưa có dữ liệu: chưa có kế hoạch nào được giao cho đơn vị.",
+        "en": "Nothing yet: no plan has been assigned to units.",
+    },
+    "office.summary_head": {
+        "vi": "📊 <b>Tổng hợp tiến độ</b> ({count} lượt giao)",
+        "en": "📊 <b>Progress</b> ({count} assignments)",
+    },
+    "office.summary_task": {
+        "vi": "\n<b>{plan} · {ref}</b>{period} — hạn {due}\n{title}",
+        "en": "\n<b>{plan} · {ref}</b>{period} — due {due}\n{title}",
+    },
+    "office.summary_counts": {
+        "vi": "✅ đúng hạn {done_on_time} · ☑️ quá hạn {done_late} · 🔄 trong hạn {in_progress_on_time} · ⏳ quá hạn {in_progress_late} · ⚠️ vướng {blocked} · ⭕ chưa báo cáo {not_reported}",
+        "en": "✅ on time {done_on_time} · ☑️ late {done_late} · 🔄 on time {in_progress_on_time} · ⏳ overdue {in_progress_late} · ⚠️ blocked {blocked} · ⭕ not reported {not_reported}",
+    },
+    "office.summary_behind": {"vi": "Chậm / vướng: {units}", "en": "Behind / blocked: {units}"},
+    "office.overdue_head": {
+        "vi": "❗ <b>Quá hạn</b>: {count} lượt, {units} đơn vị",
+        "en": "❗ <b>Overdue</b>: {count}, {units} units",
+    },
+    "office.overdue_unit": {"vi": "\n<b>{unit}</b>", "en": "\n<b>{unit}</b>"},
+    "office.overdue_line": {
+        "vi": "• {plan} · {ref}: {title} — {late} · {status}",
+        "en": "• {plan} · {ref}: {title} — {late} · {status}",
+    },
+    "office.none_overdue": {"vi": "🎉 Không có việc nào quá hạn.", "en": "🎉 Nothing is overdue."},
+    "office.unanswered_usage": {
+        "vi": "Cách dùng: /chuatraloi [số kế hoạch] MÃ_NHIỆM_VỤ (ví dụ /chuatraloi D1)",
+        "en": "Usage: /chuatraloi [plan number] TASK_REF (e.g. /chuatraloi D1)",
+    },
+    "office.unanswered_head": {
+        "vi": "⭕ <b>Chưa trả lời</b> — {plan} · {ref}{period}: {count} đơn vị",
+        "en": "⭕ <b>Not answered</b> — {plan} · {ref}{period}: {count} units",
+    },
+    "office.all_answered": {
+        "vi": "✅ Mọi đơn vị đã trả lời nhiệm vụ {ref}.",
+        "en": "✅ Every unit has answered task {ref}.",
+    },
+    "office.button_nudge": {"vi": "🔔 Nhắc ngay các đơn vị này", "en": "🔔 Remind them now"},
+    "office.nudged": {
+        "vi": "🔔 Đã xếp lịch nhắc {count} người ở {units} đơn vị; tin sẽ đi trong vòng một phút.",
+        "en": "🔔 Queued reminders for {count} people in {units} units; they go out within a minute.",
+    },
+    "office.blocked_head": {"vi": "⚠️ <b>Vướng mắc</b>: {count}", "en": "⚠️ <b>Blocked</b>: {count}"},
+    "office.blocked_line": {
+        "vi": "\n<b>{unit}</b> — {plan} · {ref}: {title}\n<i>{note}</i>",
+        "en": "\n<b>{unit}</b> — {plan} · {ref}: {title}\n<i>{note}</i>",
+    },
+    "office.none_blocked": {"vi": "Không có vướng mắc nào.", "en": "No blocked answers."},
+    "office.export_caption": {
+        "vi": "📎 Kế hoạch {plan}: {rows} dòng, {answers} báo cáo.",
+        "en": "📎 Plan {plan}: {rows} rows, {answers} answers.",
+    },
+    "office.rank_head": {
+        "vi": "🏅 <b>Xếp hạng đơn vị</b> (thấp nhất trước){plan}",
+        "en": "🏅 <b>Unit scorecard</b> (worst first){plan}",
+    },
+    "office.rank_line": {
+        "vi": "{i}. {unit} — đúng hạn {rate}% · giao {assigned} · ✅ {on_time} · ☑️ {late} · ❗ {overdue}",
+        "en": "{i}. {unit} — on time {rate}% · assigned {assigned} · ✅ {on_time} · ☑️ {late} · ❗ {overdue}",
+    },
+    "reminder.nudge": {
+        "vi": "🔔 <b>Văn phòng Sở nhắc</b>: đơn vị chưa báo cáo",
+        "en": "🔔 <b>The office asks</b>: no answer yet",
+    },
     "error.generic": {
         "vi": "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
         "en": "Sorry, something went wrong. Please try again in a few minutes.",

@@ -1,0 +1,216 @@
+"""The plan's workbook (openpyxl) and the CSV: what the office takes away.
+
+Sheets: "Tổng hợp" (units × tasks, coloured by status), "Chi tiết" (one row per unit and
+task, with notes and explanations), "Trả lời" (every answer), and for each task with a form a
+sheet laid out like the plan's appendix. Vietnamese headers, a title row with the plan's
+number and date, frozen headers, real dates. A cell that would start a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.data import FormSheet, PlanReport, Row
+from reports.status import Category, label
+
+FILLS = {
+    Category.DONE_ON_TIME: "C6EFCE",
+    Category.DONE_LATE: "FFEB9C",
+    Category.IN_PROGRESS_ON_TIME: "DDEBF7",
+    Category.IN_PROGRESS_LATE: "F8CBAD",
+    Category.NOT_REPORTED: "EDEDED",
+    Category.BLOCKED: "FF9999",
+}
+ROLE = {"lead": "Chủ trì", "coordinator": "Phối hợp"}
+STATUS = {"done": "Hoàn thành", "in_progress": "Đang thực hiện", "blocked": "Vướng mắc",
+          "not_started": "Chưa báo cáo"}  # fmt: skip
+DETAIL_HEADER = ("Kế hoạch", "Nhiệm vụ", "Nội dung", "Kỳ", "Hạn", "Mã đơn vị", "Đơn vị",
+                 "Vai trò", "Trạng thái", "Ngày báo cáo", "Ghi chú", "Giải trình")  # fmt: skip
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula (= + - @, or a tab/CR first) is kept as
+    text by a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _naive(moment: datetime | None, tz: Any) -> datetime | None:
+    # Excel has no time zones: local time, as the office reads it.
+    return None if moment is None else moment.astimezone(tz).replace(tzinfo=None)
+
+
+def _title(sheet: Worksheet, report: PlanReport, heading: str, width: int, now: datetime,
+           tz: Any) -> None:  # fmt: skip
+    plan = report.plan
+    dated = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+    sheet.append([safe(f"{heading} — Kế hoạch số {plan.number or plan.id}{dated}")])
+    sheet.append([safe(plan.title[:250])])
+    sheet.append([f"Xuất lúc {now.astimezone(tz):%H:%M %d/%m/%Y}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for row in (1, 2, 3):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
+
+
+def _header(sheet: Worksheet, values: Iterable[str]) -> None:
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _widths(sheet: Worksheet, widths: Iterable[float]) -> None:
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+
+
+def workbook(report: PlanReport, now: datetime, tz: Any) -> Workbook:
+    book = Workbook()
+    matrix = book.active
+    assert matrix is not None
+    matrix.title = "Tổng hợp"
+    _matrix(matrix, report, now, tz)
+    _details(book.create_sheet("Chi tiết"), report, now, tz)
+    _answers(book.create_sheet("Trả lời"), report, now, tz)
+    for form in report.forms:
+        _form(book.create_sheet(f"Biểu mẫu {form.task_ref}"[:31]), report, form, now, tz)
+    return book
+
+
+def workbook_bytes(report: PlanReport, now: datetime, tz: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook(report, now, tz).save(buffer)
+    return buffer.getvalue()
+
+
+def _columns(rows: list[Row]) -> list[tuple[int, str, str]]:
+    """(task id, period, heading) in the plan's order."""
+    seen: dict[tuple[int, str], tuple[int, datetime, str]] = {}
+    for r in rows:
+        key = (r.task_id, r.period_key)
+        if key not in seen:
+            heading = r.task_ref if r.period_key == "once" else f"{r.task_ref} ({r.period_key})"
+            seen[key] = (r.task_position, r.due_at, heading)
+    ordered = sorted(seen.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+    return [(task_id, period, heading) for (task_id, period), (_, _, heading) in ordered]
+
+
+def _matrix(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> None:
+    columns = _columns(report.rows)
+    _title(sheet, report, "Tổng hợp tình hình thực hiện", 2 + 2 * len(columns), now, tz)
+    header = ["TT", "Đơn vị"]
+    for _, _, heading in columns:
+        header += [f"{heading}: trạng thái", f"{heading}: ngày báo cáo"]
+    _header(sheet, header)
+    units: dict[int, str] = {}
+    cells: dict[tuple[int, int, str], Row] = {}
+    for r in report.rows:
+        units.setdefault(r.unit_id, r.unit_name)
+        cells[(r.unit_id, r.task_id, r.period_key)] = r
+    for number, (unit_id, name) in enumerate(sorted(units.items(), key=lambda u: u[1]), 1):
+        line: list[Any] = [number, safe(name)]
+        for task_id, period, _ in columns:
+            row = cells.get((unit_id, task_id, period))
+            line += [label(row.category), _naive(row.answered_at, tz)] if row else ["", None]
+        sheet.append(line)
+        excel_row = sheet.max_row
+        for i, (task_id, period, _) in enumerate(columns):
+            row = cells.get((unit_id, task_id, period))
+            if row is not None:
+                status_cell = sheet.cell(excel_row, 3 + 2 * i)
+                status_cell.fill = PatternFill("solid", fgColor=FILLS[row.category])
+                sheet.cell(excel_row, 4 + 2 * i).number_format = "dd/mm/yyyy hh:mm"
+    sheet.freeze_panes = "C5"
+    _widths(sheet, [5, 36] + [22, 16] * len(columns))
+
+
+def detail_rows(rows: Iterable[Row], tz: Any) -> list[list[Any]]:
+    return [
+        [r.plan_number, r.task_ref, r.task_title, r.period_key,
+         r.due_at.astimezone(tz).date(), r.unit_code, r.unit_name, ROLE.get(r.role, r.role),
+         label(r.category), _naive(r.answered_at, tz), r.note, r.explanation]
+        for r in rows
+    ]  # fmt: skip
+
+
+def _details(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> None:
+    _title(sheet, report, "Chi tiết theo đơn vị", len(DETAIL_HEADER), now, tz)
+    _header(sheet, DETAIL_HEADER)
+    for line in detail_rows(report.rows, tz):
+        sheet.append([safe(v) for v in line])
+        excel_row = sheet.max_row
+        sheet.cell(excel_row, 5).number_format = "dd/mm/yyyy"
+        sheet.cell(excel_row, 10).number_format = "dd/mm/yyyy hh:mm"
+        for column in (3, 11, 12):
+            sheet.cell(excel_row, column).alignment = WRAP
+    sheet.freeze_panes = "A5"
+    _widths(sheet, [16, 9, 50, 10, 12, 14, 34, 10, 26, 17, 40, 40])
+
+
+def _answers(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> None:
+    header = ("Thời điểm", "Nhiệm vụ", "Kỳ", "Mã đơn vị", "Đơn vị", "Trạng thái", "Quá hạn",
+              "Ghi chú", "Người trả lời", "Tệp đính kèm")  # fmt: skip
+    _title(sheet, report, "Các báo cáo đã nhận", len(header), now, tz)
+    _header(sheet, header)
+    for a in report.answers:
+        sheet.append([safe(v) for v in (
+            _naive(a.at, tz), a.task_ref, a.period_key, a.unit_code, a.unit_name,
+            STATUS.get(a.status, a.status), "Có" if a.late else "Không", a.note, a.who, a.files,
+        )])  # fmt: skip
+        sheet.cell(sheet.max_row, 1).number_format = "dd/mm/yyyy hh:mm"
+        sheet.cell(sheet.max_row, 8).alignment = WRAP
+    sheet.freeze_panes = "A5"
+    _widths(sheet, [17, 9, 10, 14, 34, 16, 9, 50, 24, 30])
+
+
+def _form(sheet: Worksheet, report: PlanReport, form: FormSheet, now: datetime,
+          tz: Any) -> None:  # fmt: skip
+    """Laid out like the plan's appendix: a row per repetition (a bridge point), the unit and
+    its own answers merged down beside them."""
+    fields = form.fields.get("fields") or []
+    top = [f for f in fields if not f.get("group")]
+    grouped = [f for f in fields if f.get("group")]
+    header = ["TT", "Đơn vị"] + [f["label"] for f in top] + [f["label"] for f in grouped]
+    _title(sheet, report, form.title or f"Biểu mẫu {form.task_ref}", len(header), now, tz)
+    _header(sheet, header)
+    for number, (unit_name, answers, _) in enumerate(form.submissions, start=1):
+        group = grouped[0]["group"] if grouped else ""
+        repeats = list(answers.get(group) or []) or [{}]
+        first = sheet.max_row + 1
+        for i, rep in enumerate(repeats):
+            base = [number, safe(unit_name)] + [safe(answers.get(f["key"], "")) for f in top]
+            if i:
+                base = [None] * (2 + len(top))
+            sheet.append(base + [safe(rep.get(f["key"], "")) for f in grouped])
+        last = sheet.max_row
+        if last > first:
+            for column in range(1, 3 + len(top)):
+                sheet.merge_cells(start_row=first, start_column=column, end_row=last,
+                                  end_column=column)  # fmt: skip
+                sheet.cell(first, column).alignment = WRAP
+    sheet.freeze_panes = "A5"
+    _widths(sheet, [5, 34] + [24] * (len(header) - 2))
+
+
+def csv_text(rows: Iterable[Row], tz: Any) -> str:
+    """The details as CSV (UTF-8 with a BOM so Excel reads the Vietnamese right)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(DETAIL_HEADER)
+    for line in detail_rows(rows, tz):
+        writer.writerow([safe(v.isoformat() if hasattr(v, "isoformat") else v)
+                         if v is not None else "" for v in line])  # fmt: skip
+    return buffer.getvalue()

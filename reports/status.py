@@ -1,0 +1,56 @@
+"""One unit's standing on one occurrence, named as Vietnam's task-tracking systems name it.
+
+Pure: the recorded status, whether it came late, the due moment and `now` in; a category out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    IN_PROGRESS_ON_TIME = "in_progress_on_time"
+    IN_PROGRESS_LATE = "in_progress_late"
+    NOT_REPORTED = "not_reported"
+    BLOCKED = "blocked"
+
+
+LABELS_VI = {
+    Category.DONE_ON_TIME: "Hoàn thành đúng hạn",
+    Category.DONE_LATE: "Hoàn thành quá hạn",
+    Category.IN_PROGRESS_ON_TIME: "Đang thực hiện trong hạn",
+    Category.IN_PROGRESS_LATE: "Đang thực hiện quá hạn",
+    Category.NOT_REPORTED: "Chưa thực hiện / chưa báo cáo",
+    Category.BLOCKED: "Vướng mắc",
+}
+LABELS_EN = {
+    Category.DONE_ON_TIME: "Done on time",
+    Category.DONE_LATE: "Done late",
+    Category.IN_PROGRESS_ON_TIME: "In progress, on time",
+    Category.IN_PROGRESS_LATE: "In progress, overdue",
+    Category.NOT_REPORTED: "Not started / not reported",
+    Category.BLOCKED: "Blocked",
+}
+ORDER = list(LABELS_VI)
+
+
+def label(category: Category, locale: str = "vi") -> str:
+    return (LABELS_EN if locale == "en" else LABELS_VI)[category]
+
+
+def classify(status: str, late: bool, due_at: datetime, now: datetime) -> Category:
+    if status == "done":
+        return Category.DONE_LATE if late else Category.DONE_ON_TIME
+    if status == "blocked":
+        return Category.BLOCKED
+    if status == "in_progress":
+        return Category.IN_PROGRESS_LATE if now > due_at else Category.IN_PROGRESS_ON_TIME
+    return Category.NOT_REPORTED
+
+
+def is_overdue(status: str, due_at: datetime, now: datetime) -> bool:
+    """Not done and past its last allowed moment."""
+    return status != "done" and now > due_at
