@@ -1,0 +1,258 @@
+"""The office's view of seed 004's data request to the 14 district offices, from a known set
+of answers: exact counts, the workbook read back cell by cell, the calendar parsed back."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from config import Settings
+from db.answers import record_answer, save_explanation
+from db.models import FormDefinition, FormSubmission, Member, Occurrence, Plan, Role, Status, Task
+from db.registry import import_sample, unit_by_code
+from db.session import session_scope
+from jobs import outbox
+from plans.matching import remember
+from plans.store import save_plan
+from plans.text import parse_plan_text
+from reports import data, excel, summary
+from reports.calendar import calendar
+from reports.status import Category
+from tests.conftest import OFFICE_ADMIN
+from tests.test_plan_text import SEED_004
+
+AS_OF = datetime(2025, 2, 10, 3, 0, tzinfo=UTC)  # six days after the 04/02 deadline
+TZ = Settings().timezone
+
+
+def at(day: int, hour: int = 9) -> datetime:
+    return datetime(2025, 2, day, hour - 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def answered(sessions, db_url):  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as session:
+        import_sample(session)
+        remember(session, "Các quận, huyện", group="Các phòng GDĐT quận huyện")
+    with session_scope(sessions) as session:
+        text = SEED_004.replace("trước ngày 05/02/2024", "trước ngày 05/02/2025")
+        save_plan(session, parse_plan_text(text, date(2025, 1, 24)), "kh496.txt", "h",
+                  date(2025, 1, 24))  # fmt: skip
+        outbox.roll_forward(
+            session, Settings(database_url=db_url), datetime(2025, 1, 24, 2, tzinfo=UTC)
+        )
+    with session_scope(sessions) as session:
+        occurrence = session.scalar(select(Occurrence).join(Task).where(Task.ref == "D1"))
+        assert occurrence is not None
+        d1 = occurrence.id
+
+        def unit(code: str) -> int:
+            found = unit_by_code(session, code)
+            assert found is not None
+            return found.id
+
+        head = Member(unit_id=unit("PGD-KIENAN"), telegram_user_id=5101, chat_id=5101,
+                      full_name="Trần Kiến An", role=Role.HEAD)  # fmt: skip
+        session.add(head)
+        session.flush()
+        record_answer(session, d1, unit("PGD-KIENAN"), head.id, Status.DONE, at(1))
+        record_answer(session, d1, unit("PGD-HAIAN"), None, Status.IN_PROGRESS, at(3))
+        record_answer(session, d1, unit("PGD-HAIAN"), None, Status.DONE, at(6))
+        record_answer(session, d1, unit("PGD-LECHAN"), None, Status.IN_PROGRESS, at(1))
+        record_answer(session, d1, unit("PGD-NGOQUYEN"), None, Status.IN_PROGRESS, at(2))
+        record_answer(session, d1, unit("PGD-HONGBANG"), None, Status.BLOCKED, at(3),
+                      note='=HYPERLINK("http://x","Thiếu kinh phí")')  # fmt: skip
+        save_explanation(session, d1, unit("PGD-LECHAN"), None, "Chờ số liệu trường", at(8))
+        form = session.scalar(select(FormDefinition))
+        assert form is not None
+        points = [
+            {"f2": "Hội trường UBND", "f3": "Phòng GDĐT", "f4": 45},
+            {"f2": "THPT Kiến An", "f3": "THPT Kiến An", "f4": 30},
+        ]
+        session.add(
+            FormSubmission(
+                form_id=form.id,
+                occurrence_id=d1,
+                unit_id=unit("PGD-KIENAN"),
+                submitted_at=at(1),
+                answers={"final": {"f1": 2, "diem_cau": points}},
+            )
+        )
+    return sessions
+
+
+def test_counts_follow_the_government_conventions(answered):
+    with answered() as session:
+        rows = data.rows(session, AS_OF)
+    tasks = summary.by_task(rows)
+    d1 = next(t for t in tasks if t.task_ref == "D1")
+    assert d1.total == 14
+    assert d1.counts == {
+        Category.DONE_ON_TIME: 1,
+        Category.DONE_LATE: 1,
+        Category.IN_PROGRESS_ON_TIME: 0,
+        Category.IN_PROGRESS_LATE: 2,
+        Category.NOT_REPORTED: 9,
+        Category.BLOCKED: 1,
+    }
+    assert "Phòng GDĐT quận Hồng Bàng" in d1.behind and "Phòng GDĐT quận Kiến An" not in d1.behind
+    assert len(summary.overdue(rows)) == 12
+    assert [r.unit_name for r in summary.blocked(rows)] == ["Phòng GDĐT quận Hồng Bàng"]
+    # The same "in progress", judged before the deadline, is on time.
+    with answered() as session:
+        early = data.rows(session, at(3, 12))
+    early_d1 = next(t for t in summary.by_task(early) if t.task_ref == "D1")
+    assert early_d1.counts[Category.IN_PROGRESS_ON_TIME] == 2
+    scores = summary.scorecard(r for r in rows if r.task_ref == "D1")
+    assert scores[-1].unit_name == "Phòng GDĐT quận Kiến An" and scores[-1].on_time_rate == 1.0
+    hai_an = next(s for s in scores if s.unit_name == "Phòng GDĐT quận Hải An")
+    assert (hai_an.done_late, hai_an.on_time_rate) == (1, 0.0)
+
+
+def test_the_workbook_read_back_cell_by_cell(answered):
+    with answered() as session:
+        plan = session.scalars(select(Plan)).one()
+        report = data.plan_report(session, plan, AS_OF)
+    book = load_workbook(io.BytesIO(excel.workbook_bytes(report, AS_OF, TZ)))
+    assert book.sheetnames == ["Tổng hợp", "Chi tiết", "Trả lời", "Biểu mẫu D1"]
+
+    matrix = book["Tổng hợp"]
+    assert "496/KH-SGDĐT" in matrix["A1"].value and "24/01/2025" in matrix["A1"].value
+    assert matrix.freeze_panes == "C5"
+    header = [c.value for c in matrix[4]]
+    assert header[:4] == ["TT", "Đơn vị", "D1: trạng thái", "D1: ngày báo cáo"]
+    by_unit = {row[1].value: row for row in matrix.iter_rows(min_row=5)}
+    assert len(by_unit) == 14
+    kien_an = by_unit["Phòng GDĐT quận Kiến An"]
+    assert kien_an[2].value == "Hoàn thành đúng hạn"
+    assert kien_an[2].fill.fgColor.rgb.endswith("C6EFCE")
+    assert kien_an[3].value == datetime(2025, 2, 1, 9, 0), "a real date, local time"
+    assert by_unit["Phòng GDĐT quận Hải An"][2].value == "Hoàn thành quá hạn"
+    assert by_unit["Phòng GDĐT quận Hồng Bàng"][2].value == "Vướng mắc"
+    assert by_unit["Phòng GDĐT huyện Vĩnh Bảo"][2].value == "Chưa thực hiện / chưa báo cáo"
+
+    details = book["Chi tiết"]
+    assert [c.value for c in details[4]][:5] == ["Kế hoạch", "Nhiệm vụ", "Nội dung", "Kỳ", "Hạn"]
+    rows = {(r[1].value, r[6].value): r for r in details.iter_rows(min_row=5)}
+    blocked = rows[("D1", "Phòng GDĐT quận Hồng Bàng")]
+    assert blocked[10].value == '\'=HYPERLINK("http://x","Thiếu kinh phí")', "no formula"
+    assert blocked[4].value == datetime(2025, 2, 4, 0, 0)
+    assert rows[("D1", "Phòng GDĐT quận Lê Chân")][11].value == "Chờ số liệu trường"
+
+    answers = book["Trả lời"]
+    got = [(r[4].value, r[5].value, r[6].value, r[8].value) for r in answers.iter_rows(min_row=5)]
+    assert got[0] == ("Phòng GDĐT quận Kiến An", "Hoàn thành", "Không", "Trần Kiến An")
+    assert ("Phòng GDĐT quận Hải An", "Hoàn thành", "Có", "Văn phòng Sở") in got
+    assert len(got) == 6
+
+    form = book["Biểu mẫu D1"]
+    assert [c.value for c in form[4]] == [
+        "TT", "Đơn vị", "Số lượng điểm cầu", "Các địa điểm đặt điểm cầu (ghi tên địa điểm)",
+        "Tên các đơn vị tại điểm cầu", "Số lượng CBQL, GV tại từng điểm cầu",
+    ]  # fmt: skip
+    assert [c.value for c in form[5]] == [1, "Phòng GDĐT quận Kiến An", 2, "Hội trường UBND",
+                                         "Phòng GDĐT", 45]  # fmt: skip
+    assert [c.value for c in form[6]][3:] == ["THPT Kiến An", "THPT Kiến An", 30]
+    assert "A5:A6" in {str(m) for m in form.merged_cells.ranges}
+
+
+def test_csv_neutralises_formulas_and_keeps_vietnamese(answered):
+    with answered() as session:
+        rows = data.rows(session, AS_OF)
+    text = excel.csv_text(rows, TZ)
+    assert text.startswith("\ufeffKế hoạch,Nhiệm vụ")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_the_calendar_parses_back(answered):
+    with answered() as session:
+        entries = data.calendar_entries(session)
+        kien_an = unit_by_code(session, "PGD-KIENAN")
+        assert kien_an is not None
+        mine = data.calendar_entries(session, unit_id=kien_an.id)
+    parsed = Calendar.from_ical(calendar(entries, "Nhắc việc", TZ, AS_OF))
+    events = {str(e["summary"]): e for e in parsed.walk("VEVENT")}
+    deadline = next(e for s, e in events.items() if s.startswith("Hạn [496/KH-SGDĐT] D1"))
+    assert deadline.decoded("dtstart") == date(2025, 2, 4)
+    meeting = next(e for s, e in events.items() if s.startswith("[496/KH-SGDĐT] E1"))
+    assert meeting.decoded("dtstart") == datetime(2025, 2, 6, 14, 0, tzinfo=TZ)
+    assert meeting.decoded("dtend") == datetime(2025, 2, 6, 17, 0, tzinfo=TZ)
+    assert len({str(e["uid"]) for e in parsed.walk("VEVENT")}) == len(entries)
+    assert {e.task_ref for e in mine} == {"D1", "E1"}
+
+
+def test_the_report_commands_print_tables_and_write_files(answered, db_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": db_url, "COLUMNS": "250"}  # a wide terminal: rich does not elide
+    runner = CliRunner()
+    shown = runner.invoke(app, ["report", "summary", "--today", "2025-02-10"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert "D1" in shown.output and "Phòng GDĐT quận Kiến An" in shown.output
+    late = runner.invoke(app, ["report", "overdue", "--today", "2025-02-10"], env=env)
+    assert "12 overdue." in late.output
+    written = runner.invoke(app, ["report", "export", "496/KH-SGDĐT", "--csv", "d.csv"], env=env)
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "tong-hop-496-KH-SGDĐT.xlsx").exists() and (tmp_path / "d.csv").exists()
+    ics = runner.invoke(app, ["report", "calendar", "496/KH-SGDĐT", "--unit", "PGD-KIENAN",
+                              "--out", "k.ics"], env=env)  # fmt: skip
+    assert ics.exit_code == 0 and "2 entries" in ics.output
+    bad = runner.invoke(app, ["report", "export", "999/KH"], env=env)
+    assert bad.exit_code == 2 and "No plan '999/KH'" in bad.output
+
+
+async def test_the_office_commands_in_telegram(answered, bot, emulator, clock):
+    emu = emulator.emulator
+    clock.now = AS_OF
+    for user in (OFFICE_ADMIN, 5101):
+        emu.user(user)
+
+    async def say(user: int, text: str, replies: int = 1) -> dict:  # type: ignore[type-arg]
+        before = len(emu.bot_messages(user))
+        emu.send_text(user, text)
+        await emu.wait_for(lambda: len(emu.bot_messages(user)) >= before + replies)
+        return emu.bot_messages(user)[-1]
+
+    total = await say(OFFICE_ADMIN, "/tonghop")
+    assert "496/KH-SGDĐT · D1" in total["text"]
+    counts = "✅ đúng hạn 1 · ☑️ quá hạn 1 · 🔄 trong hạn 0 · ⏳ quá hạn 2 · ⚠️ vướng 1 · "
+    assert counts + "⭕ chưa báo cáo 9" in total["text"]
+    late = await say(OFFICE_ADMIN, "/quahan")
+    assert "Quá hạn: 12 lượt, 12 đơn vị" in late["text"]
+    blocked = await say(OFFICE_ADMIN, "/vuongmac")
+    assert '=HYPERLINK("http://x","Thiếu kinh phí")' in blocked["text"]
+    ranked = await say(OFFICE_ADMIN, "/xephang")
+    assert ranked["text"].splitlines()[-1].startswith("14. Phòng GDĐT quận Kiến An — đúng hạn 100%")
+    waiting = await say(OFFICE_ADMIN, "/chuatraloi D1")
+    assert "Chưa trả lời — 496/KH-SGDĐT · D1: 9 đơn vị" in waiting["text"]
+    nudge = waiting["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    # The district heads of two silent units are linked; the nudge reaches them.
+    with session_scope(answered) as session:
+        for code, user in (("PGD-VINHBAO", 5301), ("PGD-ANDUONG", 5302)):
+            found = unit_by_code(session, code)
+            assert found is not None
+            session.add(Member(unit_id=found.id, telegram_user_id=user, chat_id=user,
+                               full_name=code, role=Role.HEAD))  # fmt: skip
+            emu.user(user)
+    query = emu.press(OFFICE_ADMIN, waiting["message_id"], nudge)
+    await emu.wait_for(lambda: query in emu.callback_answers)
+    await emu.wait_for(
+        lambda: "Đã xếp lịch nhắc 2 người" in emu.bot_messages(OFFICE_ADMIN)[-1]["text"]
+    )
+    await bot.bot_data["engine"].tick()
+    for user in (5301, 5302):
+        card = next(m for m in emu.bot_messages(user) if "Văn phòng Sở nhắc" in m["text"])
+        # On its own card, or in one message with the other reminders due at that moment.
+        assert card["reply_markup"]["inline_keyboard"][0][0]["callback_data"][:2] in ("s:", "o:")
+    exported = await say(OFFICE_ADMIN, "/xuat")
+    assert exported["document"]["file_name"] == "tong-hop-496-KH-SGDĐT.xlsx"
+    refused = await say(5101, "/tonghop")
+    assert "Văn phòng Sở" in refused["text"] and "D1" not in refused["text"]
+    unknown = await say(OFFICE_ADMIN, "/tonghop 999/KH Z1")
+    assert "Không thấy kế hoạch '999/KH'" in unknown["text"]
