@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
@@ -67,6 +68,12 @@ To try the bot with no Telegram account, start the local Bot API emulator in ano
 terminal (`nhacviec emulator --port 8081`) and set
   TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot
   TELEGRAM_BOT_TOKEN=123456:offline-test-token"""
+
+
+OFFLINE = """Running offline: no TELEGRAM_BOT_TOKEN is set, so this is the demo — the real bot
+against the local Bot API emulator, with simulated unit heads and a simulated clock.
+
+""" + NO_TOKEN.split("\n\n", 1)[1]
 
 
 def settings() -> Settings:
@@ -966,8 +973,9 @@ def run() -> None:
     s = settings()
     configure_logging(s.log_level, s.secrets())
     if not s.has_token:
-        err.print(NO_TOKEN, markup=False, highlight=False)
-        raise typer.Exit(2)
+        err.print(OFFLINE, markup=False, highlight=False)
+        _demo(DemoOptions())
+        return
     engine = _engine(s)
     try:
         ensure_current(engine)
@@ -999,6 +1007,62 @@ def run() -> None:
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
+
+
+@dataclass
+class DemoOptions:
+    units: int = 20
+    seed: int = 1
+    speed: float = 0.0
+    days: int = 340
+    plans: list[Path] = field(default_factory=list)
+    out: Path = Path("demo-output")
+
+
+def _demo(options: DemoOptions) -> None:
+    from bot.demo import run_demo
+    from bot.logs import configure_logging
+    from plans.reader import PlanReadError
+
+    configure_logging("WARNING", [])
+    try:
+        result = asyncio.run(
+            run_demo(options.out, units=options.units, seed=options.seed, speed=options.speed,
+                     days=options.days, plan_files=options.plans or None, console=out)
+        )  # fmt: skip
+    except PlanReadError as error:
+        err.print(f"Cannot read the plan: {error}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(
+        f"Done: {result.messages} messages, {result.answers} answers recorded.", highlight=False
+    )
+
+
+DEMO_HELP = """The whole loop offline, with no Telegram token: the real bot against the local
+Bot API emulator, the sample registry, the sample plans (or your own with --plan), simulated
+unit heads (some answer on time, some late, some never, some are blocked) and a simulated
+clock walking a year. Writes the Excel reports, an .ics and the database into --out.
+
+\b
+  nhacviec demo
+  nhacviec demo --units 8 --days 120 --seed 7
+  nhacviec demo --plan ke-hoach.docx          rehearse your own plan before going live
+"""
+
+
+@app.command("demo", help=DEMO_HELP)
+def demo(
+    units: int = typer.Option(20, min=1, max=46, help="How many unit heads to simulate."),
+    seed: int = typer.Option(1, help="Random seed: the same seed, the same story."),
+    speed: float = typer.Option(0.0, min=0.0, help="Simulated days per second (0: fastest)."),
+    days: int = typer.Option(
+        340, min=1, max=1100, help="Days to simulate (to the eve of the yearly deadline)."
+    ),
+    plan: list[Path] = typer.Option(None, "--plan", exists=True, dir_okay=False,
+                                    help="Your plan file(s) instead of the samples."),
+    out_dir: Path = typer.Option(Path("demo-output"), "--out", help="Where files go."),
+) -> None:  # fmt: skip
+    _demo(DemoOptions(units, seed, speed, days, list(plan or []), out_dir))
 
 
 @app.command("emulator")

@@ -106,12 +106,20 @@ def test_the_token_is_redacted_from_log_lines_and_tracebacks():
     assert "\n" not in line  # one line per event
 
 
-def test_run_without_a_token_explains_how_to_get_one(monkeypatch, tmp_path):
+def test_run_without_a_token_says_it_is_offline_explains_the_token_and_runs_the_demo(
+    monkeypatch, tmp_path
+):
+    import bot.cli
+
     monkeypatch.chdir(tmp_path)
+    demos = []
+    monkeypatch.setattr(bot.cli, "_demo", demos.append)  # the demo itself: tests/test_demo.py
     result = CliRunner().invoke(app, ["run"], env={"TELEGRAM_BOT_TOKEN": ""})
-    assert result.exit_code == 2
+    assert result.exit_code == 0
+    assert "Running offline" in result.output
     assert "@BotFather" in result.output
     assert "TELEGRAM_BOT_TOKEN" in result.output
+    assert len(demos) == 1 and demos[0].days == 340
 
 
 def test_every_setting_is_documented_in_env_example_and_the_example_loads():
