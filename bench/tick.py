@@ -39,6 +39,9 @@ class InstantBot:
     def __init__(self) -> None:
         self.sent = 0
 
+    async def get_me(self) -> SimpleNamespace:
+        return SimpleNamespace(id=1)
+
     async def send_message(self, chat_id: int, text: str, **_: Any) -> SimpleNamespace:
         self.sent += 1
         return SimpleNamespace(message_id=self.sent)

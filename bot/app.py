@@ -56,6 +56,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         .pool_timeout(30.0)
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data["services"] = services
@@ -129,8 +130,35 @@ def rate_limiter(max_retries: int) -> AIORateLimiter:
     )
 
 
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    runner = application.bot_data.pop("health_runner", None)
+    if runner is not None:
+        await runner.cleanup()
+
+
+async def _health_endpoint(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """GET http://127.0.0.1:HEALTH_PORT/health: the verdict as JSON, 200 or 503."""
+    from aiohttp import web
+
+    from jobs import health
+
+    async def handle(_: web.Request) -> web.Response:
+        with services.sessions() as session:
+            verdict = health.read(session, services.clock(), services.settings.tick_seconds)
+        return web.json_response(verdict.to_json(), status=200 if verdict.ok else 503)
+
+    app = web.Application()
+    app.router.add_get("/health", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", services.settings.health_port).start()
+    application.bot_data["health_runner"] = runner
+
+
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     services: Services = application.bot_data["services"]
+    if services.settings.health_port:
+        await _health_endpoint(application, services)
     application.bot_data["engine"] = Engine(
         services.settings, services.sessions, application.bot, services.clock
     )

@@ -1065,6 +1065,41 @@ def demo(
     _demo(DemoOptions(units, seed, speed, days, list(plan or []), out_dir))
 
 
+@app.command("health")
+def health_command(
+    as_json: bool = typer.Option(False, "--json", help="The verdict as JSON."),
+) -> None:
+    """Is the bot alive: did the scheduler tick recently, does the database answer, was
+    Telegram reached? Exit 0 when all is well, 1 otherwise (for cron or a monitor).
+
+    Example: nhacviec health --json
+    """
+    import json
+    from datetime import UTC, datetime
+
+    from db.session import make_session_factory
+    from jobs import health
+
+    s = settings()
+    engine = _engine(s)
+    try:
+        with make_session_factory(engine)() as session:
+            verdict = health.read(session, datetime.now(UTC), s.tick_seconds)
+    finally:
+        engine.dispose()
+    if as_json:
+        out.print_json(json.dumps(verdict.to_json()))
+    else:
+        for name, check in verdict.checks.items():
+            mark = "ok" if check["ok"] else "PROBLEM"
+            detail = check.get("error") or (
+                f"last {check['last']} ({check['age_seconds']} s ago)" if check.get("last") else
+                "never" if "last" in check else ""
+            )  # fmt: skip
+            out.print(f"{name:9} {mark:8} {detail}", markup=False, highlight=False)
+    raise typer.Exit(0 if verdict.ok else 1)
+
+
 @app.command("emulator")
 def emulator(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback only)."),

@@ -80,6 +80,8 @@ class Settings:
     report_days: Mapping[str, str] = field(default_factory=dict)
     office_days_off: frozenset[date] = frozenset()
     office_extra_working_days: frozenset[date] = frozenset()
+    health_port: int = 0  # 0: no HTTP health endpoint
+    healthcheck_url: str = ""  # a dead-man's switch pinged after each good tick
     attachments_dir: str = ""  # empty: report files stay on Telegram (their file ids are kept)
 
     @property
@@ -132,6 +134,8 @@ def load_settings(
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT") or "8443", 1, 65535),
         tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
         attachments_dir=get("ATTACHMENTS_DIR"),
+        health_port=_int("HEALTH_PORT", get("HEALTH_PORT") or "0", 0, 65535),
+        healthcheck_url=_ping_url(get("HEALTHCHECK_URL")),
         reminder_policy=_reminder_policy(get("REMINDER_POLICY")),
         report_days=_report_days(get("REPORT_DAYS")),
         office_days_off=_dates("OFFICE_DAYS_OFF", get("OFFICE_DAYS_OFF")),
@@ -139,6 +143,13 @@ def load_settings(
             "OFFICE_EXTRA_WORKING_DAYS", get("OFFICE_EXTRA_WORKING_DAYS")
         ),
     )
+
+
+def _ping_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if raw and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise ConfigError("HEALTHCHECK_URL", f"{raw!r} is not an http(s) URL")
+    return raw
 
 
 def _pairs(variable: str, raw: str) -> dict[str, str]:

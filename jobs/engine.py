@@ -13,9 +13,10 @@ import socket
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
@@ -32,6 +33,8 @@ from jobs.sender import Buttons, Delivery, deliver
 log = logging.getLogger(__name__)
 
 PLAN_EVERY = timedelta(minutes=10)
+CONTACT_EVERY = timedelta(minutes=5)
+PING_EVERY = timedelta(minutes=1)
 BATCH = 500
 CONCURRENCY = 64  # requests in flight
 SEND_RATE = 29.0  # messages a second, under Telegram's 30
@@ -104,6 +107,8 @@ class Engine:
         self.last_planned: datetime | None = None
         self.plan_requested = True
         self.pacer = Pacer()
+        self._last_contact: datetime | None = None
+        self._last_ping: datetime | None = None
 
     def request_planning(self) -> None:
         """Plan at the next tick (a plan was imported, someone linked, an answer came in)."""
@@ -138,6 +143,7 @@ class Engine:
             with session_scope(self.sessions) as session:
                 report.planned = outbox.sync(session, self.settings, now, self.calendar)
             self.last_planned, self.plan_requested = now, False
+        await self._watchdogs(now)
         while True:
             with session_scope(self.sessions) as session:
                 rows = outbox.claim(session, now, self.worker, BATCH)
@@ -149,6 +155,27 @@ class Engine:
             if len(rows) < BATCH:
                 return
             now = self.clock()
+
+    async def _watchdogs(self, now: datetime) -> None:
+        """Say Telegram was reached (asking it when nothing was sent for a while), and ping
+        the dead-man's switch. Failures are logged; the health check reports them."""
+        wall = datetime.now(UTC)
+        if self._last_contact is None or wall - self._last_contact > CONTACT_EVERY:
+            try:
+                await self.bot.get_me()
+                self._last_contact = wall
+                with session_scope(self.sessions) as session:
+                    session.merge(Heartbeat(name="telegram", at=now, detail={"ok": True}))
+            except Exception as error:
+                log.warning("Telegram not reached: %s", error)
+        url = self.settings.healthcheck_url
+        if url and (self._last_ping is None or wall - self._last_ping > PING_EVERY):
+            self._last_ping = wall
+            try:
+                async with httpx.AsyncClient(timeout=5) as client:
+                    await client.get(url)
+            except httpx.HTTPError as error:
+                log.warning("dead-man's switch not reached: %s", error)
 
     async def _send(self, rows: list[Reminder], now: datetime, report: TickReport) -> None:
         outgoing = self._compose(rows, now, report)

@@ -40,5 +40,8 @@ class FakeBot:
         self.sent.append(Sent(self.clock(), chat_id, text, buttons))
         return SimpleNamespace(message_id=self._next_id)
 
+    async def get_me(self) -> SimpleNamespace:
+        return SimpleNamespace(id=1, username="fake_bot")
+
     def to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
