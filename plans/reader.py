@@ -202,7 +202,10 @@ def _csv(data: bytes, name: str, today: date) -> PlanDocument:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    table = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as error:  # a stray carriage return or NUL: not a CSV we can read
+        raise PlanReadError(f"{name}: không đọc được tệp CSV ({error})") from None
     return _template(PlanDocument(), table, today)
 
 

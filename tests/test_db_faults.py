@@ -1,0 +1,143 @@
+"""Starve it: the database goes away (PostgreSQL behind a proxy that is cut, then restored)
+or is busy (SQLite locked by another writer). The bot waits, recovers, and loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from config import Settings
+from db.models import Reminder, ReminderState
+from db.schema import upgrade
+from db.session import make_engine, make_session_factory, session_scope
+from jobs import outbox
+from jobs.engine import Engine
+from tests.fakes import FakeBot
+
+NOW = datetime(2025, 3, 5, 3, 0, tzinfo=UTC)
+
+
+def notices(sessions, chats: list[int]) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        {"idempotency_key": f"fault:{chat}", "occurrence_id": None, "unit_id": None,
+         "member_id": None, "chat_id": chat, "kind": "notice", "send_at": NOW,
+         "state": ReminderState.PENDING, "attempts": 0, "claimed_by": "", "last_error": "",
+         "payload": {"text": f"Thông báo {chat}"}}
+        for chat in chats
+    ]  # fmt: skip
+    with session_scope(sessions) as session:
+        outbox.insert_reminders(session, rows)
+
+
+class Proxy:
+    """A TCP proxy to PostgreSQL, on its own thread, that can be cut (every connection
+    dropped, new ones refused) and restored: the database "stopped" and "started" as far as
+    the bot can tell."""
+
+    def __init__(self, target_port: int = 5432) -> None:
+        self.target_port = target_port
+        self.port = 0
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.server: asyncio.Server | None = None
+        self.links: list[asyncio.StreamWriter] = []
+
+    def _run(self, coroutine):  # type: ignore[no-untyped-def]
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(10)
+
+    def start(self) -> None:
+        async def go() -> None:
+            self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+            self.port = self.server.sockets[0].getsockname()[1]
+
+        self._run(go())
+
+    def cut(self) -> None:
+        async def go() -> None:
+            assert self.server is not None
+            self.server.close()
+            for writer in self.links:
+                writer.close()
+            self.links.clear()
+            await self.server.wait_closed()
+
+        self._run(go())
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self.links += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_postgresql_going_away_and_coming_back_loses_no_reminder(db_url):
+    upgrade(make_engine(db_url))
+    proxy = Proxy()
+    proxy.start()
+    url = db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    notices(sessions, [1, 2, 3])
+    clock = lambda: NOW  # noqa: E731
+    bot = FakeBot(clock)
+    sender = Engine(Settings(database_url=url), sessions, bot, clock)  # type: ignore[arg-type]
+    assert not (await sender.tick()).error
+    assert sorted(m.chat_id for m in bot.sent) == [1, 2, 3]
+
+    proxy.cut()  # the database is gone
+    down = await sender.tick()
+    assert down.error, "the tick reports it and does not raise"
+    proxy.start()  # … and back, on the same port
+    notices(sessions, [4, 5])
+    report = await sender.tick()
+    for _ in range(5):  # a dead pooled connection may cost one more tick
+        if not report.error and len(bot.sent) == 5:
+            break
+        report = await sender.tick()
+    assert sorted(m.chat_id for m in bot.sent) == [1, 2, 3, 4, 5]
+    with sessions() as session:
+        states = set(session.scalars(select(Reminder.state)))
+    assert states == {ReminderState.SENT}
+    engine.dispose()
+    proxy.cut()
+    proxy.close()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_busy_sqlite_is_waited_for(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    notices(sessions, [1, 2])
+    # Another process holds the write lock for a second.
+    blocker = sqlite3.connect(db_url.removeprefix("sqlite:///"), check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    threading.Timer(1.0, blocker.commit).start()
+    clock = lambda: NOW  # noqa: E731
+    bot = FakeBot(clock)
+    report = await Engine(Settings(database_url=db_url), sessions, bot, clock).tick()  # type: ignore[arg-type]
+    assert not report.error, report.error
+    assert sorted(m.chat_id for m in bot.sent) == [1, 2]
+    blocker.close()
+    engine.dispose()
