@@ -12,11 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: the main job — start the bot (explains what to do when no token is configured)
+## run: the main job — the bot with a token; without one, the offline demo
 run: $(STAMP)
 	$(BIN)/nhacviec run
 
-## test: the whole test suite (SQLite and, where reachable, PostgreSQL)
+## test: the whole test suite, slow cases included (SQLite and, where reachable, PostgreSQL)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
@@ -25,8 +25,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## check: everything CI runs
-check: test lint
+## check: everything — the tests (crash, fault and fuzz cases included), lint, benchmarks
+check: test lint bench
 
 ## bench: every benchmark; each prints one JSON object last
 bench: $(STAMP)
