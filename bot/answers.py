@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,27 @@ class Asked:
     actor: Actor
     info: TaskInfo | None
     allowed: bool
+
+
+@dataclass
+class Press:
+    """A button press that names something: the query, who pressed, what the data says."""
+
+    query: Any
+    user: Any
+    parsed: Any
+
+
+async def pressed(update: Update, parse: Callable[[str], Any]) -> Press | None:
+    """The press, if its data parses and it came from a message; otherwise it is answered
+    (so the client stops waiting) and None is returned."""
+    query, user = update.callback_query, update.effective_user
+    parsed = parse(query.data or "") if query is not None else None
+    if query is None or user is None or parsed is None or query.message is None:
+        if query is not None:
+            await query.answer()
+        return None
+    return Press(query, user, parsed)
 
 
 def who(actor: Actor, fallback: str = "") -> str:
@@ -179,12 +201,10 @@ def _record_press(
 async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """✅ 🔄 ⚠️ 📎 on a task card."""
     services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    parsed = cards.parse_answer(query.data or "") if query else None
-    if query is None or user is None or parsed is None or query.message is None:
-        if query is not None:
-            await query.answer()
+    press = await pressed(update, cards.parse_answer)
+    if press is None:
         return
+    query, user, parsed = press.query, press.user, press.parsed
     occurrence_id, unit_id, code = parsed
     locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
     asked, info, recorded = _record_press(
@@ -246,12 +266,10 @@ async def _show_recorded(
 async def open_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """📋 on a list (a bundle of reminders, /viec): the task's own card, with its buttons."""
     services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    parsed = cards.parse_open(query.data or "") if query else None
-    if query is None or user is None or parsed is None or query.message is None:
-        if query is not None:
-            await query.answer()
+    press = await pressed(update, cards.parse_open)
+    if press is None:
         return
+    query, user, parsed = press.query, press.user, press.parsed
     with session_scope(services.sessions) as session:
         asked = check(session, services, user.id, *parsed, "open")
     if not asked.allowed:

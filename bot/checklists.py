@@ -7,7 +7,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import cards, messages
-from bot.answers import check, edit_card, recorded_line, who
+from bot.answers import check, edit_card, pressed, recorded_line, who
 from bot.services import Services, services_of
 from db.answers import checklist_state, submit_checklist, toggle_checklist
 from db.models import ChecklistItem
@@ -38,12 +38,10 @@ def render(
 async def checklist_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """c: open the checklist · k: tick an item · ks: submit."""
     services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    parsed = cards.parse_pair(query.data or "") if query else None
-    if query is None or user is None or parsed is None or query.message is None:
-        if query is not None:
-            await query.answer()
+    press = await pressed(update, cards.parse_pair)
+    if press is None:
         return
+    query, user, parsed = press.query, press.user, press.parsed
     prefix, occurrence_id, unit_id, item_id = parsed
     locale, now = services.locale, services.clock()
     result = None

@@ -8,7 +8,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import cards, messages
-from bot.answers import ask, check, prompt_buttons
+from bot.answers import ask, check, pressed, prompt_buttons
 from bot.permissions import Action, actor_for, authorize
 from bot.services import services_of
 from db.answers import request_explanation, save_explanation
@@ -23,13 +23,11 @@ KIND = "explanation"
 async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """📝 under an escalation (office only): send the unit a formal request."""
     services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    parsed = cards.parse_pair(query.data or "") if query else None
-    if query is None or user is None or parsed is None:
-        if query is not None:
-            await query.answer()
+    press = await pressed(update, cards.parse_pair)
+    if press is None:
         return
-    _, occurrence_id, unit_id, _ = parsed
+    query, user = press.query, press.user
+    _, occurrence_id, unit_id, _ = press.parsed
     locale, now, tz = services.locale, services.clock(), services.settings.timezone
     info = None
     with session_scope(services.sessions) as session:
@@ -76,12 +74,10 @@ async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """✍️ on the request: the next text from this chat is the explanation."""
     services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    parsed = cards.parse_pair(query.data or "") if query else None
-    if query is None or user is None or parsed is None or query.message is None:
-        if query is not None:
-            await query.answer()
+    press = await pressed(update, cards.parse_pair)
+    if press is None:
         return
+    query, user, parsed = press.query, press.user, press.parsed
     _, occurrence_id, unit_id, _ = parsed
     with session_scope(services.sessions) as session:
         asked = check(session, services, user.id, occurrence_id, unit_id, "explanation")

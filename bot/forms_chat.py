@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import cards, messages
-from bot.answers import Asked, ask, check, prompt_buttons
+from bot.answers import Asked, ask, check, pressed, prompt_buttons
 from bot.services import Services, services_of
 from db.answers import record_answer
 from db.models import ChatState, FormDefinition, FormSubmission, Occurrence, Status
@@ -97,12 +97,10 @@ def _closed(session: Session, submission: FormSubmission, occurrence_id: int, no
 async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """f: start or resume · fe: start again · fc: send."""
     services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    parsed = cards.parse_pair(query.data or "") if query else None
-    if query is None or user is None or parsed is None or query.message is None:
-        if query is not None:
-            await query.answer()
+    press = await pressed(update, cards.parse_pair)
+    if press is None:
         return
+    query, user, parsed = press.query, press.user, press.parsed
     prefix, occurrence_id, unit_id, _ = parsed
     locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
     reply: tuple[str, Any] | None = None

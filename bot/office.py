@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 from bot import cards, messages
 from bot.permissions import Action, actor_for, authorize
 from bot.services import Services, services_of
-from db.models import Occurrence, Plan, ReminderState
+from db.models import Occurrence, Plan
 from db.session import session_scope
 from jobs import outbox
 from reports import data, excel, summary
@@ -211,14 +211,11 @@ def _nudge(session: Session, occurrence_id: int, now: datetime) -> tuple[int, in
     outgoing = []
     for row in rows:
         for person in outbox.unit_recipients(session, row.unit_id):
-            outgoing.append({
-                "idempotency_key": f"nudge:{occurrence_id}:{row.unit_id}:{person.ref}:"
-                                   f"{now:%Y%m%d%H%M%S}",
-                "occurrence_id": occurrence_id, "unit_id": row.unit_id,
-                "member_id": person.member_id, "chat_id": person.chat_id, "kind": "nudge",
-                "send_at": now, "state": ReminderState.PENDING, "attempts": 0,
-                "claimed_by": "", "last_error": "", "payload": {"audience": "unit"},
-            })  # fmt: skip
+            key = f"nudge:{occurrence_id}:{row.unit_id}:{person.ref}:{now:%Y%m%d%H%M%S}"
+            outgoing.append(
+                outbox.new_row(key, person.chat_id, "nudge", now, {"audience": "unit"},
+                               occurrence_id, row.unit_id, person.member_id)
+            )  # fmt: skip
     outbox.insert_reminders(session, outgoing)
     return len(outgoing), len(rows)
 

@@ -312,24 +312,43 @@ def stored_send_times(session: Session, keys: Sequence[str]) -> dict[str, dateti
     return found
 
 
+def new_row(
+    key: str,
+    chat_id: int,
+    kind: str,
+    send_at: datetime,
+    payload: dict[str, Any],
+    occurrence_id: int | None = None,
+    unit_id: int | None = None,
+    member_id: int | None = None,
+    state: str = "pending",
+    reason: str = "",
+) -> dict[str, Any]:
+    """One outbox row, as `insert_reminders` takes it."""
+    return {
+        "idempotency_key": key,
+        "occurrence_id": occurrence_id,
+        "unit_id": unit_id,
+        "member_id": member_id,
+        "chat_id": chat_id,
+        "kind": kind,
+        "send_at": send_at,
+        "state": ReminderState(state),
+        "attempts": 0,
+        "claimed_by": "",
+        "last_error": reason,
+        "payload": payload,
+    }
+
+
 def _row(item: Outgoing, state: str, reason: str, now: datetime) -> dict[str, Any]:
     payload: dict[str, Any] = {"audience": item.audience, "offset": item.offset}
     if reason:
         payload["reason"] = reason
-    return {
-        "idempotency_key": item.key,
-        "occurrence_id": item.occurrence_id,
-        "unit_id": item.unit_id,
-        "member_id": item.member_id,
-        "chat_id": item.chat_id,
-        "kind": item.kind,
-        "send_at": item.send_at,
-        "state": ReminderState(state),
-        "attempts": 0,
-        "claimed_by": "",
-        "last_error": reason if state == "skipped" else "",
-        "payload": payload,
-    }
+    return new_row(
+        item.key, item.chat_id, item.kind, item.send_at, payload, item.occurrence_id,
+        item.unit_id, item.member_id, state, reason if state == "skipped" else "",
+    )  # fmt: skip
 
 
 def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -475,24 +494,20 @@ def notify(
 ) -> int:
     """Queue a notice (already-rendered HTML, optional buttons) for each person; `key` makes
     it once per person."""
+    payload = {"text": body, "audience": audience,
+               "buttons": [list(map(list, row)) for row in buttons or []]}  # fmt: skip
     rows = [
-        {
-            "idempotency_key": f"notice:{key}:{person.ref}",
-            "occurrence_id": None,
-            "unit_id": unit_id,
-            "member_id": person.member_id,
-            "chat_id": person.chat_id,
-            "kind": "notice",
-            "send_at": now,
-            "state": ReminderState.PENDING,
-            "attempts": 0,
-            "claimed_by": "",
-            "last_error": "",
-            "payload": {"text": body, "audience": audience,
-                        "buttons": [list(map(list, row)) for row in buttons or []]},
-        }
+        new_row(
+            f"notice:{key}:{person.ref}",
+            person.chat_id,
+            "notice",
+            now,
+            payload,
+            unit_id=unit_id,
+            member_id=person.member_id,
+        )
         for person in people
-    ]  # fmt: skip
+    ]
     insert_reminders(session, rows)
     return len(rows)
 
