@@ -58,12 +58,11 @@ async def run(folder: str) -> dict[str, float | int]:
     try:
         now = datetime.now(UTC)
         rows = [
-            {"idempotency_key": f"broadcast:{chat}", "occurrence_id": None, "unit_id": None,
-             "member_id": None, "chat_id": chat, "kind": "notice", "send_at": now,
-             "state": ReminderState.PENDING, "attempts": 0, "claimed_by": "",
-             "last_error": "", "payload": {"text": f"Nhắc hạn <b>số {chat}</b>"}}
+            outbox.new_row(
+                f"broadcast:{chat}", chat, "notice", now, {"text": f"Nhắc hạn <b>số {chat}</b>"}
+            )
             for chat in chats[:MESSAGES]
-        ]  # fmt: skip
+        ]
         with session_scope(sessions) as session:
             outbox.insert_reminders(session, rows)
         from jobs.engine import Engine

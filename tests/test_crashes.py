@@ -43,12 +43,11 @@ def prepare(db_url: str, emu) -> tuple[object, list[tuple[int, dict, str]]]:  # 
     now = datetime.now(UTC)
     with session_scope(sessions) as session:
         rows = [
-            {"idempotency_key": f"crash:{i}", "occurrence_id": None, "unit_id": None,
-             "member_id": None, "chat_id": FIRST_CHAT + i, "kind": "notice", "send_at": now,
-             "state": ReminderState.PENDING, "attempts": 0, "claimed_by": "", "last_error": "",
-             "payload": {"text": f"Nhắc hạn số {i}"}}
+            outbox.new_row(
+                f"crash:{i}", FIRST_CHAT + i, "notice", now, {"text": f"Nhắc hạn số {i}"}
+            )
             for i in range(REMINDERS)
-        ]  # fmt: skip
+        ]
         outbox.insert_reminders(session, rows)
         plan = Plan(number="01/KH-CRASH", issued_on=date(2025, 1, 2), title="Thử sập",
                     policy={}, details={})  # fmt: skip

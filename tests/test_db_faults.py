@@ -24,10 +24,7 @@ NOW = datetime(2025, 3, 5, 3, 0, tzinfo=UTC)
 
 def notices(sessions, chats: list[int]) -> None:  # type: ignore[no-untyped-def]
     rows = [
-        {"idempotency_key": f"fault:{chat}", "occurrence_id": None, "unit_id": None,
-         "member_id": None, "chat_id": chat, "kind": "notice", "send_at": NOW,
-         "state": ReminderState.PENDING, "attempts": 0, "claimed_by": "", "last_error": "",
-         "payload": {"text": f"Thông báo {chat}"}}
+        outbox.new_row(f"fault:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
         for chat in chats
     ]  # fmt: skip
     with session_scope(sessions) as session:

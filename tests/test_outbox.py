@@ -32,10 +32,7 @@ def settings(db_url: str) -> Settings:
 def notices(sessions, chats: list[int], at: datetime = NOW) -> None:  # type: ignore[no-untyped-def]
     """Queue one plain notice per chat: the simplest thing the outbox sends."""
     rows = [
-        {"idempotency_key": f"test:{chat}", "occurrence_id": None, "unit_id": None,
-         "member_id": None, "chat_id": chat, "kind": "notice", "send_at": at,
-         "state": ReminderState.PENDING, "attempts": 0, "claimed_by": "", "last_error": "",
-         "payload": {"text": f"Xin chào {chat}"}}
+        outbox.new_row(f"test:{chat}", chat, "notice", at, {"text": f"Xin chào {chat}"})
         for chat in chats
     ]  # fmt: skip
     with session_scope(sessions) as session:

@@ -57,10 +57,7 @@ async def test_a_broadcast_within_telegrams_limits_arrives_once_per_chat(
     for chat in chats:
         emu.user(chat)
     rows = [
-        {"idempotency_key": f"b:{chat}", "occurrence_id": None, "unit_id": None,
-         "member_id": None, "chat_id": chat, "kind": "notice", "send_at": clock.now,
-         "state": ReminderState.PENDING, "attempts": 0, "claimed_by": "", "last_error": "",
-         "payload": {"text": f"Thông báo số {chat}"}}
+        outbox.new_row(f"b:{chat}", chat, "notice", clock.now, {"text": f"Thông báo số {chat}"})
         for chat in chats
     ]  # fmt: skip
     with session_scope(sessions) as session:
