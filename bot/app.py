@@ -18,6 +18,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import (
     answers,
@@ -31,6 +32,7 @@ from bot import (
     plan_upload,
 )
 from bot.services import Services
+from bot.tolerant import TolerantBot
 from bot.updates import PerChatUpdateProcessor
 from jobs.engine import Engine
 
@@ -44,16 +46,19 @@ COMMANDS = ("viec", "lichsu", "huongdan", "toi", "start", "donvi", "moi")
 
 def build_application(services: Services, *, max_retries: int = 3) -> Application:  # type: ignore[type-arg]
     settings = services.settings
-    application = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token.reveal())
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.telegram_file_base_url)
-        .rate_limiter(rate_limiter(max_retries))
+    bot = TolerantBot(
+        token=settings.telegram_bot_token.reveal(),
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
         # httpcore scans its whole pool on every request: a small pool is faster, and 8
         # connections at 100 ms each carry 80 requests a second, more than Telegram allows.
-        .connection_pool_size(HTTP_CONNECTIONS)
-        .pool_timeout(30.0)
+        request=HTTPXRequest(connection_pool_size=HTTP_CONNECTIONS, pool_timeout=30.0),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=rate_limiter(max_retries),
+    )
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -88,10 +88,10 @@ def test_a_huge_cell_is_read_or_refused_not_a_crash(tmp_path):
         assert str(error)
 
 
-async def test_random_updates_do_not_stop_the_bot(bot, emulator, sessions):
-    """Well-formed updates (as Telegram sends) with random content: forged and oversized
-    callback data, unknown commands, stray texts from strangers. (A batch Telegram itself
-    malformed is PTB's to parse; it logs it and fetches again — not exercised here.)"""
+async def test_random_and_malformed_updates_do_not_stop_the_bot(bot, emulator, sessions):
+    """Updates with random content (forged and oversized callback data, unknown commands,
+    stray texts from strangers) and malformed ones (missing fields, wrong types, unknown
+    kinds): each is handled or dropped, and the bot goes on answering."""
     emu = emulator.emulator
     rng = random.Random(7)
     junk = ["s:1:2:d", "s:999999999999:1:d", "k:" + "9" * 60, "x:0:0", "rn:abc", "q:x",
@@ -108,6 +108,18 @@ async def test_random_updates_do_not_stop_the_bot(bot, emulator, sessions):
             chat = {"id": user, "type": "private", "first_name": "Ai"}
             update = {"message": {"message_id": 10_000 + i, "date": 0, "text": text,
                                   "from": sender, "chat": chat}}  # fmt: skip
+        emu._push(update)
+    malformed = [
+        {"message": {"message_id": "x"}},
+        {"message": None},
+        {"callback_query": {"id": "1", "from": {"id": 5}, "data": "s:1:2:d"}},
+        {"my_chat_member": {"chat": {"id": 1}}},
+        {"unknown_kind": {"a": [1, 2, 3]}},
+    ]
+    for _ in range(40):
+        update = dict(rng.choice(malformed))
+        if rng.random() < 0.5:
+            update = {key: {"junk": rng.random()} for key in update}
         emu._push(update)
     emu.user(4242, first_name="Sau cơn bão")
     emu.send_text(4242, "/start")
