@@ -68,3 +68,50 @@ async def test_a_broadcast_within_telegrams_limits_arrives_once_per_chat(
         report = await bot.bot_data["engine"].tick()
     assert all(len(emu.bot_messages(chat)) == 1 for chat in chats), "each exactly once"
     # How close the pacing stays to Telegram's limit is a figure: bench/broadcast.py.
+
+
+async def test_telegram_faults_through_the_emulator_are_retried_or_reported(
+    bot, emulator, sessions, clock
+):
+    """500, 502, a stalled request, a body that is not JSON, 429, 403, 400 — and the Bot API
+    refusing connections for a minute: the bot keeps running, retries with backoff, and
+    records what it gave up on."""
+    from sqlalchemy import select
+
+    from db.models import Reminder
+
+    emu = emulator.emulator
+    chats = list(range(6100, 6108))
+    for chat in chats:
+        emu.user(chat)
+    for kind, chat, extra in [
+        ("server_error", 6101, {}), ("bad_gateway", 6102, {}), ("timeout", 6103, {"seconds": 6}),
+        ("malformed", 6104, {}), ("blocked", 6105, {"times": 10}),
+        ("chat_not_found", 6106, {"times": 10}), ("retry_after", 6107, {"retry_after": 1}),
+    ]:  # fmt: skip
+        emu.add_fault(kind, method="sendMessage", chat_id=chat, **extra)
+    with session_scope(sessions) as session:
+        outbox.insert_reminders(
+            session, [outbox.new_row(f"f:{c}", c, "notice", clock.now, {"text": f"Tin {c}"})
+                      for c in chats]
+        )  # fmt: skip
+    engine = bot.bot_data["engine"]
+    first = await engine.tick()
+    assert not first.error and first.gone == 2 and first.retried == 4
+
+    await emulator.stop()  # the Bot API refuses connections for a minute
+    clock.advance(seconds=60)
+    down = await engine.tick()
+    assert not down.error
+    await emulator.start()  # same port
+    for _ in range(6):
+        clock.advance(minutes=15)
+        await engine.tick()
+    got = {c: len(emu.bot_messages(c)) for c in chats}
+    assert got[6100] == got[6101] == got[6102] == got[6104] == got[6107] == 1
+    assert got[6103] >= 1, "a stalled send is retried (it may arrive twice: the README's bound)"
+    assert got[6105] == got[6106] == 0
+    with sessions() as session:
+        rows = {r.chat_id: r for r in session.scalars(select(Reminder))}
+    assert {c for c, r in rows.items() if r.state.value == "sent"} == set(chats) - {6105, 6106}
+    assert "403" in rows[6105].last_error and "chat not found" in rows[6106].last_error.lower()
