@@ -61,6 +61,22 @@ def _scope_rows(
     return data.rows(session, services.clock(), plan_ids=plan_ids, task_ids=task_ids), None
 
 
+async def _office_rows(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, what: str
+) -> list[data.Row] | None:
+    """The rows an office command reports on (its arguments name a plan and/or a task), or
+    None once the refusal or the problem with the arguments has been said."""
+    if not await _office(update, context, what):
+        return None
+    services = services_of(context)
+    with session_scope(services.sessions) as session:
+        rows, problem = _scope_rows(session, services, list(context.args or []))
+    if problem is not None:
+        await _reply(update, problem)
+        return None
+    return rows
+
+
 def _due(moment: datetime, services: Services) -> str:
     return f"{moment.astimezone(services.settings.timezone):%d/%m/%Y}"
 
@@ -77,14 +93,10 @@ def _period(key: str) -> str:
 
 async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tonghop [plan|task]: per task, how many units stand where, and who is behind."""
-    if not await _office(update, context, "tonghop"):
+    rows = await _office_rows(update, context, "tonghop")
+    if rows is None:
         return
     services, locale = services_of(context), services_of(context).locale
-    with session_scope(services.sessions) as session:
-        rows, problem = _scope_rows(session, services, list(context.args or []))
-    if problem is not None:
-        await _reply(update, problem)
-        return
     if not rows:
         await _reply(update, messages.text("office.empty", locale))
         return
@@ -105,14 +117,10 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/quahan: what is overdue, by unit."""
-    if not await _office(update, context, "quahan"):
+    rows = await _office_rows(update, context, "quahan")
+    if rows is None:
         return
     services, locale = services_of(context), services_of(context).locale
-    with session_scope(services.sessions) as session:
-        rows, problem = _scope_rows(session, services, list(context.args or []))
-    if problem is not None:
-        await _reply(update, problem)
-        return
     late = summary.overdue(rows)
     if not late:
         await _reply(update, messages.text("office.none_overdue", locale))
@@ -222,14 +230,10 @@ def _nudge(session: Session, occurrence_id: int, now: datetime) -> tuple[int, in
 
 async def blocked_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/vuongmac: blocked answers with their notes."""
-    if not await _office(update, context, "vuongmac"):
+    rows = await _office_rows(update, context, "vuongmac")
+    if rows is None:
         return
-    services, locale = services_of(context), services_of(context).locale
-    with session_scope(services.sessions) as session:
-        rows, problem = _scope_rows(session, services, list(context.args or []))
-    if problem is not None:
-        await _reply(update, problem)
-        return
+    locale = services_of(context).locale
     stuck = summary.blocked(rows)
     if not stuck:
         await _reply(update, messages.text("office.none_blocked", locale))
@@ -284,15 +288,11 @@ def export_name(plan: Plan) -> str:
 
 async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/xephang [plan]: a scorecard per unit, worst first."""
-    if not await _office(update, context, "xephang"):
+    rows = await _office_rows(update, context, "xephang")
+    if rows is None:
         return
-    services, locale = services_of(context), services_of(context).locale
+    locale = services_of(context).locale
     words = list(context.args or [])
-    with session_scope(services.sessions) as session:
-        rows, problem = _scope_rows(session, services, words)
-    if problem is not None:
-        await _reply(update, problem)
-        return
     scores = summary.scorecard(rows)
     if not scores:
         await _reply(update, messages.text("office.empty", locale))
