@@ -95,26 +95,53 @@ def task_timeline(settings: Settings, plan: Plan, task: Task) -> Timeline | None
 # ---- occurrences -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TaskReading:
+    """An active task with its timeline read and its policy resolved: once per planning pass."""
+
+    task: Task
+    plan: Plan
+    timeline: Timeline | None
+    policy: Policy
+
+
+def read_tasks(session: Session, settings: Settings) -> dict[int, TaskReading]:
+    base = base_policy(settings)
+    return {
+        task.id: TaskReading(
+            task,
+            plan_row,
+            task_timeline(settings, plan_row, task),
+            task_policy(base, plan_row, task),
+        )
+        for task, plan_row in session.execute(
+            select(Task, Plan).join(Plan).where(Task.active.is_(True))
+        )
+    }
+
+
 def roll_forward(
-    session: Session, settings: Settings, now: datetime, ahead: timedelta = timedelta(0)
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    ahead: timedelta = timedelta(0),
+    readings: dict[int, TaskReading] | None = None,
 ) -> int:
     """Create (or move) the occurrences due from a year back to just beyond the ladder."""
     tz = settings.timezone
     today = now.astimezone(tz).date()
-    base = base_policy(settings)
-    rows = session.execute(select(Task, Plan).join(Plan).where(Task.active.is_(True))).all()
+    readings = read_tasks(session, settings) if readings is None else readings
     stored = {
         (o.task_id, o.period_key): o
-        for o in session.scalars(
-            select(Occurrence).where(Occurrence.task_id.in_([t.id for t, _ in rows]))
-        )
+        for o in session.scalars(select(Occurrence).where(Occurrence.task_id.in_(list(readings))))
     }
     added = 0
-    for task, plan_row in rows:
-        timeline = task_timeline(settings, plan_row, task)
+    for reading in readings.values():
+        task, plan_row, timeline, policy = (
+            reading.task, reading.plan, reading.timeline, reading.policy
+        )  # fmt: skip
         if timeline is None:
             continue
-        policy = task_policy(base, plan_row, task)
         since = today - timedelta(days=OCCURRENCE_LOOKBACK_DAYS)
         if timeline.kind == "recurring":
             since = max(since, reference_day(plan_row, tz))  # no cycles before the plan
@@ -159,10 +186,13 @@ def office_recipients(session: Session, settings: Settings) -> list[Recipient]:
 
 
 def snapshot(
-    session: Session, settings: Settings, now: datetime, ahead: timedelta = timedelta(0)
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    ahead: timedelta = timedelta(0),
+    readings: dict[int, TaskReading] | None = None,
 ) -> Snapshot:
     calendar_tz = settings.timezone
-    base = base_policy(settings)
     occurrences = session.execute(
         select(Occurrence, Task, Plan)
         .join(Task, Occurrence.task_id == Task.id)
@@ -197,15 +227,12 @@ def snapshot(
         for occurrence_id, unit_id, status in _chunked_statuses(session, occurrence_ids)
     }
     office = office_recipients(session, settings)
-    policies: dict[int, Policy] = {}
-    timelines: dict[int, Timeline | None] = {}
+    readings = read_tasks(session, settings) if readings is None else readings
     targets: list[Target] = []
     event_starts: dict[int, datetime] = {}
-    for occurrence, task, plan_row in occurrences:
-        if task.id not in policies:
-            policies[task.id] = task_policy(base, plan_row, task)
-            timelines[task.id] = task_timeline(settings, plan_row, task)
-        timeline = timelines[task.id]
+    for occurrence, task, _ in occurrences:
+        reading = readings.get(task.id)
+        timeline = reading.timeline if reading is not None else None
         if timeline is None:
             continue
         period = _period_of(occurrence, timeline, calendar_tz)
@@ -226,7 +253,7 @@ def snapshot(
                     members=tuple(people.get(unit_id, ())),
                     escalate_to=tuple(office),
                     parents=tuple(parent),
-                    policy=policies[task.id],
+                    policy=reading.policy,
                 )
             )
     return Snapshot(targets, event_starts, office, heads)
@@ -274,8 +301,9 @@ def sync(
     """Roll occurrences forward and add to the outbox what falls due in the next hours
     (and, after downtime, what was missed)."""
     calendar = calendar or settings.calendar()
-    result = SyncResult(occurrences_added=roll_forward(session, settings, now))
-    snap = snapshot(session, settings, now)
+    readings = read_tasks(session, settings)  # each timeline read once per pass
+    result = SyncResult(occurrences_added=roll_forward(session, settings, now, readings=readings))
+    snap = snapshot(session, settings, now, readings=readings)
     since, until = now - LOOKBACK, now + HORIZON
     planned = plan(snap.targets, calendar, since, until)
     planned += digests(calendar, since, until, snap.office, snap.heads, base_policy(settings))
@@ -557,8 +585,9 @@ def preview(
 
     calendar = settings.calendar()
     ahead = timedelta(days=days)
-    roll_forward(session, settings, now, ahead)
-    snap = snapshot(session, settings, now, ahead)
+    readings = read_tasks(session, settings)
+    roll_forward(session, settings, now, ahead, readings)
+    snap = snapshot(session, settings, now, ahead, readings)
     items = plan(snap.targets, calendar, now, now + ahead)
     items += digests(calendar, now, now + ahead, snap.office, snap.heads, base_policy(settings))
     units = {u.id: u for u in session.scalars(select(Unit))}
