@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx
 from sqlalchemy import func, select
 
+from bench._postgres import throwaway_schema
 from bot.app import build_application, start_application, stop_application
 from bot.services import Services
 from config import load_settings
@@ -151,21 +151,10 @@ def main() -> None:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
         results["sqlite"] = asyncio.run(measure(f"sqlite:///{folder}/presses.sqlite3"))
-    try:
-        import psycopg
-
-        schema = f"bench_presses_{uuid.uuid4().hex[:8]}"
-        dsn = "postgresql://postgres@127.0.0.1:5432/test"
-        with psycopg.connect(dsn, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-            results["postgresql"] = asyncio.run(measure(url))
-        finally:
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    except psycopg.OperationalError as error:
-        results["postgresql"] = {"skipped": f"PostgreSQL unreachable: {error}".strip()}
+    with throwaway_schema("bench_presses") as url:
+        results["postgresql"] = (
+            asyncio.run(measure(url)) if url else {"skipped": "PostgreSQL unreachable"}
+        )
     print(json.dumps(results))
 
 
