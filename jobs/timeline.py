@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from typing import Any, Literal
 
 Kind = Literal["once", "recurring", "continuous", "window", "event", "none"]
@@ -128,12 +129,7 @@ class Recurrence:
                 yield self._key(year, number, stated), due
 
     def next_due(self, on_or_after: date, count: int = 3) -> list[date]:
-        dues = []
-        for _, _, _, due in self._dues(on_or_after):
-            if len(dues) >= count:
-                break
-            dues.append(due)
-        return dues
+        return [due for _, _, _, due in islice(self._dues(on_or_after), count)]
 
 
 DEFAULT_ANCHORS: dict[str, tuple[tuple[int, int], ...]] = {
@@ -146,6 +142,8 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 def _clamped(year: int, month: int, day: int) -> date:
     # "ngày 31 hằng tháng" means the month's last day in a short month.
+    if day <= 28:
+        return date(year, month, day)
     last = _MONTH_DAYS[month - 1]
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
         last = 29
@@ -176,21 +174,18 @@ class Timeline:
 
     def to_json(self, today: date) -> dict[str, Any]:
         """The `nhacviec deadline --json` object."""
+        due, start, end = self.due, self.start, self.end
         return {
             "text": self.text,
             "kind": self.kind,
-            "due": _iso(self.due),
+            "due": None if due is None else due.isoformat(),
             "inclusive": self.inclusive,
-            "next_due": [d.isoformat() for d in self.next_due(today, 3)],
-            "start": _iso(self.start),
-            "end": _iso(self.end),
+            "next_due": [d.isoformat() for d in self.next_due(today, 3)] if self.recurrence else [],
+            "start": None if start is None else start.isoformat(),
+            "end": None if end is None else end.isoformat(),
             "rule": self.rule,
             "warnings": list(self.warnings),
         }
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 @dataclass(frozen=True)
@@ -240,10 +235,6 @@ def report_day_mapping(day: str) -> dict[str, str]:
 
 
 # ---- folding and small readers -----------------------------------------------------------
-
-
-def _has_digit(text: str) -> bool:
-    return _DIGIT.search(text) is not None
 
 
 def _fold_table() -> dict[int, str]:
@@ -313,6 +304,10 @@ def _checked_date(year: int, month: int, day: int, text: str) -> date:
 
 def _fmt(day: date) -> str:
     return "%02d/%02d/%d" % (day.day, day.month, day.year)  # noqa: UP031 - the fastest form
+
+
+def _hm(moment: time | datetime) -> str:
+    return "%02d:%02d" % (moment.hour, moment.minute)  # noqa: UP031 - strftime is slower
 
 
 def _month_end(year: int, month: int) -> date:
@@ -451,7 +446,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     if len(text) > MAX_LENGTH:
         raise TimelineError(f"Cụm từ quá dài (hơn {MAX_LENGTH} ký tự)", text[:80])
     folded = fold(text)
-    has_digit = _has_digit(folded)
+    has_digit = _DIGIT.search(folded) is not None
     weekday = None
     work = folded
     if "thu " in folded or "chu nhat" in folded or "cn" in folded:
@@ -466,7 +461,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         work = LOOKALIKES.sub(" ", work)
     if work is not folded:  # something was cut out: tidy the spaces, look for digits again
         work = " ".join(work.split())
-        has_digit = has_digit and _has_digit(work)
+        has_digit = has_digit and _DIGIT.search(work) is not None
     # No date hint in the phrase: no date in it, nor in any part of it; both scans are spared.
     dated = has_digit and _DATE_HINT.search(work) is not None
     ctx = _Context(text, work, reference, weekday, [], has_digit, dated)
@@ -475,10 +470,16 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         if bad and bad.group(1) not in ROMAN:
             raise TimelineError(f"Quý không hợp lệ: {bad.group(1).upper()}", text)
     days = report_days or _NO_REPORT_DAYS
-    for reader in (_recurring, _event, _window, _starting, _once, _continuous):
-        result = reader(ctx, days)
-        if result is not None:
-            return result
+    result = (
+        _recurring(ctx, days)
+        or _event(ctx, days)
+        or _window(ctx, days)
+        or _starting(ctx, days)
+        or _once(ctx, days)
+        or _continuous(ctx, days)
+    )
+    if result is not None:
+        return result
     if SIGNALS.search(work):
         raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
     return Timeline(text, "none", "không có thời hạn")
@@ -496,8 +497,18 @@ class _Context:
     full: list[tuple[re.Match[str], date]] | None = None  # computed once, read by every reader
     short: list[tuple[re.Match[str], int, int]] | None = None
 
-    def timeline(self, kind: Kind, rule: str, **values: Any) -> Timeline:
-        return Timeline(self.text, kind, rule, warnings=tuple(self.warnings), **values)
+    def timeline(
+        self,
+        kind: Kind,
+        rule: str,
+        due: date | None = None,
+        inclusive: bool = True,
+        start: date | datetime | None = None,
+        end: date | datetime | None = None,
+        recurrence: Recurrence | None = None,
+    ) -> Timeline:
+        warnings = tuple(self.warnings) if self.warnings else ()
+        return Timeline(self.text, kind, rule, due, inclusive, start, end, recurrence, warnings)
 
     def warn_weekday(self, day: date) -> None:
         if self.weekday is not None and day.weekday() != self.weekday:
@@ -756,13 +767,13 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
     ):
         moment = datetime.combine(day, first)
         ctx.warn_before_reference(day, day, had_year)
-        return ctx.timeline("once", f"trước {first:%H:%M} ngày {_fmt(day)}", due=day, end=moment)
+        return ctx.timeline("once", f"trước {_hm(first)} ngày {_fmt(day)}", due=day, end=moment)
     start = datetime.combine(day, first)
     end = datetime.combine(day, times[1][1]) if len(times) > 1 else None
     if end is not None and end < start:
-        ctx.warnings.append(f"Giờ kết thúc {end:%H:%M} trước giờ bắt đầu {start:%H:%M}")
+        ctx.warnings.append(f"Giờ kết thúc {_hm(end)} trước giờ bắt đầu {_hm(start)}")
     ctx.warn_before_reference(day, day, had_year)
-    span = f"{first:%H:%M}–{end:%H:%M}" if end else f"{first:%H:%M}"
+    span = f"{_hm(first)}–{_hm(end)}" if end else _hm(first)
     rule = f"sự kiện {span} {WEEKDAYS_VI[day.weekday()]} {_fmt(day)}"
     return ctx.timeline("event", rule, start=start, end=end)
 
@@ -884,14 +895,14 @@ def _window_of(ctx: _Context, label: str, start: date, end: date) -> Timeline:
 def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
     work = ctx.work
     full = _full_dates(ctx)
-    if len({d for _, d in full}) > 1:
+    if len(full) > 1 and len({d for _, d in full}) > 1:
         listed = ", ".join(_fmt(d) for _, d in full)
         raise TimelineError(f"Có nhiều ngày ({listed}); không rõ hạn nào", ctx.text)
     if full:
         match, stated = full[0]
         return _deadline(ctx, stated, _is_exclusive(work, match.start()), had_year=True)
     short = _short_dates(ctx)
-    if len({(d, m) for _, d, m in short}) > 1:
+    if len(short) > 1 and len({(d, m) for _, d, m in short}) > 1:
         raise TimelineError("Có nhiều ngày; không rõ hạn nào", ctx.text)
     if short:
         match, day, month = short[0]
