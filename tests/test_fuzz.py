@@ -66,7 +66,10 @@ def _samples(tmp: Path) -> list[Path]:
 def test_truncated_documents_are_refused_with_a_message(tmp_path, data):  # type: ignore[no-untyped-def]
     for path in _samples(tmp_path):
         content = path.read_bytes()
-        cut = data.draw(st.integers(min_value=0, max_value=len(content) - 1))
+        # A share, not a length: a written .docx/.xlsx carries the clock in its zip entries, so
+        # its size may differ by a byte between examples and hypothesis must draw alike.
+        share = data.draw(st.floats(min_value=0, max_value=1, exclude_max=True))
+        cut = int(share * len(content))
         try:
             read_plan_bytes(content[:cut], path.name, TODAY)
         except PlanReadError as error:
