@@ -609,7 +609,7 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     if freq is None:
         return None
     start_year = end_year = None
-    years = YEAR_RANGE.search(work)
+    years = _year_range(work)
     if years and freq == "school_yearly":
         # "Năm học 2024-2025 và các năm học tiếp theo": from that school year's end on.
         start_year = _range_end(years)
@@ -721,6 +721,14 @@ def _frequency(work: str) -> Freq | None:
     return None
 
 
+def _has_range_word(work: str) -> bool:
+    return "-" in work or "–" in work or "den" in work or "toi" in work
+
+
+def _year_range(work: str) -> re.Match[str] | None:
+    return YEAR_RANGE.search(work) if _has_range_word(work) else None
+
+
 def _range_end(match: re.Match[str]) -> int:
     raw = match.group(2)
     return int(match.group(1)[:2] + raw) if len(raw) == 2 else int(raw)
@@ -751,7 +759,7 @@ def _times(work: str) -> list[tuple[re.Match[str], time]]:
 
 
 def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
-    if not ctx.has_digit:
+    if not ctx.dated:  # an event needs its day
         return None
     times = _times(ctx.work)
     if not times:
@@ -828,7 +836,7 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     if len(full) == 1 and FROM_WORD.search(work, 0, full[0][0].start()):
         return _date_window(ctx, full)
 
-    months = MONTH_SPAN.search(work) if "thang" in work else None
+    months = MONTH_SPAN.search(work) if "thang" in work and _has_range_word(work) else None
     if months:
         first, last, year = int(months.group(1)), int(months.group(2)), int(months.group(3))
         for month in (first, last):
@@ -847,7 +855,7 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
         start, end = date(year, 3 * first - 2, 1), _quarter_end(year, last)
         return _window_of(ctx, f"quý {ROMAN_OUT[first]}–{ROMAN_OUT[last]}/{year}", start, end)
 
-    years = YEAR_RANGE.search(work)
+    years = _year_range(work) if ctx.has_digit else None
     if years and (
         PERIOD_WORD.search(work)
         or re.fullmatch(
@@ -912,7 +920,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
     vague = VAGUE.search(work) if ("dau " in work or "giua " in work) else None
     exclusive = "truoc" in work and _ends_with_truoc(work[: _first_period_at(work)])
 
-    half = HALF_YEAR.search(work) if "thang" in work else None
+    half = HALF_YEAR.search(work) if "thang dau" in work or "thang cuoi" in work else None
     if half:
         count = {"6": 6, "sau": 6, "9": 9, "chin": 9, "3": 3, "ba": 3}[half.group(1)]
         year = int(half.group(3)) if half.group(3) else ctx.reference.year
