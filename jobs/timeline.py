@@ -92,7 +92,7 @@ class Recurrence:
 
     def _dues(self, on_or_after: date) -> Iterator[tuple[int, int, date, date]]:
         """(year, period number, stated date, last allowed day), on or after a day, in order."""
-        shift = timedelta(days=1 if self.exclusive else 0)
+        shift = _ONE_DAY if self.exclusive else _NO_TIME
         if self.freq == "weekly":
             day = on_or_after + shift
             day += timedelta(days=(self.weekday - day.weekday()) % 7)
@@ -112,9 +112,6 @@ class Recurrence:
                 due = stated - shift
                 if due >= on_or_after:
                     yield year, number, stated, due
-            # A stated 1 January, made exclusive, is due on 31 December of the year before.
-            if self.exclusive and year == on_or_after.year and on_or_after.month == 12:
-                pass
             year += 1
 
     def occurrences(self, on_or_after: date, count: int) -> Iterator[tuple[str, date]]:
@@ -132,6 +129,8 @@ class Recurrence:
         return [due for _, _, _, due in islice(self._dues(on_or_after), count)]
 
 
+_ONE_DAY = timedelta(days=1)
+_NO_TIME = timedelta(0)
 DEFAULT_ANCHORS: dict[str, tuple[tuple[int, int], ...]] = {
     "yearly": ((31, 12),),
     "half_yearly": ((30, 6), (31, 12)),
@@ -628,7 +627,7 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
         start_year = stated.year if start_year is None else min(start_year, stated.year)
         exclusive = exclusive or _is_exclusive(ctx.work, match.start())
         work = work.replace(match.group(0), " ")
-    for match, day, month in _short_dates(ctx, work):
+    for match, day, month in _short_dates(ctx, None if work is ctx.work else work):
         anchors.append((day, month))
         exclusive = exclusive or _is_exclusive(work, match.start())
     if freq == "yearly" and not anchors:
@@ -661,8 +660,9 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
             if freq != "school_yearly" and configured:
                 anchors = list(configured)
                 prefix = "hạn (ngày báo cáo đã cấu hình)"
-        anchors = sorted(set(anchors), key=lambda a: (a[1], a[0]))
-        when = " và ".join(f"{d:02d}/{m:02d}" for d, m in anchors or DEFAULT_ANCHORS[freq])
+        if len(anchors) > 1:
+            anchors = sorted(set(anchors), key=_month_first)
+        when = " và ".join(["%02d/%02d" % anchor for anchor in anchors or DEFAULT_ANCHORS[freq]])  # noqa: UP031
         rule = f"{label}, {prefix} {when}" if anchors else f"{label}, hạn cuối kỳ ({when})"
     elif freq in ("quarterly", "monthly"):
         day = _day_of_period(work)
@@ -719,6 +719,10 @@ def _frequency(work: str) -> Freq | None:
                     return freq
                 break
     return None
+
+
+def _month_first(anchor: tuple[int, int]) -> tuple[int, int]:
+    return anchor[1], anchor[0]
 
 
 def _has_range_word(work: str) -> bool:
