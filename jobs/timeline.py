@@ -61,17 +61,16 @@ class Recurrence:
     start_year: int | None = None
     end_year: int | None = None
 
-    def _periods(self, year: int) -> list[tuple[int, date]]:
-        """(period number, stated date) for every period of `year`, in order."""
+    def _periods(self) -> list[tuple[int, int, int]]:
+        """(period number, month, stated day) of every period in a year, in order."""
         if self.freq == "quarterly":
-            return [
-                (q, _clamped(year, 3 * (q - 1) + self.month_in_quarter, self.day or 31))
-                for q in (1, 2, 3, 4)
-            ]
+            day = self.day or 31
+            return [(q, 3 * (q - 1) + self.month_in_quarter, day) for q in (1, 2, 3, 4)]
         if self.freq == "monthly":
-            return [(m, _clamped(year, m, self.day or 31)) for m in range(1, 13)]
+            day = self.day or 31
+            return [(m, m, day) for m in range(1, 13)]
         anchors = self.anchors or DEFAULT_ANCHORS[self.freq]
-        return [(i, _clamped(year, month, day)) for i, (day, month) in enumerate(anchors)]
+        return [(i, month, day) for i, (day, month) in enumerate(anchors)]
 
     def _key(self, year: int, number: int, stated: date) -> str:
         if self.freq == "quarterly":
@@ -107,9 +106,13 @@ class Recurrence:
         if self.start_year is not None:
             year = max(year, self.start_year)
         limit = on_or_after.year + 200
-        while year <= limit and (self.end_year is None or year <= self.end_year):
-            for number, stated in self._periods(year):
-                due = stated - shift
+        if self.end_year is not None:
+            limit = min(limit, self.end_year)
+        periods = self._periods()
+        while year <= limit:
+            for number, month, day in periods:
+                stated = date(year, month, day) if day <= 28 else _clamped(year, month, day)
+                due = stated - shift if self.exclusive else stated
                 if due >= on_or_after:
                     yield year, number, stated, due
             year += 1
