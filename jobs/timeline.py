@@ -405,6 +405,8 @@ RECURRING: tuple[tuple[Freq, tuple[str, ...], re.Pattern[str]], ...] = (
     ),
 )
 _DIGIT = _rx(r"\d")
+DEADLINE_WORD = _rx(r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$")
+BARE_RANGE = _rx(r"(?:nam\s+)?\S+\s*[-–]\s*\S+")
 # Every FULL_DATE and SHORT_DATE match holds one of these.
 _DATE_HINT = _rx(r"\d\s*[/.\-]\s*\d|\bngay\s+\d")
 _REFERENCE_HINT = _rx(r"\d\s*[-/]\s*[a-z]")
@@ -420,12 +422,20 @@ FILLERS = _rx(
     r"\b(?:hoan thanh|thuc hien|trien khai|to chuc|du kien|thoi gian|thoi han|han chot|"
     r"han|xong|ket thuc|bat dau|va|nop|gui|bao cao)\b|[:;,.()\-–]"
 )
-SIGNALS = _rx(
+# What makes an unread phrase an error rather than "no timeline": a number that looks like a
+# date, a year, an hour or a period, or a word that names a period. The word patterns run only
+# when one of their words is there.
+DIGIT_SIGNALS = _rx(
     r"\d{1,2}\s*[/.\-]\s*\d{1,2}|\b(?:19|20)\d{2}\b|\d+\s*(?:h|gio)\b"
-    r"|\b(?:ngay|thang|quy|q|nam|tuan|t)\s*\d|\bquy\s+(?:i|ii|iii|iv|v|vi)\b|\bnam hoc\b|\bhoc ky\b"
-    r"|\bgiai doan\b|\bdinh ky\b|\b(?:hang|hang|moi|tung)\s+(?:ngay|tuan|thang|quy|nam)\b"
+    r"|\b(?:ngay|thang|quy|q|nam|tuan|t)\s*\d"
+)
+WORD_SIGNALS = _rx(
+    r"\bquy\s+(?:i|ii|iii|iv|v|vi)\b|\bnam hoc\b|\bhoc ky\b"
+    r"|\bgiai doan\b|\bdinh ky\b|\b(?:hang|moi|tung)\s+(?:ngay|tuan|thang|quy|nam)\b"
     r"|\b(?:dau|giua|cuoi)\s+(?:nam|thang|quy|tuan)\b"
 )
+SIGNAL_WORDS = ("quy", "nam hoc", "hoc ky", "giai doan", "dinh ky", "hang ", "moi ", "tung ",
+                "dau ", "giua ", "cuoi ")  # fmt: skip
 BAD_QUARTER = _rx(r"\b(?:quy|q)\s*([ivxl]+|\d+)\s*(?:/|-|nam)\s*\d{2,4}\b")
 STARTING = _rx(
     r"\btu\s+(?:nam\s+((?:19|20)\d{2})|(?:thang|t)\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})"
@@ -482,7 +492,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     )
     if result is not None:
         return result
-    if SIGNALS.search(work):
+    if (has_digit and DIGIT_SIGNALS.search(work)) or _has_word_signal(work):
         raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
     return Timeline(text, "none", "không có thời hạn")
 
@@ -724,6 +734,13 @@ def _frequency(work: str) -> Freq | None:
     return None
 
 
+def _has_word_signal(work: str) -> bool:
+    for word in SIGNAL_WORDS:
+        if word in work:
+            return WORD_SIGNALS.search(work) is not None
+    return False
+
+
 def _month_first(anchor: tuple[int, int]) -> tuple[int, int]:
     return anchor[1], anchor[0]
 
@@ -777,8 +794,8 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
     day, had_year = the_day
     ctx.warn_weekday(day)
     first_match, first = times[0]
-    if _is_exclusive(ctx.work, first_match.start()) or re.search(
-        r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$", ctx.work[: first_match.start()].strip()
+    if _is_exclusive(ctx.work, first_match.start()) or DEADLINE_WORD.search(
+        ctx.work[: first_match.start()].strip()
     ):
         moment = datetime.combine(day, first)
         ctx.warn_before_reference(day, day, had_year)
@@ -865,10 +882,7 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     years = _year_range(work) if ctx.has_digit else None
     if years and (
         PERIOD_WORD.search(work)
-        or re.fullmatch(
-            r"(?:nam\s+)?\S+\s*[-–]\s*\S+",
-            work[years.start() - 4 if years.start() >= 4 else 0 :].strip(),
-        )
+        or BARE_RANGE.fullmatch(work[years.start() - 4 if years.start() >= 4 else 0 :].strip())
         or work.strip() == years.group(0)
     ):
         first, last = int(years.group(1)), _range_end(years)
@@ -1047,10 +1061,17 @@ def _starting(ctx: _Context, days: ReportDays) -> Timeline | None:
 # ---- continuous --------------------------------------------------------------------------
 
 
+def _has_continuous_hint(work: str) -> bool:
+    for hint in CONTINUOUS_HINTS:  # noqa: SIM110 - any() over a generator is slower
+        if hint in work:
+            return True
+    return False
+
+
 def _continuous(ctx: _Context, days: ReportDays) -> Timeline | None:
-    if ctx.has_digit or not any(hint in ctx.work for hint in CONTINUOUS_HINTS):
+    if ctx.has_digit or not _has_continuous_hint(ctx.work):
         return None
-    core = re.sub(r"\s+", " ", FILLERS.sub(" ", ctx.work)).strip()
+    core = " ".join(FILLERS.sub(" ", ctx.work).split())
     if core and CONTINUOUS.match(core):
         return ctx.timeline("continuous", "thường xuyên (không có hạn; nhắc theo chu kỳ)")
     return None
