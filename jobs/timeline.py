@@ -407,6 +407,8 @@ RECURRING: tuple[tuple[Freq, tuple[str, ...], re.Pattern[str]], ...] = (
 _DIGIT = _rx(r"\d")
 DEADLINE_WORD = _rx(r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$")
 BARE_RANGE = _rx(r"(?:nam\s+)?\S+\s*[-–]\s*\S+")
+# Every TIME match holds this.
+_TIME_HINT = _rx(r"\d\s*(?:h|g|:)")
 # Every FULL_DATE and SHORT_DATE match holds one of these.
 _DATE_HINT = _rx(r"\d\s*[/.\-]\s*\d|\bngay\s+\d")
 _REFERENCE_HINT = _rx(r"\d\s*[-/]\s*[a-z]")
@@ -783,7 +785,7 @@ def _times(work: str) -> list[tuple[re.Match[str], time]]:
 
 
 def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
-    if not ctx.dated:  # an event needs its day
+    if not ctx.dated or _TIME_HINT.search(ctx.work) is None:  # an event needs its day and hour
         return None
     times = _times(ctx.work)
     if not times:
