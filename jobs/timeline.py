@@ -603,9 +603,9 @@ def _next_on_or_after(day: int, month: int, reference: date) -> date:
 
 def _is_exclusive(work: str, start: int) -> bool:
     """ "trước (ngày) X", also "chậm nhất trước ngày X": the stated day itself is too late."""
-    before = work[max(0, start - 30) : start].rstrip()
+    before = work[:start].rstrip()
     if before.endswith("ngay"):
-        before = before[:-4].rstrip()
+        before = before[:-4]
     return _ends_with_truoc(before)
 
 
@@ -853,7 +853,7 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
                 end = one_end
                 label = f"học kỳ I năm học {first}-{second}"
             else:
-                start = one_end + timedelta(days=1)
+                start = one_end + _ONE_DAY
                 label = f"học kỳ II năm học {first}-{second}"
         return _window_of(ctx, label, start, end)
 
@@ -905,7 +905,7 @@ def _date_window(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timel
         _, day, month = short[0]
         start = _checked_date(end.year, month, day, ctx.text)
     exclusive = _is_exclusive(ctx.work, full[-1][0].start())
-    last = end - timedelta(days=1) if exclusive else end
+    last = end - _ONE_DAY if exclusive else end
     timeline = _window_of(ctx, f"từ {_fmt(start)} đến {_fmt(end)}", start, last)
     return replace(timeline, inclusive=not exclusive)
 
@@ -966,7 +966,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
                 year += 1
         end = _quarter_end(year, number)
         if exclusive:
-            end = date(year, 3 * number - 2, 1) - timedelta(days=1)
+            end = date(year, 3 * number - 2, 1) - _ONE_DAY
             return _period_deadline(ctx, f"trước quý {ROMAN_OUT[number]}/{year}", end, True)
         return _period_deadline(ctx, f"hết quý {ROMAN_OUT[number]}/{year}", end, False)
 
@@ -985,7 +985,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
             if _month_end(year, number) < ctx.reference:
                 year += 1
         if exclusive:
-            end = date(year, number, 1) - timedelta(days=1)
+            end = date(year, number, 1) - _ONE_DAY
             return _period_deadline(ctx, f"trước tháng {number}/{year}", end, True)
         return _period_deadline(ctx, f"hết tháng {number}/{year}", _month_end(year, number), False)
 
@@ -1026,7 +1026,7 @@ def _ends_with_truoc(before: str) -> bool:
 
 def _deadline(ctx: _Context, stated: date, exclusive: bool, had_year: bool) -> Timeline:
     ctx.warn_weekday(stated)
-    due = stated - timedelta(days=1) if exclusive else stated
+    due = stated - _ONE_DAY if exclusive else stated
     ctx.warn_before_reference(stated, due, had_year)
     last = _fmt(due)
     rule = f"trước ngày {_fmt(stated)} (hạn cuối {last})" if exclusive else f"hạn {last}"
