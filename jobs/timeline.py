@@ -411,7 +411,8 @@ BARE_RANGE = _rx(r"(?:nam\s+)?\S+\s*[-–]\s*\S+")
 # Every TIME match holds this.
 _TIME_HINT = _rx(r"\d\s*(?:h|g|:)")
 # Every FULL_DATE and SHORT_DATE match holds one of these.
-_DATE_HINT = _rx(r"(?=[\dn])(?:\d\s*[/.\-]\s*\d|\bngay\s+\d)")
+# (Day and month of one or two digits each: "9/2025" and "2024-2025" are no dates.)
+_DATE_HINT = _rx(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}(?!\d)|\bngay\s+\d")
 _REFERENCE_HINT = _rx(r"\d\s*[-/]\s*[a-z]")
 CONTINUOUS_HINTS = ("thuong xuyen", "lien tuc", "hang ngay", "moi ngay", "suot nam", "ca nam")
 LOOKALIKES = _rx(
