@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 from typing import Any, Literal
 
@@ -61,16 +62,10 @@ class Recurrence:
     start_year: int | None = None
     end_year: int | None = None
 
-    def _periods(self) -> list[tuple[int, int, int]]:
-        """(period number, month, stated day) of every period in a year, in order."""
-        if self.freq == "quarterly":
-            day = self.day or 31
-            return [(q, 3 * (q - 1) + self.month_in_quarter, day) for q in (1, 2, 3, 4)]
-        if self.freq == "monthly":
-            day = self.day or 31
-            return [(m, m, day) for m in range(1, 13)]
-        anchors = self.anchors or DEFAULT_ANCHORS[self.freq]
-        return [(i, month, day) for i, (day, month) in enumerate(anchors)]
+    def _periods(self) -> tuple[tuple[int, int, int, bool], ...]:
+        """(period number, month, stated day, whether the day exists in every year's month) of
+        every period in a year, in order."""
+        return _period_table(self.freq, self.anchors, self.day, self.month_in_quarter)
 
     def _key(self, year: int, number: int, stated: date) -> str:
         if self.freq == "quarterly":
@@ -109,10 +104,15 @@ class Recurrence:
         if self.end_year is not None:
             limit = min(limit, self.end_year)
         periods = self._periods()
+        exclusive = self.exclusive
         while year <= limit:
-            for number, month, day in periods:
-                stated = date(year, month, day) if day <= 28 else _clamped(year, month, day)
-                due = stated - shift if self.exclusive else stated
+            # A month before the one asked about ends before it: no date to build.
+            earliest = on_or_after.month if year == on_or_after.year else 1
+            for number, month, day, always in periods:
+                if month < earliest:
+                    continue
+                stated = date(year, month, day) if always else _clamped(year, month, day)
+                due = stated - shift if exclusive else stated
                 if due >= on_or_after:
                     yield year, number, stated, due
             year += 1
@@ -140,6 +140,26 @@ DEFAULT_ANCHORS: dict[str, tuple[tuple[int, int], ...]] = {
     "school_yearly": (SCHOOL_YEAR_END,),
 }
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@lru_cache(maxsize=256)  # a handful of shapes recur: hằng tháng, hằng quý, 15/12…
+def _period_table(
+    freq: Freq, anchors: tuple[tuple[int, int], ...], day: int | None, month_in_quarter: int
+) -> tuple[tuple[int, int, int, bool], ...]:
+    if freq == "quarterly":
+        months = [(q, 3 * (q - 1) + month_in_quarter) for q in (1, 2, 3, 4)]
+    elif freq == "monthly":
+        months = [(m, m) for m in range(1, 13)]
+    else:
+        chosen = anchors or DEFAULT_ANCHORS[freq]
+        return tuple((i, m, d, _always(m, d)) for i, (d, m) in enumerate(chosen))
+    stated = day or 31
+    return tuple((number, month, stated, _always(month, stated)) for number, month in months)
+
+
+def _always(month: int, day: int) -> bool:
+    """Whether the day exists in that month of every year (29/02 does not)."""
+    return day <= 28 or (month != 2 and day <= _MONTH_DAYS[month - 1])
 
 
 def _clamped(year: int, month: int, day: int) -> date:
