@@ -196,15 +196,18 @@ class Timeline:
 
     def to_json(self, today: date) -> dict[str, Any]:
         """The `nhacviec deadline --json` object."""
-        due, start, end = self.due, self.start, self.end
+        due, start, end, recurrence = self.due, self.start, self.end, self.recurrence
+        due_iso = None if due is None else due.isoformat()
+        next_due = [d.isoformat() for d in recurrence.next_due(today, 3)] if recurrence else []
         return {
             "text": self.text,
             "kind": self.kind,
-            "due": None if due is None else due.isoformat(),
+            "due": due_iso,
             "inclusive": self.inclusive,
-            "next_due": [d.isoformat() for d in self.next_due(today, 3)] if self.recurrence else [],
+            "next_due": next_due,
             "start": None if start is None else start.isoformat(),
-            "end": None if end is None else end.isoformat(),
+            # A deadline's end is its due day: one string for both.
+            "end": due_iso if end is due else (None if end is None else end.isoformat()),
             "rule": self.rule,
             "warnings": list(self.warnings),
         }
