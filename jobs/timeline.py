@@ -284,7 +284,9 @@ _UNUSUAL = re.compile(r"[^\x00-\x7f\u0300-\u036f]")
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ → d, one space: what the patterns below match against."""
-    text = " ".join(text.lower().split())
+    text = text.lower()
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # line breaks, tabs, runs of spaces, other spaces
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
@@ -433,9 +435,11 @@ DEADLINE_WORD = _rx(r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$")
 BARE_RANGE = _rx(r"(?:nam\s+)?\S+\s*[-–]\s*\S+")
 # Every TIME match holds this.
 _TIME_HINT = _rx(r"\d\s*(?:h|g|:)")
-# Every FULL_DATE and SHORT_DATE match holds one of these.
-# (Day and month of one or two digits each: "9/2025" and "2024-2025" are no dates.)
-_DATE_HINT = _rx(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}(?!\d)|\bngay\s+\d")
+# Every FULL_DATE and SHORT_DATE match holds one of these: a day and a month of one or two
+# digits each ("9/2025" and "2024-2025" are no dates), or "ngày" and a number. The first digit
+# comes first in the pattern, so the engine can skip to digits.
+_NUMERIC_DATE_HINT = _rx(r"\d(?<!\d\d)\d?\s*[/.\-]\s*\d{1,2}(?!\d)")
+_WORDED_DATE_HINT = _rx(r"\bngay\s+\d")
 _REFERENCE_HINT = _rx(r"\d\s*[-/]\s*[a-z]")
 CONTINUOUS_HINTS = ("thuong xuyen", "lien tuc", "hang ngay", "moi ngay", "suot nam", "ca nam")
 LOOKALIKES = _rx(
@@ -502,7 +506,10 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         work = " ".join(work.split())
         has_digit = has_digit and _DIGIT.search(work) is not None
     # No date hint in the phrase: no date in it, nor in any part of it; both scans are spared.
-    dated = has_digit and _DATE_HINT.search(work) is not None
+    dated = has_digit and (
+        _NUMERIC_DATE_HINT.search(work) is not None
+        or ("ngay" in work and _WORDED_DATE_HINT.search(work) is not None)
+    )
     ctx = _Context(text, work, reference, weekday, [], has_digit, dated)
     if ctx.has_digit and "q" in work:
         bad = BAD_QUARTER.search(work)
