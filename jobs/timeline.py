@@ -679,19 +679,19 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
         exclusive = exclusive or _is_exclusive(work, match.start())
     if freq == "yearly" and not anchors:
         # "Tháng 8 hằng năm", "Quý IV hằng năm": the end of that month or quarter each year.
-        for month in MONTH.finditer(work):
+        for month in MONTH.finditer(work) if ctx.has_digit else ():
             if month.group(2) or month.group(4):
                 continue
             number = int(month.group(1) or month.group(3))
             if not 1 <= number <= 12:
                 raise TimelineError(f"Tháng không hợp lệ: {number}", ctx.text)
             anchors.append((_MONTH_DAYS[number - 1], number))
-        if not anchors:
+        if not anchors and "q" in work:
             for quarter in QUARTER.finditer(work):
                 if not quarter.group(2):
                     month_end = 3 * ROMAN[quarter.group(1)]
                     anchors.append((_MONTH_DAYS[month_end - 1], month_end))
-    if start_year is None:
+    if start_year is None and ctx.has_digit:
         single = YEAR.search(work)
         if single:
             start_year = int(single.group(1))
