@@ -18,7 +18,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot import (
     answers,
@@ -31,6 +30,7 @@ from bot import (
     people,
     plan_upload,
 )
+from bot.aiohttp_request import AiohttpRequest
 from bot.services import Services
 from bot.tolerant import TolerantBot
 from bot.updates import PerChatUpdateProcessor
@@ -50,10 +50,9 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         token=settings.telegram_bot_token.reveal(),
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
-        # httpcore scans its whole pool on every request: a small pool is faster, and 8
-        # connections at 100 ms each carry 80 requests a second, more than Telegram allows.
-        request=HTTPXRequest(connection_pool_size=HTTP_CONNECTIONS, pool_timeout=30.0),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        # 8 connections at 100 ms each carry 80 requests a second, more than Telegram allows.
+        request=AiohttpRequest(connection_pool_size=HTTP_CONNECTIONS, pool_timeout=30.0),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
         rate_limiter=rate_limiter(max_retries),
     )
     application = (
