@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Member, Role
@@ -45,8 +45,12 @@ class Actor:
         return self.member.unit_id if self.linked and self.member is not None else None
 
 
+# Built once: every button press and message asks it.
+_MEMBER_BY_USER = select(Member).where(Member.telegram_user_id == bindparam("user_id"))
+
+
 def actor_for(session: Session, office_admins: Iterable[int], user_id: int) -> Actor:
-    member = session.scalar(select(Member).where(Member.telegram_user_id == user_id))
+    member = session.scalar(_MEMBER_BY_USER, {"user_id": user_id})
     return Actor(user_id=user_id, member=member, is_admin=user_id in set(office_admins))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -30,6 +30,38 @@ class Recorded:
     response_id: int
     status: Status
     late: bool
+
+
+# Built once (per database kind): constructing them cost more than running them.
+_RESPONSES = Response.__table__
+_INSERT_RESPONSE = insert(_RESPONSES).returning(_RESPONSES.c.id)
+_MOVES: dict[str, Any] = {}
+
+
+def _move_status(dialect: str) -> Any:
+    """The unit's current status, inserted or moved: an upsert in the database's dialect."""
+    if dialect not in _MOVES:
+        upsert: Any
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        table = UnitStatus.__table__
+        statement = upsert(table).values(
+            occurrence_id=bindparam("occurrence_id"),
+            unit_id=bindparam("unit_id"),
+            explanation="",
+            status=bindparam("status"),
+            late=bindparam("late"),
+            updated_at=bindparam("updated_at"),
+            last_response_id=bindparam("last_response_id"),
+        )
+        moved = ("status", "late", "updated_at", "last_response_id")
+        _MOVES[dialect] = statement.on_conflict_do_update(
+            index_elements=["occurrence_id", "unit_id"],
+            set_={name: statement.excluded[name] for name in moved},
+        )
+    return _MOVES[dialect]
 
 
 def record_answer(
@@ -53,23 +85,15 @@ def record_answer(
     # An answer after the deadline is accepted and marked late.
     late = now > due_at
     response_id = session.execute(
-        insert(Response)
-        .values(occurrence_id=occurrence_id, unit_id=unit_id, member_id=member_id,
-                status=status, note=note, late=late, created_at=now)
-        .returning(Response.id)
+        _INSERT_RESPONSE,
+        {"occurrence_id": occurrence_id, "unit_id": unit_id, "member_id": member_id,
+         "status": status, "note": note, "late": late, "created_at": now},
     ).scalar_one()  # fmt: skip
-    values = {"status": status, "late": late, "updated_at": now, "last_response_id": response_id}
-    dialect = session.get_bind().dialect.name
-    upsert: Any
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
     session.execute(
-        upsert(UnitStatus)
-        .values(occurrence_id=occurrence_id, unit_id=unit_id, explanation="", **values)
-        .on_conflict_do_update(index_elements=["occurrence_id", "unit_id"], set_=values)
-    )
+        _move_status(session.get_bind().dialect.name),
+        {"occurrence_id": occurrence_id, "unit_id": unit_id, "status": status, "late": late,
+         "updated_at": now, "last_response_id": response_id},
+    )  # fmt: skip
     return Recorded(response_id, status, late)
 
 

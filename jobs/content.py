@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -59,6 +59,71 @@ class TaskInfo:
     explanation_requested: bool = False
 
 
+# One round trip: what a card shows, its checklist progress and whether it has a form. Built
+# once: constructing it took longer than running it (a button press reads one card).
+_items = (
+    select(func.count(ChecklistItem.id))
+    .where(ChecklistItem.task_id == Task.id)
+    .correlate(Task)
+    .scalar_subquery()
+)
+_ticked = (
+    select(func.count(ChecklistAnswer.id))
+    .where(
+        ChecklistAnswer.occurrence_id == Occurrence.id,
+        ChecklistAnswer.unit_id == Unit.id,
+        ChecklistAnswer.checked.is_(True),
+    )
+    .correlate(Occurrence, Unit)
+    .scalar_subquery()
+)
+_form = (
+    select(func.count(FormDefinition.id))
+    .where(FormDefinition.task_id == Task.id)
+    .correlate(Task)
+    .scalar_subquery()
+)
+# Columns, not entities: a card needs a few values, and building six ORM objects a row
+# is most of the cost of a button press.
+_TASK_INFO_QUERY = (
+    select(
+        Occurrence.id,
+        Unit.id,
+        Unit.name,
+        Unit.active,
+        Plan.number,
+        Plan.title,
+        Task.ref,
+        Task.title,
+        Task.kind,
+        Task.active,
+        Assignment.role,
+        Occurrence.period_key,
+        Occurrence.due_at,
+        Occurrence.starts_at,
+        Occurrence.ends_at,
+        UnitStatus.status,
+        UnitStatus.late,
+        UnitStatus.explanation_requested_at,
+        _items,
+        _ticked,
+        _form,
+    )
+    .join(Task, Occurrence.task_id == Task.id)
+    .join(Plan, Task.plan_id == Plan.id)
+    .join(Assignment, Assignment.task_id == Task.id)
+    .join(Unit, Unit.id == Assignment.unit_id)
+    .outerjoin(
+        UnitStatus,
+        and_(UnitStatus.occurrence_id == Occurrence.id, UnitStatus.unit_id == Unit.id),
+    )
+    .where(
+        Occurrence.id.in_(bindparam("occurrence_ids", expanding=True)),
+        Assignment.unit_id.in_(bindparam("unit_ids", expanding=True)),
+    )
+)
+
+
 def task_infos(
     session: Session, pairs: Iterable[tuple[int, int]], only_active: bool = True
 ) -> dict[tuple[int, int], TaskInfo]:
@@ -68,64 +133,8 @@ def task_infos(
         return {}
     occurrence_ids = sorted({o for o, _ in wanted})
     unit_ids = sorted({u for _, u in wanted})
-    # One round trip: what a card shows, its checklist progress and whether it has a form.
-    items = (
-        select(func.count(ChecklistItem.id))
-        .where(ChecklistItem.task_id == Task.id)
-        .correlate(Task)
-        .scalar_subquery()
-    )
-    ticked = (
-        select(func.count(ChecklistAnswer.id))
-        .where(
-            ChecklistAnswer.occurrence_id == Occurrence.id,
-            ChecklistAnswer.unit_id == Unit.id,
-            ChecklistAnswer.checked.is_(True),
-        )
-        .correlate(Occurrence, Unit)
-        .scalar_subquery()
-    )
-    form = (
-        select(func.count(FormDefinition.id))
-        .where(FormDefinition.task_id == Task.id)
-        .correlate(Task)
-        .scalar_subquery()
-    )
-    # Columns, not entities: a card needs a few values, and building six ORM objects a row
-    # is most of the cost of a button press.
     rows = session.execute(
-        select(
-            Occurrence.id,
-            Unit.id,
-            Unit.name,
-            Unit.active,
-            Plan.number,
-            Plan.title,
-            Task.ref,
-            Task.title,
-            Task.kind,
-            Task.active,
-            Assignment.role,
-            Occurrence.period_key,
-            Occurrence.due_at,
-            Occurrence.starts_at,
-            Occurrence.ends_at,
-            UnitStatus.status,
-            UnitStatus.late,
-            UnitStatus.explanation_requested_at,
-            items,
-            ticked,
-            form,
-        )
-        .join(Task, Occurrence.task_id == Task.id)
-        .join(Plan, Task.plan_id == Plan.id)
-        .join(Assignment, Assignment.task_id == Task.id)
-        .join(Unit, Unit.id == Assignment.unit_id)
-        .outerjoin(
-            UnitStatus,
-            and_(UnitStatus.occurrence_id == Occurrence.id, UnitStatus.unit_id == Unit.id),
-        )
-        .where(Occurrence.id.in_(occurrence_ids), Assignment.unit_id.in_(unit_ids))
+        _TASK_INFO_QUERY, {"occurrence_ids": occurrence_ids, "unit_ids": unit_ids}
     ).all()
     out = {}
     for (occurrence_id, unit_id, unit_name, unit_active, plan_number, plan_title, task_ref,
