@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from db.assigned import with_assigned_units
 from db.models import (
     Assignment,
     AssignmentRole,
@@ -85,7 +86,7 @@ _form = (
 )
 # Columns, not entities: a card needs a few values, and building six ORM objects a row
 # is most of the cost of a button press.
-_TASK_INFO_QUERY = (
+_TASK_INFO_QUERY = with_assigned_units(
     select(
         Occurrence.id,
         Unit.id,
@@ -109,18 +110,9 @@ _TASK_INFO_QUERY = (
         _ticked,
         _form,
     )
-    .join(Task, Occurrence.task_id == Task.id)
-    .join(Plan, Task.plan_id == Plan.id)
-    .join(Assignment, Assignment.task_id == Task.id)
-    .join(Unit, Unit.id == Assignment.unit_id)
-    .outerjoin(
-        UnitStatus,
-        and_(UnitStatus.occurrence_id == Occurrence.id, UnitStatus.unit_id == Unit.id),
-    )
-    .where(
-        Occurrence.id.in_(bindparam("occurrence_ids", expanding=True)),
-        Assignment.unit_id.in_(bindparam("unit_ids", expanding=True)),
-    )
+).where(
+    Occurrence.id.in_(bindparam("occurrence_ids", expanding=True)),
+    Assignment.unit_id.in_(bindparam("unit_ids", expanding=True)),
 )
 
 

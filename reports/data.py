@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.assigned import with_assigned_units
 from db.models import (
     Assignment,
     Attachment,
@@ -93,18 +94,9 @@ def rows(
     unit_ids: list[int] | None = None,
 ) -> list[Row]:
     """Every (occurrence, assigned unit) of active tasks, events aside (nothing to answer)."""
-    query = (
+    query = with_assigned_units(
         select(Occurrence, Task, Plan, Assignment.role, Unit, UnitStatus)
-        .join(Task, Occurrence.task_id == Task.id)
-        .join(Plan, Task.plan_id == Plan.id)
-        .join(Assignment, Assignment.task_id == Task.id)
-        .join(Unit, Unit.id == Assignment.unit_id)
-        .outerjoin(
-            UnitStatus,
-            and_(UnitStatus.occurrence_id == Occurrence.id, UnitStatus.unit_id == Unit.id),
-        )
-        .where(Task.active.is_(True), Unit.active.is_(True), Task.kind != TaskKind.EVENT)
-    )
+    ).where(Task.active.is_(True), Unit.active.is_(True), Task.kind != TaskKind.EVENT)
     if plan_ids is not None:
         query = query.where(Plan.id.in_(plan_ids))
     if task_ids is not None:
