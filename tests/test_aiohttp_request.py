@@ -132,3 +132,20 @@ async def test_it_refuses_to_send_before_it_is_started_and_after_it_is_shut() ->
     await request.shutdown()  # twice is harmless
     with pytest.raises(RuntimeError):
         await request.do_request("http://127.0.0.1:9/bot1:t/getMe", "POST")
+
+
+async def test_a_proxy_from_the_environment_is_used(server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Offices reach Telegram through HTTP_PROXY / HTTPS_PROXY; httpx honoured them, so must we."""
+    recorder, base = server
+    proxy = base.removesuffix("/bot")
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, _ = await request.do_request("http://api.telegram.invalid/bot1:t/getMe", "POST")
+    finally:
+        await request.shutdown()
+    assert status == 200  # the name does not resolve: only the proxy could have answered
+    assert recorder.seen[-1]["method"] == "getMe"
