@@ -196,9 +196,9 @@ class Timeline:
 
     def to_json(self, today: date) -> dict[str, Any]:
         """The `nhacviec deadline --json` object."""
-        due, start, end, recurrence = self.due, self.start, self.end, self.recurrence
+        due, start, end = self.due, self.start, self.end
         due_iso = None if due is None else due.isoformat()
-        next_due = [d.isoformat() for d in recurrence.next_due(today, 3)] if recurrence else []
+        next_due = [d.isoformat() for d in self.next_due(today, 3)]
         return {
             "text": self.text,
             "kind": self.kind,
@@ -276,7 +276,6 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-_SPACES = _rx(r"\s+")
 # After lower case and NFD, a Vietnamese phrase holds ASCII, combining marks and "đ" only;
 # anything else (dashes, symbols, other scripts) takes the careful path.
 _UNUSUAL = re.compile(r"[^\x00-\x7f\u0300-\u036f]")
@@ -431,6 +430,10 @@ RECURRING: tuple[tuple[Freq, tuple[str, ...], re.Pattern[str]], ...] = (
     ),
 )
 _DIGIT = _rx(r"\d")
+# A recurring phrase holds one of these; a year range or a month span one of the range words.
+RECURRING_WORDS = ("hang", "moi", "tung", "dinh ky", "bao cao", "tiep theo", "nam sau", "cuoi",
+                   "thang dau", "thang giua", "lan")  # fmt: skip
+RANGE_WORDS = ("-", "–", "den", "toi")
 DEADLINE_WORD = _rx(r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$")
 BARE_RANGE = _rx(r"(?:nam\s+)?\S+\s*[-–]\s*\S+")
 # Every TIME match holds this.
@@ -645,11 +648,7 @@ def _is_exclusive(work: str, start: int) -> bool:
 
 def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     work = ctx.work
-    if not (
-        "hang" in work or "moi" in work or "tung" in work or "dinh ky" in work
-        or "bao cao" in work or "tiep theo" in work or "nam sau" in work or "cuoi" in work
-        or "thang dau" in work or "thang giua" in work or "lan" in work
-    ):  # fmt: skip
+    if not _mentions(work, RECURRING_WORDS):
         return None
     freq = _frequency(work)
     if freq is None:
@@ -758,33 +757,31 @@ LABELS = {
 }  # fmt: skip
 
 
+def _mentions(work: str, words: tuple[str, ...]) -> bool:
+    """Whether any of the words is in the text: the cheap test before a pattern runs."""
+    for word in words:  # noqa: SIM110 - any() over a generator costs more than the pattern
+        if word in work:
+            return True
+    return False
+
+
 def _frequency(work: str) -> Freq | None:
     for freq, words, pattern in RECURRING:
-        for word in words:  # a plain loop: any() with a generator costs more than the search
-            if word in work:
-                if pattern.search(work):
-                    return freq
-                break
+        if _mentions(work, words) and pattern.search(work):
+            return freq
     return None
 
 
 def _has_word_signal(work: str) -> bool:
-    for word in SIGNAL_WORDS:
-        if word in work:
-            return WORD_SIGNALS.search(work) is not None
-    return False
+    return _mentions(work, SIGNAL_WORDS) and WORD_SIGNALS.search(work) is not None
 
 
 def _month_first(anchor: tuple[int, int]) -> tuple[int, int]:
     return anchor[1], anchor[0]
 
 
-def _has_range_word(work: str) -> bool:
-    return "-" in work or "–" in work or "den" in work or "toi" in work
-
-
 def _year_range(work: str) -> re.Match[str] | None:
-    return YEAR_RANGE.search(work) if _has_range_word(work) else None
+    return YEAR_RANGE.search(work) if _mentions(work, RANGE_WORDS) else None
 
 
 def _range_end(match: re.Match[str]) -> int:
@@ -894,7 +891,7 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     if len(full) == 1 and "tu" in work and FROM_WORD.search(work, 0, full[0][0].start()):
         return _date_window(ctx, full)
 
-    months = MONTH_SPAN.search(work) if "thang" in work and _has_range_word(work) else None
+    months = MONTH_SPAN.search(work) if "thang" in work and _mentions(work, RANGE_WORDS) else None
     if months:
         first, last, year = int(months.group(1)), int(months.group(2)), int(months.group(3))
         for month in (first, last):
@@ -1095,15 +1092,8 @@ def _starting(ctx: _Context, days: ReportDays) -> Timeline | None:
 # ---- continuous --------------------------------------------------------------------------
 
 
-def _has_continuous_hint(work: str) -> bool:
-    for hint in CONTINUOUS_HINTS:  # noqa: SIM110 - any() over a generator is slower
-        if hint in work:
-            return True
-    return False
-
-
 def _continuous(ctx: _Context, days: ReportDays) -> Timeline | None:
-    if ctx.has_digit or not _has_continuous_hint(ctx.work):
+    if ctx.has_digit or not _mentions(ctx.work, CONTINUOUS_HINTS):
         return None
     core = " ".join(FILLERS.sub(" ", ctx.work).split())
     if core and CONTINUOUS.match(core):
