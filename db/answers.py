@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
@@ -23,6 +24,7 @@ from db.models import (
     Status,
     UnitStatus,
 )
+from db.session import upsert_insert
 
 
 @dataclass(frozen=True)
@@ -35,33 +37,25 @@ class Recorded:
 # Built once (per database kind): constructing them cost more than running them.
 _RESPONSES = Response.__table__
 _INSERT_RESPONSE = insert(_RESPONSES).returning(_RESPONSES.c.id)
-_MOVES: dict[str, Any] = {}
 
 
+@cache
 def _move_status(dialect: str) -> Any:
     """The unit's current status, inserted or moved: an upsert in the database's dialect."""
-    if dialect not in _MOVES:
-        upsert: Any
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        table = UnitStatus.__table__
-        statement = upsert(table).values(
-            occurrence_id=bindparam("occurrence_id"),
-            unit_id=bindparam("unit_id"),
-            explanation="",
-            status=bindparam("status"),
-            late=bindparam("late"),
-            updated_at=bindparam("updated_at"),
-            last_response_id=bindparam("last_response_id"),
-        )
-        moved = ("status", "late", "updated_at", "last_response_id")
-        _MOVES[dialect] = statement.on_conflict_do_update(
-            index_elements=["occurrence_id", "unit_id"],
-            set_={name: statement.excluded[name] for name in moved},
-        )
-    return _MOVES[dialect]
+    statement = upsert_insert(dialect)(UnitStatus.__table__).values(
+        occurrence_id=bindparam("occurrence_id"),
+        unit_id=bindparam("unit_id"),
+        explanation="",
+        status=bindparam("status"),
+        late=bindparam("late"),
+        updated_at=bindparam("updated_at"),
+        last_response_id=bindparam("last_response_id"),
+    )
+    moved = ("status", "late", "updated_at", "last_response_id")
+    return statement.on_conflict_do_update(
+        index_elements=["occurrence_id", "unit_id"],
+        set_={name: statement.excluded[name] for name in moved},
+    )
 
 
 def record_answer(

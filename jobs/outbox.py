@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from config import Settings
@@ -37,6 +37,7 @@ from db.models import (
     Unit,
     UnitStatus,
 )
+from db.session import upsert_insert
 from jobs.occurrences import Period, periods
 from jobs.planner import Policy, PolicyError
 from jobs.schedule import Outgoing, Recipient, Target, digests, plan, reconcile
@@ -383,21 +384,8 @@ def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert, ignoring keys already present (another process may have planned them)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        statement: Any = pg_insert(Reminder).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]
-        )
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        statement = sqlite_insert(Reminder).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]
-        )
-    else:  # pragma: no cover - the two databases we support are above
-        statement = insert(Reminder)
+    insert_ = upsert_insert(session.get_bind().dialect.name)
+    statement = insert_(Reminder).on_conflict_do_nothing(index_elements=["idempotency_key"])
     for start in range(0, len(rows), 2000):
         session.execute(statement, rows[start : start + 2000])
 
