@@ -91,7 +91,7 @@ def main() -> None:
         1 for case, f in zip(CASES, found, strict=True) if dateparser_right(case, f)
     )
 
-    # Rounds alternate between the two so that a busy moment of the machine falls on both; each
+    # Rounds alternate between the passes so that a busy moment of the machine falls on all; each
     # side's best round is its steady speed (dateparser gets faster as its caches fill, too).
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     read_rates, json_rates, theirs_rates = [], [], []
