@@ -1,9 +1,11 @@
 """A bot that survives a malformed update from the Bot API.
 
 PTB parses a getUpdates batch as a whole: one update it cannot read makes it log and fetch
-the same batch again, forever, and the bot hears nothing more. Here each update is read on
-its own first; one that cannot be read is logged and replaced by an empty update with the
-same id, so polling moves past it and every other update in the batch is handled.
+the same batch again, forever, and the bot hears nothing more. Here, when a batch cannot be
+read, each update is read on its own; one that cannot be read is logged and replaced by an
+empty update with the same id, so polling moves past it and every other update in the batch
+is handled. A batch that reads is read once (reading every update twice cost a third of a
+millisecond per button press).
 """
 
 from __future__ import annotations
@@ -12,23 +14,41 @@ import logging
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
 
 
 class TolerantBot(ExtBot):  # type: ignore[type-arg]
+    _batch: list[Any] | None = None
+
     async def _post(self, endpoint: str, data: Any = None, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
-            return [kept for raw in result if (kept := self._readable(raw)) is not None]
+        if endpoint == "getUpdates":
+            self._batch = result if isinstance(result, list) else None
         return result
 
-    def _readable(self, raw: Any) -> dict[str, Any] | None:
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        # Only the updater polls, one call at a time, so one remembered batch is enough.
+        self._batch = None
         try:
-            Update.de_json(dict(raw), self)
-            return raw  # type: ignore[no-any-return]
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:
+            batch, self._batch = self._batch, None
+            if batch is None:  # it failed before any batch arrived: not ours to mend
+                raise
+        updates = tuple(update for raw in batch if (update := self._read(raw)) is not None)
+        for update in updates:
+            self.insert_callback_data(update)
+        return updates
+
+    def _read(self, raw: Any) -> Update | None:
+        try:
+            return Update.de_json(dict(raw), self)
         except Exception as error:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
             log.warning("dropped an unreadable update %s: %s", update_id, error)
-            return {"update_id": update_id} if isinstance(update_id, int) else None
+            return Update(update_id) if isinstance(update_id, int) else None
