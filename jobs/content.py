@@ -125,9 +125,13 @@ def task_infos(
         return {}
     occurrence_ids = sorted({o for o, _ in wanted})
     unit_ids = sorted({u for _, u in wanted})
-    rows = session.execute(
-        _TASK_INFO_QUERY, {"occurrence_ids": occurrence_ids, "unit_ids": unit_ids}
-    ).all()
+    # Through the session's connection: a Core query in the same transaction, without the
+    # ORM's per-statement work (it returns no entities).
+    rows = (
+        session.connection()
+        .execute(_TASK_INFO_QUERY, {"occurrence_ids": occurrence_ids, "unit_ids": unit_ids})
+        .all()
+    )
     out = {}
     for (occurrence_id, unit_id, unit_name, unit_active, plan_number, plan_title, task_ref,
          task_title, task_kind, task_active, role, period_key, due_at, starts_at, ends_at,
