@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from bot import cards, messages
 from bot.permissions import Action, Actor, actor_for, authorize
 from bot.services import Services, services_of
 from db.answers import Recorded, current_status, record_answer, save_attachment
+from db.group_commit import GroupCommit
 from db.models import ChatState, Member, Occurrence, Response, Status, Task, Unit
 from db.session import session_scope
 from jobs.content import TaskInfo, open_tasks, task_infos
@@ -157,44 +159,61 @@ def recorded_line(services: Services, status: Status, name: str, late: bool) -> 
     )
 
 
-def _record_press(
-    services: Services, user_id: int, occurrence_id: int, unit_id: int, code: str,
-    chat_id: int, now: Any,
-) -> tuple[Asked, TaskInfo | None, Recorded | None]:  # fmt: skip
+@dataclass(frozen=True)
+class ButtonAnswer:
+    """A status button pressed: what it says, by whom, in which chat, when."""
+
+    user_id: int
+    occurrence_id: int
+    unit_id: int
+    code: str
+    chat_id: int
+    now: Any
+
+
+PressOutcome = tuple[Asked, TaskInfo | None, Recorded | None]
+
+
+def press_group(services: Services) -> GroupCommit[ButtonAnswer, PressOutcome]:
+    """Presses arriving together share a transaction (a thousand units at once)."""
+    return GroupCommit(services.sessions, partial(_record_press, services))
+
+
+def _record_press(services: Services, session: Session, press: ButtonAnswer) -> PressOutcome:
+    occurrence_id, unit_id, now = press.occurrence_id, press.unit_id, press.now
     recorded = None
-    with session_scope(services.sessions) as session:
-        asked = check(session, services, user_id, occurrence_id, unit_id, "answer")
-        info = asked.info
-        if info is not None and code == "f":
+    asked = check(session, services, press.user_id, occurrence_id, unit_id, "answer")
+    info = asked.info
+    if info is not None and press.code == "f":
+        ask(
+            session,
+            press.chat_id,
+            asked.actor.member,
+            FILE,
+            {"occurrence_id": occurrence_id, "unit_id": unit_id, "ref": info.task_ref},
+            now,
+        )
+    elif info is not None:
+        status = Status(cards.STATUS_CODES[press.code])
+        member_id = asked.actor.member.id if asked.actor.member is not None else None
+        recorded = record_answer(
+            session, occurrence_id, unit_id, member_id, status, now, due_at=info.due_at
+        )
+        if status in (Status.BLOCKED, Status.DONE):
             ask(
                 session,
-                chat_id,
+                press.chat_id,
                 asked.actor.member,
-                FILE,
-                {"occurrence_id": occurrence_id, "unit_id": unit_id, "ref": info.task_ref},
+                NOTE,
+                {
+                    "occurrence_id": occurrence_id,
+                    "unit_id": unit_id,
+                    "ref": info.task_ref,
+                    "status": status.value,
+                },
                 now,
             )
-        elif info is not None:
-            status = Status(cards.STATUS_CODES[code])
-            member_id = asked.actor.member.id if asked.actor.member is not None else None
-            recorded = record_answer(
-                session, occurrence_id, unit_id, member_id, status, now, due_at=info.due_at
-            )
-            if status in (Status.BLOCKED, Status.DONE):
-                ask(
-                    session,
-                    chat_id,
-                    asked.actor.member,
-                    NOTE,
-                    {
-                        "occurrence_id": occurrence_id,
-                        "unit_id": unit_id,
-                        "ref": info.task_ref,
-                        "status": status.value,
-                    },
-                    now,
-                )
-            info = replace(info, status=recorded.status.value, late=recorded.late)
+        info = replace(info, status=recorded.status.value, late=recorded.late)
     return asked, info, recorded
 
 
@@ -207,8 +226,9 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query, user, parsed = press.query, press.user, press.parsed
     occurrence_id, unit_id, code = parsed
     locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
-    asked, info, recorded = _record_press(
-        services, user.id, occurrence_id, unit_id, code, chat_id, now
+    presses: GroupCommit[ButtonAnswer, PressOutcome] = context.bot_data["presses"]
+    asked, info, recorded = await presses.submit(
+        ButtonAnswer(user.id, occurrence_id, unit_id, code, chat_id, now)
     )
     # Stored and committed: now say so.
     if not asked.allowed:

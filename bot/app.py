@@ -64,6 +64,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         .build()
     )
     application.bot_data["services"] = services
+    application.bot_data["presses"] = answers.press_group(services)
 
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler(["huongdan", "help"], handlers.help_command))
