@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,7 @@ class ButtonAnswer:
     unit_id: int
     code: str
     chat_id: int
-    now: Any
+    now: datetime
 
 
 PressOutcome = tuple[Asked, TaskInfo | None, Recorded | None]
@@ -181,38 +182,24 @@ def press_group(services: Services) -> GroupCommit[ButtonAnswer, PressOutcome]:
 
 def _record_press(services: Services, session: Session, press: ButtonAnswer) -> PressOutcome:
     occurrence_id, unit_id, now = press.occurrence_id, press.unit_id, press.now
-    recorded = None
     asked = check(session, services, press.user_id, occurrence_id, unit_id, "answer")
     info = asked.info
-    if info is not None and press.code == "f":
-        ask(
-            session,
-            press.chat_id,
-            asked.actor.member,
-            FILE,
-            {"occurrence_id": occurrence_id, "unit_id": unit_id, "ref": info.task_ref},
-            now,
-        )
-    elif info is not None:
+    if info is None:
+        return asked, None, None
+    recorded = None
+    # What the chat is asked next (a file, a note) is about this task and unit.
+    about = {"occurrence_id": occurrence_id, "unit_id": unit_id, "ref": info.task_ref}
+    if press.code == "f":
+        ask(session, press.chat_id, asked.actor.member, FILE, about, now)
+    else:
         status = Status(cards.STATUS_CODES[press.code])
         member_id = asked.actor.member.id if asked.actor.member is not None else None
         recorded = record_answer(
             session, occurrence_id, unit_id, member_id, status, now, due_at=info.due_at
         )
         if status in (Status.BLOCKED, Status.DONE):
-            ask(
-                session,
-                press.chat_id,
-                asked.actor.member,
-                NOTE,
-                {
-                    "occurrence_id": occurrence_id,
-                    "unit_id": unit_id,
-                    "ref": info.task_ref,
-                    "status": status.value,
-                },
-                now,
-            )
+            about["status"] = status.value
+            ask(session, press.chat_id, asked.actor.member, NOTE, about, now)
         info = replace(info, status=recorded.status.value, late=recorded.late)
     return asked, info, recorded
 
