@@ -131,8 +131,10 @@ def ask(
 
 
 def prompt_buttons(locale: str, skip: bool = False) -> Any:
+    # Skipping the optional note keeps the answer; cancelling a question drops it: their
+    # acknowledgements differ ("Đã hủy." after ✅ read as "my done was cancelled").
     label = messages.text("button.skip" if skip else "button.cancel", locale)
-    return keyboard([[(label, "q:x")]])
+    return keyboard([[(label, "q:s" if skip else "q:x")]])
 
 
 async def edit_card(message: Any, body: str, buttons: cards.Buttons) -> None:
@@ -320,7 +322,8 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         state = session.get(ChatState, query.message.chat.id)
         if state is not None and state.kind != "plan_import":
             session.delete(state)
-    await query.answer(messages.text("answer.cancelled", services.locale))
+    said = "answer.skipped" if query.data == "q:s" else "answer.cancelled"
+    await query.answer(messages.text(said, services.locale))
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(None)
 
@@ -520,7 +523,7 @@ async def tasks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             )
         )
         if i <= 90:  # Telegram allows 100 buttons a message
-            label = messages.text("button.open", locale, ref=f"{i}. {info.task_ref}")
+            label = messages.text("button.open", locale, i=i, ref=info.task_ref)
             if not buttons or len(buttons[-1]) == 3:
                 buttons.append([])
             buttons[-1].append((label, cards.open_data(info.occurrence_id, info.unit_id)))

@@ -96,7 +96,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     for callback, pattern in (
         (answers.status_button, r"^s:"),
         (answers.open_button, r"^o:"),
-        (answers.cancel_button, r"^q:x$"),
+        (answers.cancel_button, r"^q:[xs]$"),
         (checklists.checklist_button, r"^(c|k|ks):"),
         (forms_chat.form_button, r"^(f|fe|fc):"),
         (explanations.request_button, r"^x:"),

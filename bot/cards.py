@@ -157,12 +157,14 @@ def headline(kind: str, info: TaskInfo, audience: str, now: datetime, tz: Any, l
 
 
 def reminder(
-    content: ReminderContent, now: datetime, tz: Any, locale: str, catch_up: bool = False
+    content: ReminderContent, now: datetime, tz: Any, locale: str, why: str = ""
 ) -> tuple[str, Buttons]:
+    """A reminder card: its rung as the headline, then why it comes now when the rung alone
+    does not say it (`why`: first, catch_up, late_linked, late_plan — see engine.why_now)."""
     info = content.info
     lines = [headline(content.kind, info, content.audience, now, tz, locale)]
-    if catch_up:
-        lines.append(text("reminder.catch_up", locale))
+    if why and content.audience == "unit":
+        lines.append(text(f"why.{why}", locale))
     lines += ["", *task_lines(info, now, tz, locale)]
     if content.audience == "escalated":
         request = text("button.explain_request", locale)
@@ -172,12 +174,15 @@ def reminder(
 
 
 def bundle(
-    contents: Sequence[ReminderContent], now: datetime, tz: Any, locale: str
+    contents: Sequence[ReminderContent], now: datetime, tz: Any, locale: str, why: str = ""
 ) -> tuple[str, Buttons]:
     """Several reminders for one chat at once (after downtime, or on a busy morning): one
     message, one line each, and a button to open each task."""
     units = sorted({c.info.unit_name for c in contents})
-    lines = [text("bundle.head", locale, count=len(contents), unit=", ".join(units)), ""]
+    lines = [text("bundle.head", locale, count=len(contents), unit=", ".join(units))]
+    if why and any(c.audience == "unit" for c in contents):
+        lines.append(text(f"why.{why}", locale))
+    lines.append("")
     buttons: Buttons = []
     row: list[tuple[str, str]] = []
     today = now.astimezone(tz).date()
@@ -195,10 +200,11 @@ def bundle(
             )
         )
         if content.audience == "unit" and info.task_kind != "event":
-            row.append((text("button.open", locale, ref=f"{i}. {info.task_ref}"),
+            row.append((text("button.open", locale, i=i, ref=info.task_ref),
                         open_data(info.occurrence_id, info.unit_id)))  # fmt: skip
         elif content.audience == "escalated":
-            row.append((f"📝 {i}. {info.task_ref}", f"x:{info.occurrence_id}:{info.unit_id}"))
+            row.append((text("button.explain_open", locale, i=i, ref=info.task_ref),
+                        f"x:{info.occurrence_id}:{info.unit_id}"))  # fmt: skip
             if len(row) == 3:
                 buttons.append(row)
                 row = []

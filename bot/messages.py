@@ -216,9 +216,21 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "📅 <b>Sắp bắt đầu</b> lúc {time}",
         "en": "📅 <b>Starting</b> at {time}",
     },
-    "reminder.catch_up": {
-        "vi": "(gửi bù: bot tạm dừng trong lúc đến lịch nhắc)",
-        "en": "(sent late: the bot was paused when this was due)",
+    "why.catch_up": {
+        "vi": "<i>(gửi bù: hệ thống nhắc việc tạm ngừng hoạt động đúng lúc đến lịch nhắc)</i>",
+        "en": "<i>(sent late: the reminder service was down when this was due)</i>",
+    },
+    "why.late_linked": {
+        "vi": "<i>(gửi ngay khi bạn vừa liên kết với đơn vị: lịch nhắc của việc này đã qua)</i>",
+        "en": "<i>(sent now that you have linked to the unit: its scheduled reminder had passed)</i>",
+    },
+    "why.late_plan": {
+        "vi": "<i>(gửi ngay: kế hoạch hoặc lịch nhắc được cập nhật sau thời điểm nhắc theo lịch)</i>",
+        "en": "<i>(sent now: the plan or its schedule was updated after this reminder's moment)</i>",
+    },
+    "why.first": {
+        "vi": "<i>(thông báo đầu tiên về việc này; bot sẽ nhắc tiếp trước hạn)</i>",
+        "en": "<i>(the first notice of this task; more reminders will follow before it is due)</i>",
     },
     "card.plan": {"vi": "Kế hoạch: {number} {title}", "en": "Plan: {number} {title}"},
     "card.task": {"vi": "Nhiệm vụ <b>{ref}</b>: {title}", "en": "Task <b>{ref}</b>: {title}"},
@@ -240,14 +252,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "button.in_progress": {"vi": "🔄 Đang thực hiện", "en": "🔄 In progress"},
     "button.blocked": {"vi": "⚠️ Vướng mắc", "en": "⚠️ Blocked"},
     "button.file": {"vi": "📎 Gửi báo cáo", "en": "📎 Send report"},
-    "button.open": {"vi": "📋 {ref}", "en": "📋 {ref}"},
+    # A list's number and a task's ref are both dotted numbers ("1." and "1.3"): say which.
+    "button.open": {"vi": "📋 ({i}) việc {ref}", "en": "📋 ({i}) task {ref}"},
+    "button.explain_open": {"vi": "📝 ({i}) việc {ref}", "en": "📝 ({i}) task {ref}"},
     "bundle.head": {
         "vi": "🔔 <b>{count} việc cần chú ý</b> của {unit}:",
         "en": "🔔 <b>{count} things need attention</b> at {unit}:",
     },
     "bundle.line": {
-        "vi": "{i}. {headline}\n   {ref}: {title} — {left}",
-        "en": "{i}. {headline}\n   {ref}: {title} — {left}",
+        "vi": "({i}) {headline}\n   Việc {ref}: {title} — {left}",
+        "en": "({i}) {headline}\n   Task {ref}: {title} — {left}",
     },
     "bundle.hint": {
         "vi": "Bấm nút bên dưới để mở từng việc và báo cáo.",
@@ -299,6 +313,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Gõ /viec để báo cáo từng việc.",
         "en": "Type /viec to answer each task.",
     },
+    "gone.blocked": {"vi": "người nhận đã chặn bot", "en": "they blocked the bot"},
+    "gone.deactivated": {
+        "vi": "tài khoản Telegram của người nhận đã bị xóa",
+        "en": "their Telegram account was deleted",
+    },
+    "gone.no_chat": {
+        "vi": "Telegram không tìm thấy cuộc trò chuyện với người nhận",
+        "en": "Telegram does not find a chat with them",
+    },
     "notice.gone": {
         "vi": "⚠️ Không gửi được tin nhắn cho {name} ({unit}): {reason}. Đã đánh dấu ngừng nhận tin; hãy liên hệ và gửi lại link mời nếu cần.",
         "en": "⚠️ Messages to {name} ({unit}) cannot be delivered: {reason}. Marked inactive; contact them and send a new invitation if needed.",
@@ -337,6 +360,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📝 Note saved for task {ref}:\n<i>{note}</i>",
     },
     "answer.cancelled": {"vi": "Đã hủy.", "en": "Cancelled."},
+    "answer.skipped": {
+        "vi": "Không gửi thêm; báo cáo đã ghi nhận vẫn giữ nguyên.",
+        "en": "Nothing more sent; your recorded answer stands.",
+    },
     "answer.nothing_asked": {
         "vi": "Bot đang không chờ câu trả lời nào. Gõ /viec để xem việc của đơn vị, /huongdan để xem hướng dẫn.",
         "en": "Nothing is being asked right now. Type /viec for your unit's tasks, /huongdan for help.",
@@ -368,8 +395,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📋 <b>{unit}'s tasks</b> ({count}):",
     },
     "viec.line": {
-        "vi": "{i}. {ref}: {title} — {left} · {status}",
-        "en": "{i}. {ref}: {title} — {left} · {status}",
+        "vi": "({i}) Việc {ref}: {title} — {left} · {status}",
+        "en": "({i}) Task {ref}: {title} — {left} · {status}",
     },
     "lichsu.head": {
         "vi": "🕘 <b>Báo cáo gần đây của {unit}</b>:",

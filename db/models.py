@@ -291,7 +291,11 @@ class Reminder(Base):
     """The outbox: a message to send at a time, exactly once (by its idempotency key)."""
 
     __tablename__ = "reminder"
-    __table_args__ = (Index("ix_reminder_due", "state", "send_at"),)
+    __table_args__ = (
+        Index("ix_reminder_due", "state", "send_at"),
+        # "Was this person told of this occurrence before?" when a card is composed.
+        Index("ix_reminder_occurrence", "occurrence_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
@@ -433,3 +437,15 @@ class Heartbeat(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ChangeMark(Base):
+    """Something planning reads changed (a plan, a unit, a person, a policy): the sender's
+    next tick plans again, whichever process made the change. Append-only; the sender prunes
+    what it has seen."""
+
+    __tablename__ = "change_mark"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    what: Mapped[str] = mapped_column(String(64), default="")

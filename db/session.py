@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import changes as _changes  # noqa: F401  (its hook marks changes for planning)
+
 
 def make_engine(url: str, **kwargs: object) -> Engine:
     """An engine with the settings we rely on: WAL and enforced foreign keys on SQLite."""

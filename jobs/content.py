@@ -26,6 +26,7 @@ from db.models import (
     Occurrence,
     Plan,
     Reminder,
+    ReminderState,
     Response,
     Status,
     Task,
@@ -195,6 +196,22 @@ def reminder_contents(
         else:
             out[row.id] = ReminderContent(row.kind, str(row.payload.get("audience", "unit")), info)
     return out
+
+
+def already_told(session: Session, rows: Sequence[Reminder]) -> set[tuple[int, int, int]]:
+    """(occurrence, unit, member) of `rows` that were sent something about it before."""
+    occurrence_ids = {r.occurrence_id for r in rows if r.occurrence_id is not None}
+    if not occurrence_ids:
+        return set()
+    told = session.execute(
+        select(Reminder.occurrence_id, Reminder.unit_id, Reminder.member_id)
+        .where(
+            Reminder.occurrence_id.in_(occurrence_ids),
+            Reminder.state == ReminderState.SENT,
+        )
+        .distinct()
+    )
+    return {(o, u, m) for o, u, m in told if o is not None and u is not None and m is not None}
 
 
 def open_tasks(

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import socket
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from telegram import Bot
 from bot import cards
 from bot.messages import text
 from config import Settings
+from db import changes
 from db.models import AuditLog, Heartbeat, Member, Reminder, Unit
 from db.session import session_scope
 from jobs import content, outbox
@@ -76,8 +78,13 @@ class TickReport:
     retried: int = 0
     failed: int = 0
     gone: int = 0
+    poisoned: int = 0  # rows that could not be rendered or recorded: failed alone
     error: str = ""
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
 
 
 @dataclass
@@ -107,14 +114,14 @@ class Engine:
         self.leadership = leadership or Leadership(engine)
         self.calendar = settings.calendar()
         self.last_planned: datetime | None = None
-        self.plan_requested = True
+        self._seen: tuple[int, int] | None = None  # the changes the last pass took in
         self.pacer = Pacer()
         self._last_contact: datetime | None = None
         self._last_ping: datetime | None = None
-
-    def request_planning(self) -> None:
-        """Plan at the next tick (a plan was imported, someone linked, an answer came in)."""
-        self.plan_requested = True
+        # Telegram accepted these but the database did not take the record (it was down):
+        # recorded at the next tick instead of being recovered and sent again.
+        self._unrecorded: list[tuple[_Outgoing, Delivery]] = []
+        self._in_flight: set[int] = set()  # claimed by a tick of this process, not finished
 
     async def tick(self) -> TickReport:
         report = TickReport()
@@ -133,18 +140,22 @@ class Engine:
         report.leader = hold.leader
         if not hold.leader:
             return
-        if hold.became:
-            with session_scope(self.sessions) as session:
-                report.recovered = outbox.recover(session, now)
+        if self._unrecorded:
+            self._record_pending(report)
+        with session_scope(self.sessions) as session:
+            # Whatever is "sending" and not ours in flight was left by a crash, a tick that
+            # failed half-way or a sender that is gone: back to pending, by whoever sends.
+            report.recovered = outbox.recover(session, now, keep=self._unrecorded_ids())
+            if hold.became:
                 session.merge(Heartbeat(name="sender", at=now, detail={"worker": self.worker}))
-        if (
-            self.plan_requested
-            or self.last_planned is None
-            or now - self.last_planned >= PLAN_EVERY
-        ):
+            # A plan applied, a person linked, a timeline corrected, an answer given — in this
+            # process or another: planned at this tick, not at the next regular pass.
+            seen = changes.seen(session)
+        if seen != self._seen or self.last_planned is None or now - self.last_planned >= PLAN_EVERY:
             with session_scope(self.sessions) as session:
                 report.planned = outbox.sync(session, self.settings, now, self.calendar)
-            self.last_planned, self.plan_requested = now, False
+                changes.prune(session, seen[0])
+            self.last_planned, self._seen = now, seen
         await self._watchdogs(now)
         while True:
             with session_scope(self.sessions) as session:
@@ -153,10 +164,24 @@ class Engine:
             report.claimed += len(rows)
             if not rows:
                 return
-            await self._send(rows, now, report)
+            ids = {row.id for row in rows}
+            self._in_flight |= ids
+            try:
+                await self._send(rows, now, report)
+            finally:
+                self._in_flight -= ids
             if len(rows) < BATCH:
                 return
             now = self.clock()
+
+    def _unrecorded_ids(self) -> set[int]:
+        return self._in_flight | {row.id for item, _ in self._unrecorded for row in item.rows}
+
+    def _record_pending(self, report: TickReport) -> None:
+        """Record what Telegram accepted while the database was away (never resend it)."""
+        pending, self._unrecorded = self._unrecorded, []
+        for item, delivery in pending:
+            self._record_or_keep(item, delivery, report)
 
     async def _watchdogs(self, now: datetime) -> None:
         """Say Telegram was reached (asking it when nothing was sent for a while), and ping
@@ -189,15 +214,15 @@ class Engine:
                 delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons)
             # Recorded at once (the fewer in flight, the fewer resent after a crash), on a
             # worker thread: a commit's fsync must not hold up the loop pacing the sends.
-            await asyncio.to_thread(self._record, item, delivery, report)
+            await asyncio.to_thread(self._record_or_keep, item, delivery, report)
 
         await asyncio.gather(*(one(item) for item in outgoing))
 
     # ---- composing -----------------------------------------------------------------------
 
     def _compose(self, rows: list[Reminder], now: datetime, report: TickReport) -> list[_Outgoing]:
-        tz, locale = self.settings.timezone, self.settings.locale
         skips: dict[str, list[int]] = defaultdict(list)
+        poison: dict[int, str] = {}
         by_chat: dict[int, list[tuple[Reminder, Any]]] = defaultdict(list)
         with session_scope(self.sessions) as session:
             task_rows = [r for r in rows if r.occurrence_id is not None]
@@ -214,33 +239,99 @@ class Engine:
                     by_chat[row.chat_id].append((row, found))
                 else:
                     by_chat[row.chat_id].append((row, None))
+            why = self._why(session, [r for items in by_chat.values() for r, c in items if c])
             out: list[_Outgoing] = []
             for chat_id, items in by_chat.items():
                 reminders = [(r, c) for r, c in items if c is not None]
-                others = [r for r, c in items if c is None]
-                if len(reminders) == 1:
-                    row, found = reminders[0]
-                    catch_up = row.payload.get("reason") == "catch-up"
-                    body, buttons = cards.reminder(found, now, tz, locale, catch_up)
-                    out.append(_Outgoing(chat_id, [row], body, buttons))
-                elif reminders:
-                    # The nearest deadline first; one message however many piled up.
-                    reminders.sort(key=lambda rc: rc[1].info.due_at)
-                    body, buttons = cards.bundle([c for _, c in reminders], now, tz, locale)
-                    out.append(_Outgoing(chat_id, [r for r, _ in reminders], body, buttons))
-                for row in others:
-                    body = self._other(session, row, now)
-                    if body is None:
-                        skips["nothing to say"].append(row.id)
-                    else:
-                        buttons = [[(label, data) for label, data in line]
-                                   for line in row.payload.get("buttons") or []]  # fmt: skip
-                        out.append(_Outgoing(chat_id, [row], body, buttons))
+                out += self._guarded(self._cards, chat_id, reminders, now, why, poison)
+                for row in (r for r, c in items if c is None):
+                    try:
+                        body = self._other(session, row, now)
+                        if body is None:
+                            skips["nothing to say"].append(row.id)
+                            continue
+                        out.append(_Outgoing(chat_id, [row], body, stored_buttons(row.payload)))
+                    except Exception as error:  # one bad row fails alone
+                        poison[row.id] = _reason(error)
             for reason, ids in skips.items():
                 outbox.mark_skipped(session, ids, reason)
                 report.skipped += len(ids)
                 report.skipped_reasons[reason] = report.skipped_reasons.get(reason, 0) + len(ids)
+        if poison:
+            self._poisoned(poison, now, report)
         return out
+
+    def _guarded(
+        self,
+        render: Callable[..., list[_Outgoing]],
+        chat_id: int,
+        items: list[tuple[Reminder, Any]],
+        now: datetime,
+        why: dict[int, str],
+        poison: dict[int, str],
+    ) -> list[_Outgoing]:
+        """Render a chat's reminders together; when that fails, each alone, so only the row
+        that cannot be rendered is held back."""
+        try:
+            return render(chat_id, items, now, why)
+        except Exception:
+            if len(items) <= 1:
+                for row, _ in items:
+                    poison[row.id] = _reason(sys.exc_info()[1])
+                return []
+        out: list[_Outgoing] = []
+        for item in items:
+            out += self._guarded(render, chat_id, [item], now, why, poison)
+        return out
+
+    def _cards(
+        self, chat_id: int, reminders: list[tuple[Reminder, Any]], now: datetime,
+        why: dict[int, str],
+    ) -> list[_Outgoing]:  # fmt: skip
+        tz, locale = self.settings.timezone, self.settings.locale
+        if not reminders:
+            return []
+        if len(reminders) == 1:
+            row, found = reminders[0]
+            body, buttons = cards.reminder(found, now, tz, locale, why.get(row.id, ""))
+            return [_Outgoing(chat_id, [row], body, buttons)]
+        # The nearest deadline first; one message however many piled up.
+        reminders.sort(key=lambda rc: rc[1].info.due_at)
+        reasons = [why.get(row.id, "") for row, _ in reminders]
+        body, buttons = cards.bundle([c for _, c in reminders], now, tz, locale,
+                                     bundle_why(reasons))  # fmt: skip
+        return [_Outgoing(chat_id, [r for r, _ in reminders], body, buttons)]
+
+    def _why(self, session: Session, rows: list[Reminder]) -> dict[int, str]:
+        """Why each card comes now, when its rung alone does not say it."""
+        if not rows:
+            return {}
+        linked = dict(session.execute(
+            select(Member.id, Member.linked_at).where(
+                Member.id.in_({r.member_id for r in rows if r.member_id is not None})
+            )
+        ).all())  # fmt: skip
+        told = content.already_told(session, rows)
+        return {
+            row.id: why_now(
+                str(row.payload.get("reason") or ""),
+                _moment(row.payload.get("moment")),
+                linked.get(row.member_id) if row.member_id is not None else None,
+                (row.occurrence_id, row.unit_id, row.member_id) in told,
+            )
+            for row in rows
+        }
+
+    def _poisoned(self, poison: dict[int, str], now: datetime, report: TickReport) -> None:
+        """Rows that cannot be rendered: failed with the reason and audited, never retried."""
+        with session_scope(self.sessions) as session:
+            for row_id, reason in poison.items():
+                outbox.mark_failed(session, [row_id], f"cannot render: {reason}")
+                session.add(AuditLog(at=now, action="outbox_poison",
+                                     detail={"reminder_id": row_id, "reason": reason}))  # fmt: skip
+        report.poisoned += len(poison)
+        report.failed += len(poison)
+        log.error("%d reminder(s) could not be rendered: %s", len(poison), poison)
 
     def _other(self, session: Session, row: Reminder, now: datetime) -> str | None:
         """Digests and notices: their content is read now, when they are sent."""
@@ -263,6 +354,17 @@ class Engine:
         return None
 
     # ---- recording -----------------------------------------------------------------------
+
+    def _record_or_keep(self, item: _Outgoing, delivery: Delivery, report: TickReport) -> None:
+        try:
+            self._record(item, delivery, report)
+        except Exception as error:
+            if delivery.outcome == "sent":
+                # Telegram has it: remember, so that it is recorded later, never resent.
+                self._unrecorded.append((item, delivery))
+            # Anything else stays "sending" and is recovered at the next tick: a retry.
+            log.warning("could not record a delivery (%s); kept for the next tick", error)
+            report.error = report.error or f"recording: {_reason(error)}"
 
     def _record(self, item: _Outgoing, delivery: Delivery, report: TickReport) -> None:
         now = self.clock()
@@ -304,7 +406,71 @@ class Engine:
                 self.settings.locale,
                 name=member.full_name or member.username or str(member.telegram_user_id),
                 unit=unit.name if unit else "—",
-                reason=reason,
+                reason=text(gone_reason_key(reason), self.settings.locale),
             )
             outbox.notify_office(session, self.settings, f"gone:{member.id}:{now:%Y%m%d%H%M%S}",
                                  notice, now, member.unit_id, except_chat=chat_id)  # fmt: skip
+
+
+def stored_buttons(payload: dict[str, Any]) -> Buttons:
+    """A notice's buttons as stored: rows of [label, data]; anything else is a bad row."""
+    rows = payload.get("buttons") or []
+    out: Buttons = []
+    for line in rows:
+        row = []
+        for pair in line:
+            label, data = pair
+            if not isinstance(label, str) or not isinstance(data, str):
+                raise ValueError("a button is not a (label, data) pair of texts")
+            if not label or not 1 <= len(data.encode()) <= 64:
+                raise ValueError("a button's label is empty or its data is not 1-64 bytes")
+            row.append((label, data))
+        out.append(row)
+    return out
+
+
+def why_now(reason: str, moment: datetime | None, linked_at: datetime | None, told: bool) -> str:
+    """Why a card comes at this moment, as a catalog key's last part ("" when its rung says it).
+
+    Pure. `reason` is the planner's ("catch-up": the bot was not running at the card's
+    moment; "late": the card's moment had passed when what it is about arrived), `moment` the
+    moment it was due, `linked_at` when the person linked, `told` whether they were sent
+    something about this occurrence before.
+    """
+    if reason == "catch-up":
+        return "catch_up"
+    if reason == "late":
+        if linked_at is not None and moment is not None and linked_at >= moment:
+            return "late_linked"
+        return "late_plan"
+    return "" if told else "first"
+
+
+def bundle_why(reasons: list[str]) -> str:
+    """One reason for a bundle: the most unusual of its cards' ("first" only if all are)."""
+    for reason in ("catch_up", "late_linked", "late_plan"):
+        if reason in reasons:
+            return reason
+    return "first" if reasons and all(r == "first" for r in reasons) else ""
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _reason(error: BaseException | None) -> str:
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def gone_reason_key(error: str) -> str:
+    """Telegram's English reason, as the catalog's words for the office (the raw text stays
+    in the audit log)."""
+    lowered = error.lower()
+    if "blocked" in lowered:
+        return "gone.blocked"
+    if "deactivated" in lowered:
+        return "gone.deactivated"
+    return "gone.no_chat"

@@ -27,6 +27,7 @@ from db.models import (
     Assignment,
     AssignmentRole,
     AuditLog,
+    Heartbeat,
     Member,
     Occurrence,
     Plan,
@@ -40,7 +41,7 @@ from db.models import (
 from db.session import upsert_insert
 from jobs.occurrences import Period, periods
 from jobs.planner import Policy, PolicyError
-from jobs.schedule import Outgoing, Recipient, Target, digests, plan, reconcile
+from jobs.schedule import Decision, Recipient, Target, digests, plan, reconcile
 from jobs.timeline import ReportDays, Timeline, TimelineError, parse_timeline, report_day_mapping
 from jobs.workcalendar import WorkCalendar
 
@@ -51,6 +52,7 @@ LOOKBACK = timedelta(days=14)  # how far back a missed reminder is still caught 
 OCCURRENCE_LOOKBACK_DAYS = 366
 MAX_ATTEMPTS = 6
 BACKOFF = (30, 120, 600, 1800, 7200)  # seconds before attempt 2, 3, …
+PLANNED = "planned"  # the heartbeat saying how far the last planning pass looked ahead
 
 
 # ---- reading a task's timeline and policy ------------------------------------------------
@@ -292,7 +294,8 @@ class SyncResult:
     occurrences_added: int = 0
     planned: int = 0
     added: int = 0
-    caught_up: int = 0
+    caught_up: int = 0  # due while the bot was down
+    late: int = 0  # due before what they are about arrived
     skipped: int = 0
 
 
@@ -310,17 +313,30 @@ def sync(
     planned += digests(calendar, since, until, snap.office, snap.heads, base_policy(settings))
     result.planned = len(planned)
     existing = stored_send_times(session, [item.key for item in planned])
-    decisions = reconcile(planned, existing, now, calendar, event_starts=snap.event_starts)
+    last = session.get(Heartbeat, PLANNED)
+    planned_until = _moment((last.detail or {}).get("until")) if last is not None else None
+    decisions = reconcile(planned, existing, now, calendar, event_starts=snap.event_starts,
+                          planned_until=planned_until)  # fmt: skip
     rows = []
     for decision in decisions:
-        rows.append(_row(decision.outgoing, decision.state, decision.reason, now))
+        rows.append(_row(decision))
         if decision.state == "skipped":
             result.skipped += 1
         elif decision.reason == "catch-up":
             result.caught_up += 1
+        elif decision.reason == "late":
+            result.late += 1
         result.added += decision.state == "pending"
     insert_reminders(session, rows)
+    session.merge(Heartbeat(name=PLANNED, at=now, detail={"until": (now + HORIZON).isoformat()}))
     return result
+
+
+def _moment(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def stored_send_times(session: Session, keys: Sequence[str]) -> dict[str, datetime]:
@@ -370,10 +386,13 @@ def new_row(
     }
 
 
-def _row(item: Outgoing, state: str, reason: str, now: datetime) -> dict[str, Any]:
+def _row(decision: Decision) -> dict[str, Any]:
+    item, state, reason = decision.outgoing, decision.state, decision.reason
     payload: dict[str, Any] = {"audience": item.audience, "offset": item.offset}
     if reason:
         payload["reason"] = reason
+    if decision.moment is not None:
+        payload["moment"] = decision.moment.isoformat()
     return new_row(
         item.key, item.chat_id, item.kind, item.send_at, payload, item.occurrence_id,
         item.unit_id, item.member_id, state, reason if state == "skipped" else "",
@@ -390,18 +409,23 @@ def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(statement, rows[start : start + 2000])
 
 
-def recover(session: Session, now: datetime) -> int:
-    """Put back to pending what a previous sender claimed and never finished.
+def recover(session: Session, now: datetime, keep: Iterable[int] = ()) -> int:
+    """Put back to pending what was claimed and never finished, but for `keep`.
 
-    Called when this process becomes the (only) sender: anything still "sending" belongs to
-    a sender that is gone.
+    Called by the sender at every tick, before it claims. `keep` is what this process has
+    in flight or what Telegram accepted and the database has not recorded yet (never to be
+    sent again); whatever else is "sending" was left by a crash, a tick that failed before
+    sending, or a sender that is gone.
     """
+    statement = update(Reminder).where(Reminder.state == ReminderState.SENDING)
+    kept = list(keep)
+    if kept:
+        statement = statement.where(Reminder.id.not_in(kept))
     result = session.execute(
-        update(Reminder)
-        .where(Reminder.state == ReminderState.SENDING)
-        .values(state=ReminderState.PENDING, claimed_by="", last_error="recovered after a crash")
+        statement.values(state=ReminderState.PENDING, claimed_by="",
+                         last_error="recovered: its send was interrupted")
         .execution_options(synchronize_session=False)
-    )
+    )  # fmt: skip
     count = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if count:
         session.add(AuditLog(at=now, action="outbox_recovered", detail={"count": count}))

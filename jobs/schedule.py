@@ -162,7 +162,8 @@ def digests(
 class Decision:
     outgoing: Outgoing
     state: str  # pending, skipped
-    reason: str = ""
+    reason: str = ""  # catch-up (nobody was sending), late (it arrived after its moment), …
+    moment: datetime | None = None  # when it was due, for one sent later than that
 
 
 def reconcile(
@@ -172,13 +173,17 @@ def reconcile(
     calendar: WorkCalendar,
     grace: timedelta = timedelta(minutes=10),
     event_starts: dict[int, datetime] | None = None,
+    planned_until: datetime | None = None,
 ) -> list[Decision]:
     """What to add to the outbox, given what it holds (key → send time).
 
-    A message whose moment passed while nobody was sending (the bot was off, or the plan was
-    imported late) is not sent as if on time: of those for one person and one occurrence only
-    the latest is sent, now (inside working hours), and the others are recorded as skipped;
-    a reminder of an event that has begun is skipped too.
+    A message whose moment passed before it could be sent is not sent as if on time: of
+    those for one person and one occurrence only the latest is sent, now (inside working
+    hours), and the others are recorded as skipped; a reminder of an event that has begun is
+    skipped too. Why it passed is told apart by `planned_until`, how far the previous pass
+    looked ahead: a moment beyond it fell while nobody was planning (the bot was down:
+    "catch-up"); a moment within it was planned for, so what the message is about — a plan,
+    a person, a timeline — arrived after it ("late").
     """
     event_starts = event_starts or {}
     fresh: list[Decision] = []
@@ -208,7 +213,8 @@ def reconcile(
         if latest.kind.startswith("digest"):
             today = now.astimezone(calendar.tz).date()
             if latest.send_at.astimezone(calendar.tz).date() == today:
-                fresh.append(Decision(replace(latest, send_at=now), "pending", "catch-up"))
+                fresh.append(Decision(replace(latest, send_at=now), "pending", "catch-up",
+                                      latest.send_at))  # fmt: skip
             else:
                 fresh.append(Decision(latest, "skipped", "missed digest"))
         elif start is not None and start <= catch_up_at:
@@ -216,7 +222,9 @@ def reconcile(
         elif stored is not None and stored > latest.send_at:
             fresh.append(Decision(latest, "skipped", "superseded"))
         else:
-            fresh.append(Decision(replace(latest, send_at=catch_up_at), "pending", "catch-up"))
+            down = planned_until is not None and latest.send_at > planned_until
+            fresh.append(Decision(replace(latest, send_at=catch_up_at), "pending",
+                                  "catch-up" if down else "late", latest.send_at))  # fmt: skip
     return fresh
 
 

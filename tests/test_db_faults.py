@@ -138,3 +138,47 @@ async def test_a_busy_sqlite_is_waited_for(db_url):
     assert sorted(m.chat_id for m in bot.sent) == [1, 2]
     blocker.close()
     engine.dispose()
+
+
+class CuttingBot(FakeBot):
+    """Telegram accepts the message, and at that moment the database goes away."""
+
+    def __init__(self, clock, proxy: Proxy) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(clock)
+        self.proxy = proxy
+
+    async def send_message(self, chat_id: int, text: str, **kwargs):  # type: ignore[no-untyped-def]
+        sent = await super().send_message(chat_id, text, **kwargs)
+        if self.proxy.server is not None and self.proxy.server.is_serving():
+            self.proxy.cut()
+        return sent
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_a_database_lost_between_send_and_record_sends_nothing_twice(db_url):
+    """The process lives on through the outage: what Telegram accepted is recorded when the
+    database is back, never sent again."""
+    upgrade(make_engine(db_url))
+    proxy = Proxy()
+    proxy.start()
+    url = db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    notices(sessions, [11, 12, 13])
+    clock = lambda: NOW  # noqa: E731
+    bot = CuttingBot(clock, proxy)
+    sender = Engine(Settings(database_url=url), sessions, bot, clock)  # type: ignore[arg-type]
+    down = await sender.tick()
+    assert down.error
+    proxy.start()
+    for _ in range(6):
+        report = await sender.tick()
+        if not report.error and not sender._unrecorded:
+            break
+    with sessions() as session:
+        states = {r.chat_id: r.state for r in session.scalars(select(Reminder))}
+    assert set(states.values()) == {ReminderState.SENT}
+    assert sorted(m.chat_id for m in bot.sent) == [11, 12, 13], "each sent exactly once"
+    engine.dispose()
+    proxy.cut()
+    proxy.close()

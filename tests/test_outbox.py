@@ -217,3 +217,41 @@ def test_a_pure_reconcile_skips_what_an_event_already_passed(settings):
         ("skipped", "event over"),
     ]
     assert date(2025, 2, 6) == start.date()
+
+
+async def test_one_malformed_row_fails_alone_and_the_rest_of_its_batch_is_sent(settings, sessions):
+    clock = Clock(NOW)
+    notices(sessions, [7101, 7102, 7103])
+    bad = outbox.new_row("test:poison", 7104, "notice", NOW,
+                         {"text": "Hỏng", "buttons": [["chỉ một phần tử"]]})  # fmt: skip
+    with session_scope(sessions) as session:
+        outbox.insert_reminders(session, [bad])
+    bot = FakeBot(clock)
+    engine = Engine(settings, sessions, bot, clock)  # type: ignore[arg-type]
+    report = await engine.tick()
+    assert not report.error and report.poisoned == 1
+    assert sorted(m.chat_id for m in bot.sent) == [7101, 7102, 7103]
+    got = states(sessions)
+    assert got[7104][0] == ReminderState.FAILED and "cannot render" in got[7104][1]
+    with sessions() as session:
+        audit = session.scalar(select(AuditLog).where(AuditLog.action == "outbox_poison"))
+    assert audit is not None and "ValueError" in audit.detail["reason"]
+    clock.now += timedelta(minutes=5)
+    later = await engine.tick()
+    assert not later.error and later.claimed == 0 and len(bot.sent) == 3
+
+
+async def test_rows_left_sending_are_recovered_by_the_same_sender_without_a_restart(
+    settings, sessions
+):
+    clock = Clock(NOW)
+    bot = FakeBot(clock)
+    engine = Engine(settings, sessions, bot, clock, worker="me")  # type: ignore[arg-type]
+    assert not (await engine.tick()).error  # this process is the sender now
+    notices(sessions, [7201, 7202])
+    with session_scope(sessions) as session:  # a tick of ours claimed them and then failed
+        assert len(outbox.claim(session, NOW, "me")) == 2
+    clock.now += timedelta(seconds=30)
+    report = await engine.tick()
+    assert report.recovered == 2 and not report.error
+    assert sorted(m.chat_id for m in bot.sent if m.chat_id != OFFICE) == [7201, 7202]
