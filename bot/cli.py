@@ -447,13 +447,14 @@ def plan_import(
 
     from rich.table import Table
 
-    from plans.reader import load_plan_file, read_plan_bytes
+    from plans.isolated import read_isolated
+    from plans.reader import load_plan_file
     from plans.tables import PlanReadError
 
     reference = date.fromisoformat(today) if today else datetime.now(settings().timezone).date()
     try:
         raw = load_plan_file(file)
-        doc = read_plan_bytes(raw, file.name, reference)
+        doc = read_isolated(raw, file.name, reference)
     except PlanReadError as error:
         err.print(f"Cannot import: {error}", markup=False, highlight=False)
         raise typer.Exit(2) from None

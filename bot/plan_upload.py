@@ -21,9 +21,10 @@ from bot.permissions import Action, actor_for, authorize
 from bot.services import Services, services_of
 from db.models import ChatState
 from db.session import session_scope
+from plans.isolated import read_isolated_async
 from plans.matching import Registry
 from plans.model import PlanDocument
-from plans.reader import MAX_BYTES, read_plan_bytes
+from plans.reader import MAX_BYTES
 from plans.store import save_plan
 from plans.tables import PlanReadError
 
@@ -63,7 +64,9 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     data = await _download(context, document.file_id)
     try:
-        doc = read_plan_bytes(data, name, _today(services))
+        # In a child process with a memory and time limit: a hostile file costs a refusal,
+        # and everyone else is answered meanwhile.
+        doc = await read_isolated_async(data, name, _today(services))
     except PlanReadError as error:
         await message.reply_text(
             messages.text("plan.unreadable", locale, problem=str(error)), parse_mode=ParseMode.HTML
@@ -163,7 +166,14 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if hashlib.sha256(data).hexdigest() != pending["sha256"]:
         await context.bot.send_message(chat_id, messages.text("plan.changed", locale))
         return
-    doc = read_plan_bytes(data, pending["file_name"], _today(services))
+    try:
+        doc = await read_isolated_async(data, pending["file_name"], _today(services))
+    except PlanReadError as error:  # the same file read before: only a limit can say no now
+        await context.bot.send_message(
+            chat_id, messages.text("plan.unreadable", locale, problem=str(error)),
+            parse_mode=ParseMode.HTML,
+        )  # fmt: skip
+        return
     with session_scope(services.sessions) as session:
         saved = save_plan(session, doc, pending["file_name"], pending["sha256"], _today(services))
         state = session.get(ChatState, chat_id)

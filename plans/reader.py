@@ -12,6 +12,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from jobs.timeline import fold
+from plans.limits import (
+    LIMITS,
+    ZIP_FORMATS,
+    check_container,
+    check_pages,
+    check_rows,
+    check_text,
+)
 from plans.model import PlanDocument
 from plans.tables import (
     PlanReadError,
@@ -30,7 +38,7 @@ from plans.text import (
     text_lines,
 )
 
-MAX_BYTES = 20 * 1024 * 1024  # also what Telegram lets a bot download
+MAX_BYTES = LIMITS.max_bytes
 FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xlsm", ".csv")
 
 
@@ -56,11 +64,14 @@ def read_plan_bytes(data: bytes, name: str, today: date) -> PlanDocument:
         raise PlanReadError(f"{name}: tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB")
     if not data.strip():
         raise PlanReadError(f"{name}: tệp rỗng")
+    if suffix in ZIP_FORMATS:
+        check_container(data, name)
     if suffix == ".txt":
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise PlanReadError(f"{name}: không phải văn bản UTF-8") from None
+        check_text(text, name)
         doc = parse_plan_text(text, today)
     elif suffix == ".docx":
         doc = _docx(data, name, today)
@@ -155,12 +166,18 @@ def _pdf(data: bytes, name: str, today: date) -> PlanDocument:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            check_pages(_declared_pages(pdf), name)
             pages = []
-            for page in pdf.pages:
+            for number, page in enumerate(pdf.pages, start=1):
+                check_pages(number, name)  # the declared count may lie
                 pages.append((page.extract_text() or "", page.extract_tables()))
+    except PlanReadError:
+        raise
     except PDFPasswordIncorrect:
         raise PlanReadError(f"{name}: PDF có mật khẩu; hãy gửi bản không khóa") from None
     except Exception as error:  # pdfminer raises many kinds on a damaged file
+        if any(isinstance(arg, MemoryError) for arg in getattr(error, "args", ())):
+            raise MemoryError from None  # pdfplumber wraps it: the limit was reached
         detail = error.__class__.__name__
         # pdfplumber wraps pdfminer's errors: look inside for the password one.
         inner = " ".join(type(arg).__name__ for arg in getattr(error, "args", ()))
@@ -182,6 +199,17 @@ def _pdf(data: bytes, name: str, today: date) -> PlanDocument:
     return _from_parts(_without_table_text(lines, appendix_at), tables, today)
 
 
+def _declared_pages(pdf: object) -> int:
+    """The page count the PDF's catalogue declares, read before any page is."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        pages = resolve1(pdf.doc.catalog["Pages"])  # type: ignore[attr-defined]
+        return int(resolve1(pages.get("Count", 0)))
+    except Exception:  # no count: the pages are counted as they are read
+        return 0
+
+
 def _without_table_text(lines: list[str], appendix_at: int) -> list[str]:
     # After the appendix heading, pdfplumber's text repeats the tables' cells: keep only the
     # lines up to the first table header so the appendix title can be found.
@@ -198,12 +226,16 @@ def _csv(data: bytes, name: str, today: date) -> PlanDocument:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PlanReadError(f"{name}: không phải văn bản UTF-8 (hãy lưu CSV dạng UTF-8)") from None
+    check_text(text, name)
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
     try:
-        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        table = []
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            table.append(row[: LIMITS.max_columns])
+            check_rows(len(table), name)
     except csv.Error as error:  # a stray carriage return or NUL: not a CSV we can read
         raise PlanReadError(f"{name}: không đọc được tệp CSV ({error})") from None
     return _template(PlanDocument(), table, today)
@@ -221,7 +253,14 @@ def _xlsx(data: bytes, name: str, today: date) -> PlanDocument:
     doc = PlanDocument()
     table: list[list[str]] = []
     for sheet in book.worksheets:
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = []
+        # A sheet's declared size may lie: columns past the limit are never read, and a
+        # sheet with too many rows is refused as soon as it shows.
+        for row in sheet.iter_rows(values_only=True, max_col=LIMITS.max_columns):
+            rows.append([_cell_text(v) for v in row])
+            if len(rows) > LIMITS.max_rows:
+                book.close()
+                check_rows(len(rows), name)
         if fold(sheet.title) == "ke hoach":
             _plan_details(doc, rows)
         elif not table:
