@@ -239,17 +239,32 @@ def _digest_lines(items: Sequence[TaskInfo], now: datetime, tz: Any, locale: str
 
 
 def office_digest(digest: OfficeDigest, now: datetime, tz: Any, locale: str) -> str:
-    overdue = sorted(digest.overdue, key=lambda i: i.due_at)
+    """The office's morning: what is overdue, by unit (the units most behind first), what
+    falls due this week, the answers of the day, and last the units that owe something and
+    that nobody receives messages for."""
+    today = now.astimezone(tz).date()
     lines = [text("digest.office.head", locale, date=day_text(digest.day, locale)), ""]
+    lines.append(text("digest.office.overdue", locale, count=len(digest.overdue)))
+    behind: dict[str, list[TaskInfo]] = {}
+    for info in digest.overdue:
+        behind.setdefault(info.unit_name, []).append(info)
+    ranked = sorted(behind.items(), key=lambda kv: (-len(kv[1]), min(i.due_at for i in kv[1])))
+    for unit, items in ranked[:DIGEST_LINES]:
+        oldest = (today - _local(min(i.due_at for i in items), tz).date()).days
+        refs = ", ".join(sorted({i.task_ref for i in items}))
+        lines.append(text("digest.office.behind", locale, unit=unit, count=len(items),
+                          days=max(oldest, 1), refs=short(refs, 60)))  # fmt: skip
+    if len(ranked) > DIGEST_LINES:
+        lines.append(text("digest.more_units", locale, count=len(ranked) - DIGEST_LINES))
     lines.append(text("digest.office.due", locale, count=len(digest.due_this_week)))
-    lines += _digest_lines(digest.due_this_week, now, tz, locale)
-    lines.append(text("digest.office.overdue", locale, count=len(overdue)))
-    lines += _digest_lines(overdue, now, tz, locale)
+    lines += _digest_lines(sorted(digest.due_this_week, key=lambda i: i.due_at), now, tz, locale)
     lines.append(text("digest.office.answered", locale, count=digest.answered_today))
-    lines.append(text("digest.office.lonely", locale, count=len(digest.units_without_members)))
-    lines += [text("digest.name", locale, name=n) for n in digest.units_without_members[:10]]
-    if len(digest.units_without_members) > 10:
-        lines.append(text("digest.more", locale, count=len(digest.units_without_members) - 10))
+    if digest.units_without_members:
+        lines.append(text("digest.office.lonely", locale, count=len(digest.units_without_members)))
+        lines += [text("digest.name", locale, name=n) for n in digest.units_without_members[:10]]
+        if len(digest.units_without_members) > 10:
+            more = len(digest.units_without_members) - 10
+            lines.append(text("digest.more_units", locale, count=more))
     return "\n".join(lines)
 
 

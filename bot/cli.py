@@ -467,7 +467,8 @@ def plan_import(
         verb = "Created" if saved.created else "Updated"
         out.print(
             f"{verb} plan #{saved.plan_id}: {saved.tasks_added} tasks added, "
-            f"{saved.tasks_updated} updated, {saved.tasks_deactivated} deactivated; "
+            f"{saved.tasks_updated} changed, {saved.tasks_unchanged} unchanged, "
+            f"{saved.tasks_deactivated} deactivated; "
             f"{saved.assignments} unit assignments.",
             highlight=False,
         )

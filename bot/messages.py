@@ -185,9 +185,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "✅ Đã lưu kế hoạch #{id}: {added} nhiệm vụ, {assignments} lượt giao cho đơn vị.",
         "en": "✅ Saved plan #{id}: {added} tasks, {assignments} unit assignments.",
     },
+    "plan.unchanged": {
+        "vi": "ℹ️ Kế hoạch #{id} không có gì thay đổi so với lần nhập trước ({unchanged} nhiệm vụ như cũ); các báo cáo đã nhận được giữ nguyên.",
+        "en": "ℹ️ Plan #{id} has not changed since it was last imported ({unchanged} tasks as before); answers kept.",
+    },
     "plan.updated": {
-        "vi": "✅ Đã cập nhật kế hoạch #{id}: {added} nhiệm vụ mới, {updated} nhiệm vụ cập nhật, {assignments} lượt giao; các báo cáo đã nhận được giữ nguyên.",
-        "en": "✅ Updated plan #{id}: {added} new tasks, {updated} updated, {assignments} assignments; answers kept.",
+        "vi": "✅ Đã cập nhật kế hoạch #{id}: {added} nhiệm vụ mới, {updated} nhiệm vụ thay đổi, {unchanged} như cũ, {deactivated} bỏ khỏi kế hoạch; {assignments} lượt giao; các báo cáo đã nhận được giữ nguyên.",
+        "en": "✅ Updated plan #{id}: {added} new tasks, {updated} changed, {unchanged} as before, {deactivated} dropped; {assignments} assignments; answers kept.",
     },
     # ---- reminders -------------------------------------------------------------------
     "reminder.before": {
@@ -292,9 +296,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📨 Answers today: <b>{count}</b>",
     },
     "digest.office.lonely": {
-        "vi": "👤 Đơn vị chưa có người nhận tin: <b>{count}</b>",
-        "en": "👤 Units nobody receives messages for: <b>{count}</b>",
+        "vi": "👤 Đơn vị có việc nhưng chưa có người nhận tin (cần gửi link mời): <b>{count}</b>",
+        "en": "👤 Units that owe something and that nobody receives messages for (send an invitation): <b>{count}</b>",
     },
+    "digest.office.behind": {
+        "vi": "  • <b>{unit}</b>: {count} việc quá hạn, lâu nhất {days} ngày ({refs})",
+        "en": "  • <b>{unit}</b>: {count} overdue, the oldest by {days} days ({refs})",
+    },
+    "digest.more_units": {"vi": "  … và {count} đơn vị khác", "en": "  … and {count} more units"},
     "digest.line": {
         "vi": "  • {unit} — {ref}: {title} ({left})",
         "en": "  • {unit} — {ref}: {title} ({left})",
@@ -510,8 +519,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "\n<b>{plan} · {ref}</b>{period} — due {due}\n{title}",
     },
     "office.summary_counts": {
-        "vi": "✅ đúng hạn {done_on_time} · ☑️ quá hạn {done_late} · 🔄 trong hạn {in_progress_on_time} · ⏳ quá hạn {in_progress_late} · ⚠️ vướng {blocked} · ⭕ chưa báo cáo {not_reported}",
-        "en": "✅ on time {done_on_time} · ☑️ late {done_late} · 🔄 on time {in_progress_on_time} · ⏳ overdue {in_progress_late} · ⚠️ blocked {blocked} · ⭕ not reported {not_reported}",
+        # "quá hạn" qualifies two different states: each under its own verb, never alone.
+        "vi": "Hoàn thành: ✅ đúng hạn {done_on_time} · ☑️ quá hạn {done_late}\nĐang thực hiện: 🔄 trong hạn {in_progress_on_time} · ⏳ quá hạn {in_progress_late}\n⚠️ Vướng mắc {blocked} · ⭕ Chưa báo cáo {not_reported}",
+        "en": "Done: ✅ on time {done_on_time} · ☑️ late {done_late}\nIn progress: 🔄 on time {in_progress_on_time} · ⏳ overdue {in_progress_late}\n⚠️ Blocked {blocked} · ⭕ Not reported {not_reported}",
     },
     "office.summary_behind": {"vi": "Chậm / vướng: {units}", "en": "Behind / blocked: {units}"},
     "office.overdue_head": {

@@ -271,14 +271,18 @@ def office_digest(session: Session, now: datetime, tz: Any) -> OfficeDigest:
     answered = session.scalar(
         select(func.count(Response.id)).where(Response.created_at >= midnight)
     )
-    staffed = select(Member.unit_id).where(Member.active.is_(True), Member.unit_id.is_not(None))
-    lonely = session.scalars(
-        select(Unit.name).where(Unit.active.is_(True), Unit.id.not_in(staffed)).order_by(Unit.name)
-    ).all()
+    staffed = set(
+        session.scalars(
+            select(Member.unit_id).where(Member.active.is_(True), Member.unit_id.is_not(None))
+        )
+    )
+    # Only units that owe something now and that nobody hears for: a district office with
+    # no task is no news, and would bury the schools that matter.
+    lonely = sorted({t.unit_name for t in tasks if t.unit_id not in staffed})
     return OfficeDigest(
         day=today,
         due_this_week=[t for t in tasks if now <= t.due_at <= week_end],
         overdue=[t for t in tasks if t.due_at < now],
         answered_today=int(answered or 0),
-        units_without_members=list(lonely),
+        units_without_members=lonely,
     )

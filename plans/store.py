@@ -36,6 +36,7 @@ class SaveResult:
     created: bool
     tasks_added: int = 0
     tasks_updated: int = 0
+    tasks_unchanged: int = 0
     tasks_deactivated: int = 0
     assignments: int = 0
     unmatched: list[str] = field(default_factory=list)
@@ -99,12 +100,11 @@ def save_plan(
     seen: set[str] = set()
     for position, (kind, item) in enumerate(_items(doc)):
         task = existing.get(item.ref)
+        before = _fingerprint(task) if task is not None else None
         if task is None:
             task = Task(plan_id=plan.id, ref=item.ref, policy={})
             session.add(task)
             result.tasks_added += 1
-        else:
-            result.tasks_updated += 1
         seen.add(item.ref)
         task.kind, task.section_ref, task.title, task.position, task.active = (
             kind, item.section, item.title, position, True
@@ -115,8 +115,15 @@ def save_plan(
         policy = {k: v for k, v in (task.policy or {}).items() if k != "report_day"}
         task.policy = {**policy, "report_day": item.report_day} if item.report_day else policy
         session.flush()
-        _checklist(session, task, item.checklist)
-        result.assignments += _assign(session, task, item, registry, result)
+        listed = _checklist(session, task, item.checklist)
+        assigned, reassigned = _assign(session, task, item, registry, result)
+        result.assignments += assigned
+        if before is not None:
+            # Sending the same plan again says so, rather than "3 tasks updated".
+            if listed or reassigned or before != _fingerprint(task):
+                result.tasks_updated += 1
+            else:
+                result.tasks_unchanged += 1
     for ref, task in existing.items():
         if ref not in seen and task.active:
             task.active = False
@@ -131,13 +138,19 @@ def save_plan(
     return result
 
 
+def _fingerprint(task: Task) -> tuple[object, ...]:
+    return (task.kind, task.section_ref, task.title, task.position, task.active, task.lead_text,
+            task.coordinators_text, task.timeline_text, task.timeline, task.policy)  # fmt: skip
+
+
 def _assign(
     session: Session,
     task: Task,
     item: TaskRow,
     registry: Registry,
     result: SaveResult,
-) -> int:
+) -> tuple[int, bool]:
+    """Assign the task's units; (how many, whether anything changed)."""
     wanted: dict[int, AssignmentRole] = {}
     for role, names in ((AssignmentRole.COORDINATOR, item.coordinators),
                         (AssignmentRole.LEAD, item.lead)):  # fmt: skip
@@ -149,30 +162,40 @@ def _assign(
         a.unit_id: a
         for a in session.scalars(select(Assignment).where(Assignment.task_id == task.id))
     }
+    changed = False
     for unit_id, assignment in current.items():
         if unit_id not in wanted:
             session.delete(assignment)  # answers hang on occurrence and unit, not on this row
+            changed = True
     for unit_id, role in wanted.items():
         if unit_id in current:
+            changed = changed or current[unit_id].role != role
             current[unit_id].role = role
         else:
             session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))
-    return len(wanted)
+            changed = True
+    return len(wanted), changed
 
 
-def _checklist(session: Session, task: Task, labels: tuple[str, ...]) -> None:
-    """Items are kept by their label, so ticks already given stay on an unchanged item."""
+def _checklist(session: Session, task: Task, labels: tuple[str, ...]) -> bool:
+    """Items are kept by their label, so ticks already given stay on an unchanged item.
+    Whether anything changed."""
     current = {item.label: item for item in session.scalars(
         select(ChecklistItem).where(ChecklistItem.task_id == task.id))}  # fmt: skip
+    changed = False
     for label, item in current.items():
         if label not in labels:
             session.delete(item)
+            changed = True
     for position, label in enumerate(labels):
         item = current.get(label)
         if item is None:
             session.add(ChecklistItem(task_id=task.id, label=label, position=position))
+            changed = True
         else:
+            changed = changed or item.position != position
             item.position = position
+    return changed
 
 
 def _note(match: Match, result: SaveResult) -> None:

@@ -427,3 +427,15 @@ async def test_the_command_menu_is_in_vietnamese(bot, emulator):
     commands = {c["command"]: c["description"] for c in menu}
     assert commands["viec"] == "Việc của đơn vị tôi"
     assert commands["lichsu"] == "Các báo cáo gần đây"
+
+
+async def test_skipping_the_optional_note_after_done_keeps_the_answer(bot, emulator, world, clock):
+    emu = await ready(bot, emulator, world)
+    card = await open_card(emu)
+    occurrence, unit = d1(world)
+    await press(emu, HEAD, card, f"s:{occurrence}:{unit}:d", replies=1)
+    question = emu.bot_messages(HEAD)[-1]
+    assert "ghi chú hoặc gửi tệp báo cáo" in question["text"] and buttons(question) == ["q:s"]
+    toast = await press(emu, HEAD, question, "q:s")
+    assert "đã ghi nhận vẫn giữ nguyên" in toast["text"] and "hủy" not in toast["text"]
+    assert responses(world) == [("done", "", False)]

@@ -104,6 +104,8 @@ async def test_telegram_errors_are_retried_given_up_or_mark_the_person_gone(sett
     # The office was told, once, about the person who blocked the bot.
     told = [m for m in bot.to(OFFICE) if "Nguyễn Thị Chặn" in m.text]
     assert len(told) == 1 and "Văn phòng Sở" in told[0].text
+    assert "người nhận đã chặn bot" in told[0].text, "in Vietnamese, not Telegram's English"
+    assert "Forbidden" not in told[0].text and "403" not in told[0].text
     assert [m.chat_id for m in bot.sent].count(7000) == 1
 
 

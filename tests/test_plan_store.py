@@ -103,7 +103,8 @@ def test_a_name_mapped_once_assigns_the_districts_on_the_next_import(registry):
     with session_scope(registry) as session:
         remember(session, "Các quận, huyện", group="Các phòng GDĐT quận huyện")
     result = apply(registry, SEED_004)
-    assert not result.created and result.tasks_updated == 2
+    # Only the deadline changed (it now has units); the conference stayed as it was.
+    assert not result.created and (result.tasks_updated, result.tasks_unchanged) == (1, 1)
     district_offices = assigned(registry, "D1")
     assert len(district_offices) == 14
     assert set(district_offices.values()) == {AssignmentRole.LEAD}
@@ -141,7 +142,8 @@ def test_a_task_that_left_the_plan_is_deactivated_not_deleted(registry):
 def test_a_plan_without_a_number_is_found_again_by_its_file(registry):
     apply(registry, SEED_000, "kh91.txt")
     again = apply(registry, SEED_000, "kh91 (copy).txt")
-    assert not again.created and again.tasks_updated == 11
+    # The same plan again: nothing changed, and the office is told so.
+    assert not again.created and again.tasks_updated == 0 and again.tasks_unchanged == 11
 
 
 def test_the_department_leads_its_own_tasks_in_seed_000(registry):

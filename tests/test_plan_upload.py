@@ -56,6 +56,13 @@ async def test_the_office_reads_the_summary_and_applies(bot, emulator, sessions,
         assert set(session.scalars(select(Task.ref))) == {"D1", "E1"}
         assert session.scalar(select(func.count(ChatState.chat_id))) == 0
 
+    # The same file again: the office is told nothing changed, not "2 tasks updated".
+    await press(emu, await send_plan(emu, tmp_path), "plan:apply")
+    again = await emu.wait_for(
+        lambda: "không có gì thay đổi" in emu.bot_messages(OFFICE_ADMIN)[-1]["text"]
+    )
+    assert again and plans(sessions) == 1
+
 
 async def test_cancel_saves_nothing(bot, emulator, sessions, tmp_path):
     emu = emulator.emulator

@@ -184,12 +184,14 @@ async def test_the_office_gets_a_digest_every_working_day_and_heads_a_weekly_sum
     engine, bot = engine_for(settings, seed_000, clock)
     await walk(engine, clock, date(2024, 12, 23), date(2025, 1, 5))
     digests = [local(m.at) for m in bot.to(OFFICE) if "Tổng hợp ngày" in m.text]
+    # Every working day with something to tell: from the week the Q4 deadlines fall in (the
+    # week before, nothing was due, late or answered, and every unit that owes is staffed).
     assert [d.date() for d in digests] == list(
-        CALENDAR.working_days(date(2024, 12, 23), date(2025, 1, 5))
+        CALENDAR.working_days(date(2024, 12, 30), date(2025, 1, 5))
     )
     assert all(d.time() == time(7, 45) for d in digests)
     last = next(m for m in reversed(bot.to(OFFICE)) if "Tổng hợp ngày" in m.text)
-    assert "Quá hạn: <b>" in last.text and "Đơn vị chưa có người nhận tin" in last.text
+    assert "Quá hạn: <b>" in last.text and "Sở Giáo dục và Đào tạo Hải Phòng</b>: " in last.text
     weekly = [local(m.at).date() for m in bot.to(HEAD) if "Việc của" in m.text]
     assert weekly == [date(2024, 12, 23), date(2024, 12, 30)]  # Mondays
 
@@ -209,6 +211,7 @@ async def test_after_downtime_one_catch_up_message_and_the_rest_recorded_as_skip
     head = bot.to(HEAD)
     assert len(head) == 1, [m.text for m in head]
     assert "việc cần chú ý" in head[0].text
+    assert "gửi bù: hệ thống nhắc việc tạm ngừng hoạt động" in head[0].text, "it was down"
     assert {"2.1", "2.2"} <= task_refs(seed_000, head[0])
     with seed_000() as session:
         skipped = session.scalars(
@@ -399,3 +402,30 @@ def test_the_office_corrects_a_typo_and_overrides_the_ladder_for_one_plan(
         assert "Nothing was changed" in refused.output and problem in refused.output
     shown = runner.invoke(app, ["plan", "policy", "496/KH-SGDĐT"], env=env)
     assert "{'before_days': '3,0'}" in shown.output, "the refused changes changed nothing"
+
+
+def test_why_a_card_comes_now_is_told_apart():
+    from jobs.engine import bundle_why, why_now
+
+    moment = datetime(2024, 12, 17, 1, 0, tzinfo=UTC)
+    before, after = moment - timedelta(days=30), moment + timedelta(days=3)
+    assert why_now("catch-up", moment, before, told=True) == "catch_up"
+    assert why_now("late", moment, after, told=False) == "late_linked"
+    assert why_now("late", moment, before, told=False) == "late_plan"
+    assert why_now("", None, before, told=False) == "first"
+    assert why_now("", None, before, told=True) == "", "a rung's headline says it"
+    assert bundle_why(["first", "late_plan", ""]) == "late_plan"
+    assert bundle_why(["first", "first"]) == "first" and bundle_why(["first", ""]) == ""
+
+
+def test_a_missed_moment_is_late_when_it_was_planned_for_and_a_catch_up_when_it_was_not():
+    from jobs.schedule import Outgoing, reconcile
+
+    now = datetime(2024, 12, 20, 2, 0, tzinfo=UTC)
+    missed = Outgoing("1:1:m1:before:14@2024-12-31", "before", 14,
+                      datetime(2024, 12, 17, 1, 0, tzinfo=UTC), 501, 1, 1, 1)  # fmt: skip
+    planned_past_it = reconcile([missed], {}, now, CALENDAR, planned_until=now)
+    assert [(d.reason, d.moment) for d in planned_past_it] == [("late", missed.send_at)]
+    down_since = reconcile([missed], {}, now, CALENDAR,
+                           planned_until=datetime(2024, 12, 10, tzinfo=UTC))  # fmt: skip
+    assert down_since[0].reason == "catch-up"

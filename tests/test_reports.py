@@ -221,8 +221,12 @@ async def test_the_office_commands_in_telegram(answered, bot, emulator, clock):
 
     total = await say(OFFICE_ADMIN, "/tonghop")
     assert "496/KH-SGDĐT · D1" in total["text"]
-    counts = "✅ đúng hạn 1 · ☑️ quá hạn 1 · 🔄 trong hạn 0 · ⏳ quá hạn 2 · ⚠️ vướng 1 · "
-    assert counts + "⭕ chưa báo cáo 9" in total["text"]
+    counts = (
+        "Hoàn thành: ✅ đúng hạn 1 · ☑️ quá hạn 1\n"
+        "Đang thực hiện: 🔄 trong hạn 0 · ⏳ quá hạn 2\n"
+        "⚠️ Vướng mắc 1 · ⭕ Chưa báo cáo 9"
+    )
+    assert counts in total["text"]
     late = await say(OFFICE_ADMIN, "/quahan")
     assert "Quá hạn: 12 lượt, 12 đơn vị" in late["text"]
     blocked = await say(OFFICE_ADMIN, "/vuongmac")
