@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import cards, messages
 from bot.answers import ask, check, pressed, prompt_buttons
-from bot.permissions import Action, actor_for, authorize
+from bot.permissions import Action, actor_for, authorize, in_private, refusal
 from bot.services import services_of
 from db.answers import request_explanation, save_explanation
 from db.models import ChatState
@@ -31,7 +31,7 @@ async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     locale, now, tz = services.locale, services.clock(), services.settings.timezone
     info = None
     with session_scope(services.sessions) as session:
-        actor = actor_for(session, services.settings.office_admins, user.id)
+        actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
         allowed = authorize(
             session, actor, Action.OFFICE, now, unit_id=unit_id, what="explanation_request"
         )
@@ -60,7 +60,7 @@ async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 audience="unit",
             )
     if not allowed:
-        await query.answer(messages.text("refused.office", locale), show_alert=True)
+        await query.answer(messages.text(refusal(actor), locale), show_alert=True)
         return
     if info is None:
         await query.answer(messages.text("answer.gone", locale), show_alert=True)

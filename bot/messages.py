@@ -56,6 +56,10 @@ CATALOG: dict[str, dict[str, str]] = {
             "The bot will send you your unit's deadline reminders. Type /huongdan for help."
         ),
     },
+    "link.private_only": {
+        "vi": "Đường link mời chỉ dùng được trong cuộc trò chuyện riêng với bot. Hãy mở bot rồi bấm lại đường link.",
+        "en": "An invitation link works only in a private chat with the bot. Open the bot and use the link there.",
+    },
     "link.wrong": {
         "vi": "Đường link mời không hợp lệ. Hãy kiểm tra lại, hoặc xin Văn phòng Sở link mới.",
         "en": "This invitation link is not valid. Check it, or ask the office for a new one.",
@@ -100,6 +104,10 @@ CATALOG: dict[str, dict[str, str]] = {
             "(hoặc liên hệ Văn phòng Sở để được cấp)."
         ),
         "en": "You are not linked to a unit yet. Open the invitation link the office sent you.",
+    },
+    "refused.private_only": {
+        "vi": "Lệnh này chỉ dùng trong cuộc trò chuyện riêng giữa Văn phòng Sở và bot (không dùng trong nhóm): hãy mở bot và gửi lại lệnh ở đó.",
+        "en": "This command works only in the office's private chat with the bot, not in a group: open the bot and send it there.",
     },
     "refused.office": {
         "vi": "Lệnh này chỉ dành cho Văn phòng Sở.",

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import cards, messages
-from bot.permissions import Action, actor_for, authorize
+from bot.permissions import Action, actor_for, authorize, in_private, refusal
 from bot.services import Services, services_of
 from db.models import Occurrence, Plan
 from db.session import session_scope
@@ -34,10 +34,10 @@ async def _office(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str)
     if user is None or message is None:
         return False
     with session_scope(services.sessions) as session:
-        actor = actor_for(session, services.settings.office_admins, user.id)
+        actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
         allowed = authorize(session, actor, Action.OFFICE, services.clock(), what=what)
     if not allowed:
-        await message.reply_text(messages.text("refused.office", services.locale))
+        await message.reply_text(messages.text(refusal(actor), services.locale))
     return allowed
 
 
@@ -195,12 +195,12 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     queued = units = 0
     with session_scope(services.sessions) as session:
-        actor = actor_for(session, services.settings.office_admins, user.id)
+        actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
         allowed = authorize(session, actor, Action.OFFICE, now, what="nudge")
         if allowed:
             queued, units = _nudge(session, occurrence_id, now)
     if not allowed:
-        await query.answer(messages.text("refused.office", locale), show_alert=True)
+        await query.answer(messages.text(refusal(actor), locale), show_alert=True)
         return
     await query.answer()
     text = messages.text("office.nudged", locale, count=queued, units=units)

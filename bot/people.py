@@ -9,7 +9,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot import messages
-from bot.permissions import Action, actor_for, authorize
+from bot.permissions import Action, actor_for, authorize, in_private, refusal
 from bot.services import Services, services_of
 from db.invites import InviteRefused, Person, create_invite, deactivate_member, deep_link, redeem
 from db.models import Role, Unit
@@ -30,6 +30,11 @@ async def link(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     if user is None or chat is None or message is None:
         return
+    if chat.type != ChatType.PRIVATE:
+        # Linked from a group, the person's reminders (and an office role's escalations)
+        # would go to the whole group; the token is not spent.
+        await message.reply_text(messages.text("link.private_only", services.locale))
+        return
     person = Person(user.id, chat.id, user.full_name, user.username or "")
     reply: str
     with session_scope(services.sessions) as session:
@@ -43,10 +48,10 @@ async def link(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -
                 unit=unit.name if unit else "",
                 role=_role_text(member.role, services.locale),
             )
-        except InviteRefused as refusal:
+        except InviteRefused as refused:
             # The refusal's audit row must be committed: it is what throttles the next try.
-            reply = messages.text(f"link.{refusal.reason.value}", services.locale,
-                                  unit=refusal.unit_name)  # fmt: skip
+            reply = messages.text(f"link.{refused.reason.value}", services.locale,
+                                  unit=refused.unit_name)  # fmt: skip
     await message.reply_text(reply, parse_mode=ParseMode.HTML)
 
 
@@ -72,9 +77,14 @@ async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(reply, parse_mode=ParseMode.HTML)
 
 
-def _office_or_refuse(services: Services, session, user_id: int, what: str) -> bool:  # type: ignore[no-untyped-def]
-    actor = actor_for(session, services.settings.office_admins, user_id)
-    return authorize(session, actor, Action.OFFICE, services.clock(), what=what)
+def _office_or_refuse(services: Services, session, update: Update, what: str) -> str | None:  # type: ignore[no-untyped-def]
+    """None when the office may go on, else the catalog key of the refusal."""
+    assert update.effective_user is not None
+    actor = actor_for(session, services.settings.office_admins, update.effective_user.id,
+                      in_private(update))  # fmt: skip
+    if authorize(session, actor, Action.OFFICE, services.clock(), what=what):
+        return None
+    return refusal(actor)
 
 
 async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,8 +95,8 @@ async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     locale = services.locale
     with session_scope(services.sessions) as session:
-        if not _office_or_refuse(services, session, user.id, "donvi"):
-            body = messages.text("refused.office", locale)
+        if refused := _office_or_refuse(services, session, update, "donvi"):
+            body = messages.text(refused, locale)
         else:
             units = list_units(session)
             lines = [
@@ -115,8 +125,8 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     locale = services.locale
     args = context.args or []
     with session_scope(services.sessions) as session:
-        if not _office_or_refuse(services, session, user.id, "moi"):
-            reply = messages.text("refused.office", locale)
+        if refused := _office_or_refuse(services, session, update, "moi"):
+            reply = messages.text(refused, locale)
         elif (
             not args or len(args) > 2 or (len(args) == 2 and args[1] not in Role._value2member_map_)
         ):

@@ -29,6 +29,9 @@ class Actor:
     user_id: int
     member: Member | None
     is_admin: bool  # listed in OFFICE_ADMINS
+    # Where they speak: office commands answer with other units' data, workbooks and office
+    # invitations, which a group's other members must not see.
+    private: bool = True
 
     @property
     def linked(self) -> bool:
@@ -49,18 +52,33 @@ class Actor:
 _MEMBER_BY_USER = select(Member).where(Member.telegram_user_id == bindparam("user_id"))
 
 
-def actor_for(session: Session, office_admins: Iterable[int], user_id: int) -> Actor:
+def actor_for(
+    session: Session, office_admins: Iterable[int], user_id: int, private: bool = True
+) -> Actor:
+    """Who `user_id` is, speaking in a private chat with the bot or not (`in_private`)."""
     member = session.scalar(_MEMBER_BY_USER, {"user_id": user_id})
-    return Actor(user_id=user_id, member=member, is_admin=user_id in set(office_admins))
+    return Actor(user_id=user_id, member=member, is_admin=user_id in set(office_admins),
+                 private=private)  # fmt: skip
+
+
+def in_private(update: Any) -> bool:
+    """Whether an update comes from a private chat (an unknown chat is not one)."""
+    chat = getattr(update, "effective_chat", None)
+    return chat is not None and chat.type == "private"
 
 
 def allowed(actor: Actor, action: Action, unit_id: int | None = None) -> bool:
     if action is Action.OFFICE:
-        return actor.is_office
+        return actor.is_office and actor.private
     if action is Action.MEMBER:
         return actor.linked or actor.is_office
     # The office may record an answer on a unit's behalf (a phone call, a paper report).
     return actor.is_office or (actor.linked and unit_id is not None and actor.unit_id == unit_id)
+
+
+def refusal(actor: Actor) -> str:
+    """The catalog key that says why an office action was refused, and where to use it."""
+    return "refused.private_only" if actor.is_office and not actor.private else "refused.office"
 
 
 def authorize(
@@ -82,7 +100,7 @@ def authorize(
             action=f"refused:{what or action.value}",
             allowed=False,
             unit_id=unit_id,
-            detail={"action": action.value, **(detail or {})},
+            detail={"action": action.value, "private": actor.private, **(detail or {})},
         )
     )
     return False

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import messages
-from bot.permissions import Action, actor_for, authorize
+from bot.permissions import Action, actor_for, authorize, in_private
 from bot.services import Services, services_of
 from db.models import ChatState
 from db.session import session_scope
@@ -51,7 +51,7 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     locale = services.locale
     refusal = None
     with session_scope(services.sessions) as session:
-        actor = actor_for(session, services.settings.office_admins, user.id)
+        actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
         if not authorize(session, actor, Action.OFFICE, services.clock(), what="plan_upload"):
             refusal = "plan.not_office" if actor.linked else "not_linked"
     if refusal is not None:  # the refusal is stored before it is said
@@ -143,7 +143,7 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     chat_id, locale = query.message.chat.id, services.locale
     with session_scope(services.sessions) as session:
-        actor = actor_for(session, services.settings.office_admins, user.id)
+        actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
         allowed = authorize(session, actor, Action.OFFICE, services.clock(), what="plan_apply")
         state = session.get(ChatState, chat_id) if allowed else None
         pending = dict(state.data) if state is not None and state.kind == KIND else None

@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 PLAN_EVERY = timedelta(minutes=10)
 CONTACT_EVERY = timedelta(minutes=5)
+# A PostgreSQL sender that lost its lock checks it at least every LOCK_CHECK seconds and then
+# stops; what it had claimed is taken back by the next sender after RECOVER_AFTER.
+LOCK_CHECK = 1.0
+RECOVER_AFTER = timedelta(minutes=1)
 PING_EVERY = timedelta(minutes=1)
 BATCH = 500
 CONCURRENCY = 64  # requests in flight
@@ -84,7 +88,9 @@ class TickReport:
 
     @property
     def ok(self) -> bool:
-        return not self.error
+        """The tick did its work: no error, and not every message it tried failed."""
+        all_failed = self.claimed > 0 and self.sent == 0 and self.retried + self.failed > 0
+        return not self.error and not all_failed
 
 
 @dataclass
@@ -109,7 +115,7 @@ class Engine:
         self.sessions = sessions
         self.bot = bot
         self.clock = clock
-        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.worker = worker_id(worker or socket.gethostname(), None if worker else os.getpid())
         engine = sessions.kw["bind"]
         self.leadership = leadership or Leadership(engine)
         self.calendar = settings.calendar()
@@ -125,19 +131,40 @@ class Engine:
 
     async def tick(self) -> TickReport:
         report = TickReport()
+        started = self.clock()
         try:
             await self._tick(report)
         except Exception as error:  # the scheduler must keep ticking whatever happens
             log.exception("tick failed")
             report.error = f"{type(error).__name__}: {error}"
+        # After the whole tick, with its outcome: a tick that failed must not look alive to
+        # `nhacviec health` nor to the dead-man's switch.
+        self._beat(started, report)
+        if report.ok:
+            await self._ping()
         return report
+
+    def _beat(self, at: datetime, report: TickReport) -> None:
+        detail = {
+            "worker": self.worker,
+            "ok": report.ok,
+            "leader": report.leader,
+            "sent": report.sent,
+            "failed": report.failed,
+            "error": report.error[:300],
+        }
+        if not report.ok and not report.error:
+            detail["error"] = f"every send failed ({report.retried + report.failed})"
+        try:
+            with session_scope(self.sessions) as session:
+                session.merge(Heartbeat(name="tick", at=at, detail=detail))
+        except Exception as error:  # the database is gone: the stale heartbeat says so
+            log.warning("could not record the tick: %s", error)
 
     async def _tick(self, report: TickReport) -> None:
         now = self.clock()
-        with session_scope(self.sessions) as session:
-            session.merge(Heartbeat(name="tick", at=now, detail={"worker": self.worker}))
         hold = self.leadership.hold()
-        report.leader = hold.leader
+        report.leader, report.error = hold.leader, hold.error
         if not hold.leader:
             return
         if self._unrecorded:
@@ -145,7 +172,10 @@ class Engine:
         with session_scope(self.sessions) as session:
             # Whatever is "sending" and not ours in flight was left by a crash, a tick that
             # failed half-way or a sender that is gone: back to pending, by whoever sends.
-            report.recovered = outbox.recover(session, now, keep=self._unrecorded_ids())
+            report.recovered = outbox.recover(
+                session, now, keep=self._unrecorded_ids(), worker=self.worker,
+                others_after=None if self.leadership.exclusive_on_death else RECOVER_AFTER,
+            )  # fmt: skip
             if hold.became:
                 session.merge(Heartbeat(name="sender", at=now, detail={"worker": self.worker}))
             # A plan applied, a person linked, a timeline corrected, an answer given — in this
@@ -158,6 +188,9 @@ class Engine:
             self.last_planned, self._seen = now, seen
         await self._watchdogs(now)
         while True:
+            if not self.leadership.still_held():
+                report.leader = False
+                return
             with session_scope(self.sessions) as session:
                 rows = outbox.claim(session, now, self.worker, BATCH)
                 session.expunge_all()
@@ -184,8 +217,8 @@ class Engine:
             self._record_or_keep(item, delivery, report)
 
     async def _watchdogs(self, now: datetime) -> None:
-        """Say Telegram was reached (asking it when nothing was sent for a while), and ping
-        the dead-man's switch. Failures are logged; the health check reports them."""
+        """Say Telegram was reached (asking it when nothing was sent for a while). Failures
+        are logged; the health check reports them."""
         wall = datetime.now(UTC)
         if self._last_contact is None or wall - self._last_contact > CONTACT_EVERY:
             try:
@@ -195,6 +228,10 @@ class Engine:
                     session.merge(Heartbeat(name="telegram", at=now, detail={"ok": True}))
             except Exception as error:
                 log.warning("Telegram not reached: %s", error)
+
+    async def _ping(self) -> None:
+        """The dead-man's switch, after a good tick (at most once a minute)."""
+        wall = datetime.now(UTC)
         url = self.settings.healthcheck_url
         if url and (self._last_ping is None or wall - self._last_ping > PING_EVERY):
             self._last_ping = wall
@@ -208,9 +245,19 @@ class Engine:
         outgoing = self._compose(rows, now, report)
         gate = asyncio.Semaphore(CONCURRENCY)
 
+        checked = asyncio.get_running_loop().time()
+        deposed = False
+
         async def one(item: _Outgoing) -> None:
+            nonlocal checked, deposed
             async with gate:
                 await self.pacer.wait()
+                loop = asyncio.get_running_loop()
+                if not deposed and loop.time() - checked >= LOCK_CHECK:
+                    checked = loop.time()
+                    deposed = not self.leadership.still_held()
+                if deposed:  # another process sends now; it takes these back in a minute
+                    return
                 delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons)
             # Recorded at once (the fewer in flight, the fewer resent after a crash), on a
             # worker thread: a commit's fsync must not hold up the loop pacing the sends.
@@ -410,6 +457,18 @@ class Engine:
             )
             outbox.notify_office(session, self.settings, f"gone:{member.id}:{now:%Y%m%d%H%M%S}",
                                  notice, now, member.unit_id, except_chat=chat_id)  # fmt: skip
+
+
+def worker_id(host: str, pid: int | None, limit: int = 64) -> str:
+    """ "host:pid", fitted to the outbox's claimed_by column whatever the host name (a
+    Kubernetes pod's is 63 characters): a long name keeps its start and a hash of the rest."""
+    whole = f"{host}:{pid}" if pid is not None else host
+    if len(whole) <= limit:
+        return whole
+    import hashlib
+
+    tail = f"~{hashlib.sha1(host.encode()).hexdigest()[:10]}" + (f":{pid}" if pid else "")
+    return host[: limit - len(tail)] + tail
 
 
 def stored_buttons(payload: dict[str, Any]) -> Buttons:

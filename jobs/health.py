@@ -27,7 +27,10 @@ def verdict(
     tick_seconds: int,
     database_ok: bool = True,
     database_error: str = "",
+    tick_error: str = "",
 ) -> Verdict:
+    """`tick_error`: what the last tick reported going wrong ("" when it did its work): a
+    process that ticks and fails at every tick is not healthy."""
     tick_limit = timedelta(seconds=max(3 * tick_seconds, 90))
     telegram_limit = timedelta(minutes=30)
     checks: dict[str, dict[str, Any]] = {
@@ -42,6 +45,9 @@ def verdict(
             "age_seconds": round(age) if age is not None else None,
             "limit_seconds": int(limit.total_seconds()),
         }
+    if tick_error:
+        checks["tick"]["ok"] = False
+        checks["tick"]["error"] = tick_error
     return Verdict(all(c["ok"] for c in checks.values()), checks)
 
 
@@ -52,7 +58,11 @@ def read(session: Any, now: datetime, tick_seconds: int) -> Verdict:
     from db.models import Heartbeat
 
     try:
-        beats = {name: at for name, at in session.execute(select(Heartbeat.name, Heartbeat.at))}
+        rows = session.execute(select(Heartbeat.name, Heartbeat.at, Heartbeat.detail)).all()
     except Exception as error:  # unreachable, locked, missing tables: the check says so
         return verdict(now, {}, tick_seconds, database_ok=False, database_error=str(error)[:200])
-    return verdict(now, beats, tick_seconds)
+    beats = {name: at for name, at, _ in rows}
+    tick = next((detail or {} for name, _, detail in rows if name == "tick"), {})
+    failed = tick.get("ok") is False
+    return verdict(now, beats, tick_seconds, tick_error=str(tick.get("error") or "") if failed
+                   else "")  # fmt: skip

@@ -409,15 +409,27 @@ def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(statement, rows[start : start + 2000])
 
 
-def recover(session: Session, now: datetime, keep: Iterable[int] = ()) -> int:
+def recover(
+    session: Session,
+    now: datetime,
+    keep: Iterable[int] = (),
+    worker: str = "",
+    others_after: timedelta | None = None,
+) -> int:
     """Put back to pending what was claimed and never finished, but for `keep`.
 
     Called by the sender at every tick, before it claims. `keep` is what this process has
     in flight or what Telegram accepted and the database has not recorded yet (never to be
     sent again); whatever else is "sending" was left by a crash, a tick that failed before
-    sending, or a sender that is gone.
+    sending, or a sender that is gone. `others_after`: rows claimed by another worker than
+    `worker` are taken back only once claimed that long ago (on PostgreSQL a sender cut off
+    from its lock may still be finishing them; it stops within a second).
     """
     statement = update(Reminder).where(Reminder.state == ReminderState.SENDING)
+    if others_after is not None:
+        statement = statement.where(
+            (Reminder.claimed_by == worker) | (Reminder.claimed_at <= now - others_after)
+        )
     kept = list(keep)
     if kept:
         statement = statement.where(Reminder.id.not_in(kept))

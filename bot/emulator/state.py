@@ -145,7 +145,14 @@ class Emulator:
         self.users[user_id] = profile
         return profile
 
+    def group(self, chat_id: int, title: str = "Nhóm công tác") -> JSON:
+        """A group chat (negative id, as Telegram's)."""
+        self.chats[chat_id] = ChatLog(chat={"id": chat_id, "type": "supergroup", "title": title})
+        return self.chats[chat_id].chat
+
     def _chat(self, chat_id: int) -> ChatLog:
+        if chat_id not in self.chats and chat_id < 0:
+            self.group(chat_id)
         if chat_id not in self.chats:
             user = self.users.get(chat_id) or self.user(chat_id)
             chat = {"id": chat_id, "type": "private", "first_name": user["first_name"]}

@@ -1,0 +1,216 @@
+"""Attacks from outside, each written as the attack: what a hostile user, file, database, disk,
+clock or host does, and what the bot does instead of what the attacker wanted."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from db.invites import create_invite
+from db.models import AuditLog, Invite, Member, Role
+from db.registry import import_sample
+from db.session import session_scope
+from tests.conftest import OFFICE_ADMIN
+
+GROUP = -100123456
+GUEST = 6601
+
+
+async def said_in(emu, chat: int, user: int, text: str) -> str:  # type: ignore[no-untyped-def]
+    before = len(emu.bot_messages(chat))
+    emu.send_text(user, text, chat_id=chat)
+    await emu.wait_for(lambda: len(emu.bot_messages(chat)) > before)
+    return emu.bot_messages(chat)[-1]["text"]
+
+
+async def test_office_commands_in_a_group_are_refused_and_say_where_to_use_them(
+    bot, emulator, sessions, clock
+):
+    emu = emulator.emulator
+    emu.group(GROUP, "Nhóm Zalo chuyển sang Telegram")
+    emu.user(GUEST, first_name="Khách")
+    with session_scope(sessions) as session:
+        import_sample(session)
+    for command in ("/xuat", "/tonghop", "/quahan", "/donvi", "/moi VP office", "/xephang"):
+        reply = await said_in(emu, GROUP, OFFICE_ADMIN, command)
+        assert "cuộc trò chuyện riêng" in reply, (command, reply)
+    assert not any("document" in m for m in emu.bot_messages(GROUP)), "no workbook posted"
+    with sessions() as session:
+        assert session.scalar(select(func.count(Invite.id))) == 0
+        refused = session.scalars(
+            select(AuditLog).where(AuditLog.action.like("refused:%"), AuditLog.allowed.is_(False))
+        ).all()
+    assert len(refused) == 6 and all(a.detail["private"] is False for a in refused)
+
+    # The same admin in their private chat is served.
+    assert "cuộc trò chuyện riêng" not in await said_in(emu, OFFICE_ADMIN, OFFICE_ADMIN, "/donvi")
+
+
+async def test_an_invitation_opened_in_a_group_links_nobody_and_stays_usable(
+    bot, emulator, sessions, clock
+):
+    emu = emulator.emulator
+    emu.group(GROUP)
+    emu.user(GUEST, first_name="Khách")
+    with session_scope(sessions) as session:
+        import_sample(session)
+        token = create_invite(session, "VP", Role.OFFICE, clock()).token
+    reply = await said_in(emu, GROUP, GUEST, f"/start {token}")
+    assert "cuộc trò chuyện riêng" in reply
+    with sessions() as session:
+        assert session.scalar(select(func.count(Member.id))) == 0
+    # Opened where it belongs, it links the person to their own chat, not the group.
+    assert "Văn phòng Sở" in await said_in(emu, GUEST, GUEST, f"/start {token}")
+    with sessions() as session:
+        member = session.scalars(select(Member)).one()
+    assert member.chat_id == GUEST and member.role == Role.OFFICE
+
+
+async def test_a_pod_with_a_63_character_host_name_sends_and_health_tells_the_truth(
+    db_url, sessions
+):
+    """A Kubernetes pod name is 63 characters: the sender's id must still fit, and when
+    sends do fail, `nhacviec health` and the dead-man's switch must say so."""
+    from datetime import UTC, datetime
+
+    from aiohttp import web
+    from telegram.error import NetworkError
+
+    from config import Settings
+    from jobs import health
+    from jobs.engine import Engine, worker_id
+    from tests.fakes import FakeBot
+    from tests.test_health import _free_port
+    from tests.test_outbox import Clock, notices
+
+    pod = "nhacviec-sender-7d9f8c6b5-" + "x" * 37
+    assert len(pod) == 63 and len(worker_id(pod, 4_194_304)) <= 64
+    pings: list[str] = []
+
+    async def ping(request: web.Request) -> web.Response:
+        pings.append(request.path)
+        return web.Response(text="OK")
+
+    switch = web.Application()
+    switch.router.add_get("/ping", ping)
+    runner = web.AppRunner(switch)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    now = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+    clock = Clock(now)
+    settings = Settings(database_url=db_url, healthcheck_url=f"http://127.0.0.1:{port}/ping")
+    notices(sessions, list(range(8100, 8120)))
+    bot = FakeBot(clock)
+    engine = Engine(settings, sessions, bot, clock, worker=f"{pod}:4194304")  # type: ignore[arg-type]
+    try:
+        report = await engine.tick()
+        assert report.ok and report.sent == 20, report.error
+        with sessions() as session:
+            assert health.read(session, now, 30).ok
+        assert len(pings) == 1
+
+        notices(sessions, [8200, 8201])
+        bot.fail(8200, NetworkError("Bad Gateway"), times=9)
+        bot.fail(8201, NetworkError("Bad Gateway"), times=9)
+        clock.now = now + timedelta(minutes=2)
+        failing = await engine.tick()
+        assert not failing.ok and failing.sent == 0
+        with sessions() as session:
+            verdict = health.read(session, clock.now, 30)
+        assert not verdict.ok and "every send failed" in verdict.checks["tick"]["error"]
+        assert len(pings) == 1, "the dead-man's switch is not told all is well"
+    finally:
+        await runner.cleanup()
+
+
+async def test_two_bots_on_one_sqlite_file_never_both_send(tmp_path):
+    """Two `nhacviec run` on one SQLite file (two engines, two connections pools here): the
+    file lock lets one send; the other takes over only when the first is gone."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from config import Settings
+    from db.schema import upgrade
+    from db.session import make_engine, make_session_factory
+    from jobs.engine import Engine
+    from tests.fakes import FakeBot
+    from tests.test_outbox import Clock, notices
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    first_db, second_db = make_engine(url), make_engine(url)
+    upgrade(first_db)
+    now = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+    clock = Clock(now)
+    notices(make_session_factory(first_db), list(range(8300, 8400)))
+    bots = [FakeBot(clock), FakeBot(clock)]
+    first, second = (
+        Engine(Settings(database_url=url), make_session_factory(db), bot, clock, worker=name)  # type: ignore[arg-type]
+        for db, bot, name in ((first_db, bots[0], "one"), (second_db, bots[1], "two"))
+    )
+    for engine in (first, second):
+        engine.pacer.spacing = 0.0
+    reports = await asyncio.gather(first.tick(), second.tick())
+    assert [r.leader for r in reports] == [True, False]
+    assert len(bots[0].sent) == 100 and bots[1].sent == []
+
+    first.leadership.release()  # the first process is gone
+    notices(make_session_factory(second_db), [8400])
+    clock.now += timedelta(seconds=30)
+    taken = await second.tick()
+    assert taken.leader and [m.chat_id for m in bots[1].sent] == [8400]
+    first_db.dispose()
+    second_db.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_a_sender_whose_lock_connection_is_killed_stops_and_nothing_is_sent_twice(
+    db_url, sessions
+):
+    """`pg_terminate_backend` on the sender's lock connection while it broadcasts: it stops
+    within a second, the other process takes over, and no chat gets a message twice."""
+    import asyncio
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from config import Settings
+    from db.session import make_engine, make_session_factory
+    from jobs.engine import RECOVER_AFTER, Engine
+    from tests.fakes import FakeBot
+    from tests.test_outbox import Clock, notices
+
+    chats = list(range(8500, 8800))
+    notices(sessions, chats)
+    now = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+    clock = Clock(now)
+    sent = FakeBot(clock)  # one Telegram: both processes send to it
+    other_db = make_engine(db_url)
+    settings = Settings(database_url=db_url)
+    first = Engine(settings, sessions, sent, clock, worker="first")  # type: ignore[arg-type]
+    second = Engine(settings, make_session_factory(other_db), sent, clock, worker="second")  # type: ignore[arg-type]
+    for engine in (first, second):
+        engine.pacer.spacing = 1 / 200  # quicker than Telegram, the same shape
+
+    async def cut_when_sending() -> None:
+        while len(sent.sent) < 50:  # noqa: ASYNC110  (a fake to watch, not an event)
+            await asyncio.sleep(0.005)
+        with other_db.connect() as connection:
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+            ))  # fmt: skip
+        clock.now += timedelta(seconds=1)
+        await second.tick()  # takes the lock the first lost
+
+    await asyncio.gather(first.tick(), cut_when_sending())
+    for _ in range(3):  # then time passes: what the first had claimed is taken back
+        clock.now += RECOVER_AFTER
+        await second.tick()
+    counts = Counter(m.chat_id for m in sent.sent)
+    assert set(counts) == set(chats), "none lost"
+    assert max(counts.values()) == 1, "none sent twice"
+    other_db.dispose()
