@@ -182,3 +182,72 @@ async def test_a_database_lost_between_send_and_record_sends_nothing_twice(db_ur
     engine.dispose()
     proxy.cut()
     proxy.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):  # type: ignore[no-untyped-def]
+    """A 24 MB tmpfs of its own (root mounts it; CI runs as root), and a way to fill it."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(folder)],
+                             capture_output=True, check=False)  # fmt: skip
+    if mounted.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot mount a tmpfs: {mounted.stderr.decode()}")
+        pytest.skip("mounting a tmpfs needs root")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder) -> None:  # type: ignore[no-untyped-def]
+    """Write until the disk says it is full."""
+    with open(folder / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        except OSError:
+            pass
+
+
+class FillingBot(FakeBot):
+    """Telegram accepts the message, and at that moment the disk becomes full."""
+
+    def __init__(self, clock, folder) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(clock)
+        self.folder = folder
+
+    async def send_message(self, chat_id: int, text: str, **kwargs):  # type: ignore[no-untyped-def]
+        sent = await super().send_message(chat_id, text, **kwargs)
+        if self.folder is not None:
+            fill(self.folder)
+            self.folder = None
+        return sent
+
+
+async def test_a_full_disk_while_sending_resends_nothing_and_needs_no_restart(small_disk):
+    """The SQLite database's disk fills up from the first send until space comes back: what
+    Telegram accepted is recorded afterwards, never resent, and nothing stays "sending"."""
+    db_url = f"sqlite:///{small_disk / 'nhacviec.sqlite3'}"
+    engine = make_engine(db_url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    chats = list(range(21, 221))
+    notices(sessions, chats)
+    clock = lambda: NOW  # noqa: E731
+    bot = FillingBot(clock, small_disk)
+    sender = Engine(Settings(database_url=db_url), sessions, bot, clock)  # type: ignore[arg-type]
+    sender.pacer.spacing = 0.0
+    full = await sender.tick()
+    assert not full.ok and sender._unrecorded, "sent, not recorded: the disk is full"
+    (small_disk / "filler").unlink()  # space again
+    for _ in range(3):
+        await sender.tick()
+    with sessions() as session:
+        states = {r.chat_id: r.state for r in session.scalars(select(Reminder))}
+    assert set(states.values()) == {ReminderState.SENT}
+    assert sorted(m.chat_id for m in bot.sent) == chats, "each sent exactly once"
+    engine.dispose()
