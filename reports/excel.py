@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -47,6 +48,23 @@ def safe(value: Any) -> Any:
     return value
 
 
+def _append(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """The one way a row enters a sheet: every text is made safe (a task ref, a question
+    label, a unit name all come from a document or a person)."""
+    sheet.append([safe(v) for v in values])
+
+
+def sheet_name(book: Workbook, wanted: str) -> str:
+    """A sheet name Excel accepts (no : \\ / ? * [ ], at most 31 characters, no apostrophe
+    at either end) and not yet used in the book."""
+    name = re.sub(r"[:\\/?*\[\]]", "-", wanted).strip("'").strip() or "Trang"
+    name, base, n = name[:31], name[:28], 1
+    while name in book.sheetnames:
+        n += 1
+        name = f"{base} {n}"[:31]
+    return name
+
+
 def _naive(moment: datetime | None, tz: Any) -> datetime | None:
     # Excel has no time zones: local time, as the office reads it.
     return None if moment is None else moment.astimezone(tz).replace(tzinfo=None)
@@ -56,16 +74,16 @@ def _title(sheet: Worksheet, report: PlanReport, heading: str, width: int, now: 
            tz: Any) -> None:  # fmt: skip
     plan = report.plan
     dated = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
-    sheet.append([safe(f"{heading} — Kế hoạch số {plan.number or plan.id}{dated}")])
-    sheet.append([safe(plan.title[:250])])
-    sheet.append([f"Xuất lúc {now.astimezone(tz):%H:%M %d/%m/%Y}"])
+    _append(sheet, [f"{heading} — Kế hoạch số {plan.number or plan.id}{dated}"])
+    _append(sheet, [plan.title[:250]])
+    _append(sheet, [f"Xuất lúc {now.astimezone(tz):%H:%M %d/%m/%Y}"])
     sheet["A1"].font = Font(bold=True, size=13)
     for row in (1, 2, 3):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
 
 
 def _header(sheet: Worksheet, values: Iterable[str]) -> None:
-    sheet.append(list(values))
+    _append(sheet, values)
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -85,7 +103,8 @@ def workbook(report: PlanReport, now: datetime, tz: Any) -> Workbook:
     _details(book.create_sheet("Chi tiết"), report, now, tz)
     _answers(book.create_sheet("Trả lời"), report, now, tz)
     for form in report.forms:
-        _form(book.create_sheet(f"Biểu mẫu {form.task_ref}"[:31]), report, form, now, tz)
+        name = sheet_name(book, f"Biểu mẫu {form.task_ref}")
+        _form(book.create_sheet(name), report, form, now, tz)
     return book
 
 
@@ -120,11 +139,11 @@ def _matrix(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> Non
         units.setdefault(r.unit_id, r.unit_name)
         cells[(r.unit_id, r.task_id, r.period_key)] = r
     for number, (unit_id, name) in enumerate(sorted(units.items(), key=lambda u: u[1]), 1):
-        line: list[Any] = [number, safe(name)]
+        line: list[Any] = [number, name]
         for task_id, period, _ in columns:
             row = cells.get((unit_id, task_id, period))
             line += [label(row.category), _naive(row.answered_at, tz)] if row else ["", None]
-        sheet.append(line)
+        _append(sheet, line)
         excel_row = sheet.max_row
         for i, (task_id, period, _) in enumerate(columns):
             row = cells.get((unit_id, task_id, period))
@@ -149,7 +168,7 @@ def _details(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> No
     _title(sheet, report, "Chi tiết theo đơn vị", len(DETAIL_HEADER), now, tz)
     _header(sheet, DETAIL_HEADER)
     for line in detail_rows(report.rows, tz):
-        sheet.append([safe(v) for v in line])
+        _append(sheet, line)
         excel_row = sheet.max_row
         sheet.cell(excel_row, 5).number_format = "dd/mm/yyyy"
         sheet.cell(excel_row, 10).number_format = "dd/mm/yyyy hh:mm"
@@ -165,10 +184,10 @@ def _answers(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> No
     _title(sheet, report, "Các báo cáo đã nhận", len(header), now, tz)
     _header(sheet, header)
     for a in report.answers:
-        sheet.append([safe(v) for v in (
+        _append(sheet, (
             _naive(a.at, tz), a.task_ref, a.period_key, a.unit_code, a.unit_name,
             STATUS.get(a.status, a.status), "Có" if a.late else "Không", a.note, a.who, a.files,
-        )])  # fmt: skip
+        ))  # fmt: skip
         sheet.cell(sheet.max_row, 1).number_format = "dd/mm/yyyy hh:mm"
         sheet.cell(sheet.max_row, 8).alignment = WRAP
     sheet.freeze_panes = "A5"
@@ -190,10 +209,10 @@ def _form(sheet: Worksheet, report: PlanReport, form: FormSheet, now: datetime,
         repeats = list(answers.get(group) or []) or [{}]
         first = sheet.max_row + 1
         for i, rep in enumerate(repeats):
-            base = [number, safe(unit_name)] + [safe(answers.get(f["key"], "")) for f in top]
+            base = [number, unit_name] + [answers.get(f["key"], "") for f in top]
             if i:
                 base = [None] * (2 + len(top))
-            sheet.append(base + [safe(rep.get(f["key"], "")) for f in grouped])
+            _append(sheet, base + [rep.get(f["key"], "") for f in grouped])
         last = sheet.max_row
         if last > first:
             for column in range(1, 3 + len(top)):

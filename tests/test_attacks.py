@@ -214,3 +214,40 @@ async def test_a_sender_whose_lock_connection_is_killed_stops_and_nothing_is_sen
     assert set(counts) == set(chats), "none lost"
     assert max(counts.values()) == 1, "none sent twice"
     other_db.dispose()
+
+
+def test_formulas_in_a_task_ref_and_a_form_label_stay_text_and_a_slash_does_not_crash(
+    sessions, db_url
+):
+    """A plan whose task ref is "=1+1/2" and whose form asks "=HYPERLINK(…)": the workbook
+    opens, every such cell is text, and the form's sheet has a name Excel accepts."""
+    import io
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    from config import Settings
+    from db.models import FormDefinition, Plan, Task
+    from reports import data, excel
+
+    with session_scope(sessions) as session:
+        import_sample(session)
+        plan = Plan(number="66/KH-ATTT", title="=cmd|' /C calc'!A0", policy={}, details={})
+        session.add(plan)
+        session.flush()
+        task = Task(plan_id=plan.id, ref="=1+1/2", title="@SUM(1)", policy={}, timeline={},
+                    timeline_text="Trước ngày 15/3/2025")  # fmt: skip
+        session.add(task)
+        session.flush()
+        session.add(FormDefinition(task_id=task.id, title="-2+3", fields={"fields": [
+            {"key": "a", "label": '=HYPERLINK("http://x","Bấm")', "type": "text"}]}))  # fmt: skip
+    now = datetime(2025, 3, 20, 3, 0, tzinfo=UTC)
+    with sessions() as session:
+        plan = session.scalars(select(Plan)).one()
+        report = data.plan_report(session, plan, now)
+    book = load_workbook(io.BytesIO(excel.workbook_bytes(report, now, Settings().timezone)))
+    assert any(name.startswith("Biểu mẫu =1+1-2") for name in book.sheetnames)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
