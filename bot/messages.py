@@ -6,6 +6,7 @@ Values put into a message are escaped for Telegram's HTML mode here, so no calle
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -160,6 +161,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📄 <b>Plan {number}</b> of {date} ({name})",
     },
     "plan.summary_tasks": {"vi": "<b>{count} nhiệm vụ:</b>", "en": "<b>{count} tasks:</b>"},
+    "plan.summary_in_file": {
+        "vi": "(đủ {count} nhiệm vụ trong tệp xem trước gửi kèm; dưới đây là những nhiệm vụ đầu)",
+        "en": "(all {count} tasks are in the preview file above; the first ones follow)",
+    },
     "plan.summary_deadline": {
         "vi": "⏰ Hạn trong văn bản: {rule} — {who}",
         "en": "⏰ Deadline in the text: {rule} — {who}",
@@ -541,6 +546,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "• {plan} · {ref}: {title} — {late} · {status}",
         "en": "• {plan} · {ref}: {title} — {late} · {status}",
     },
+    "office.unanswered_line": {"vi": "• {unit} — {late}", "en": "• {unit} — {late}"},
     "office.none_overdue": {"vi": "🎉 Không có việc nào quá hạn.", "en": "🎉 Nothing is overdue."},
     "office.unanswered_usage": {
         "vi": "Cách dùng: /chuatraloi [số kế hoạch] MÃ_NHIỆM_VỤ (ví dụ /chuatraloi D1)",
@@ -591,26 +597,68 @@ CATALOG: dict[str, dict[str, str]] = {
 TELEGRAM_LIMIT = 4096
 
 
+# A tag, an entity, a line break, a run of spaces with the word after it, or a lone < or &.
+_TOKENS = re.compile(r"<[^<>]*>|&#?\w+;|\n|[^\S\n]*[^\s<&]+|[^\S\n]+|[<&]")
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)")
+
+
 def split_for_telegram(body: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Pieces under Telegram's message limit, cut at line ends (a very long line is cut)."""
+    """Pieces of Telegram HTML under its message limit: cut at a line end when the line fits,
+    else between words, never inside a tag or an entity; a tag open at a cut is closed at the
+    end of its piece and opened again at the start of the next, so each piece is valid."""
+    if len(body) <= limit:
+        return [body]
     pieces: list[str] = []
-    current = ""
-    for line in body.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
+    opened: list[tuple[str, str]] = []  # (name, opening tag) of the tags still open
+    current, filled = "", False  # filled: the piece holds more than reopened tags
+
+    def closing() -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(opened))
+
+    def room() -> int:
+        return limit - len(closing()) - len(current)
+
+    def flush() -> None:
+        nonlocal current, filled
+        if filled:
+            pieces.append(current.rstrip("\n") + closing())
+        current, filled = "".join(tag for _, tag in opened), False
+
+    def add(token: str) -> None:
+        nonlocal current, filled
+        tag = _TAG.match(token)
+        opens = tag is not None and not tag[1] and not token.endswith("/>")
+        needed = len(token) + (len(tag[2]) + 3 if opens and tag else 0)  # and its closing tag
+        if needed > room() and filled:
+            flush()
+        current += token
+        if tag is None:
+            filled = filled or token != "\n"
+        elif tag[1]:  # a closing tag closes the innermost of its name
+            for i in range(len(opened) - 1, -1, -1):
+                if opened[i][0] == tag[2].lower():
+                    del opened[i]
+                    break
+        elif opens:
+            opened.append((tag[2].lower(), token))
+
+    for n, line in enumerate(body.split("\n")):
+        if filled and len(line) + 1 > room():
+            flush()  # the line starts a piece of its own rather than being cut
+        if n and filled:
+            add("\n")
+        for token in _TOKENS.findall(line):
+            for part in _chunks(token, limit // 2):
+                add(part)
+    flush()
+    return pieces or [""]
+
+
+def _chunks(token: str, size: int) -> list[str]:
+    """A tag or entity whole; a word longer than `size` in pieces of `size`."""
+    if token[:1] in ("<", "&") or len(token) <= size:
+        return [token]
+    return [token[i : i + size] for i in range(0, len(token), size)]
 
 
 def text(key: str, locale: str = "vi", **values: Any) -> str:

@@ -174,7 +174,8 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     lines = [messages.text("office.unanswered_head", locale, plan=first.plan_number,
                            ref=first.task_ref, period=_period(first.period_key),
                            count=len(waiting))]  # fmt: skip
-    lines += [f"• {r.unit_name} — {_late(r, services)}" for r in waiting[: MAX_LINES * 3]]
+    lines += [messages.text("office.unanswered_line", locale, unit=r.unit_name,
+                            late=_late(r, services)) for r in waiting[: MAX_LINES * 3]]  # fmt: skip
     button = [[(messages.text("office.button_nudge", locale), f"rn:{period}")]]
     from jobs.sender import keyboard
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import re
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,6 +18,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import messages
+from bot.cards import short
 from bot.permissions import Action, actor_for, authorize, in_private
 from bot.services import Services, services_of
 from db.models import ChatState
@@ -72,8 +74,13 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             messages.text("plan.unreadable", locale, problem=str(error)), parse_mode=ParseMode.HTML
         )
         return
+    full = ""
     with session_scope(services.sessions) as session:
         body = _summary(session, doc, name, locale)
+        if len(messages.split_for_telegram(body)) > 1:
+            # A plan of hundreds of tasks: the whole preview as a file, and one message with
+            # the first tasks and the buttons, rather than hundreds of messages.
+            full, body = body, _summary(session, doc, name, locale, shown=PREVIEW_TASKS)
         state = session.get(ChatState, message.chat.id) or ChatState(chat_id=message.chat.id)
         state.kind, state.member_id, state.updated_at = KIND, None, services.clock()
         state.data = {"file_id": document.file_id, "file_name": name,
@@ -83,29 +90,41 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         [[InlineKeyboardButton(messages.text("plan.button_apply", locale), callback_data=APPLY),
           InlineKeyboardButton(messages.text("plan.button_cancel", locale), callback_data=CANCEL)]]
     )  # fmt: skip
-    pieces = messages.split_for_telegram(body)
-    for i, piece in enumerate(pieces):
-        last = i == len(pieces) - 1
-        await message.reply_text(piece, parse_mode=ParseMode.HTML,
-                                 reply_markup=buttons if last else None)  # fmt: skip
+    if full:
+        await message.reply_document(_plain(full).encode(), filename=f"xem-truoc-{name}.txt")
+    for piece in messages.split_for_telegram(body)[:1]:
+        await message.reply_text(piece, parse_mode=ParseMode.HTML, reply_markup=buttons)
 
 
-def _summary(session: Session, doc: PlanDocument, name: str, locale: str) -> str:
+PREVIEW_TASKS = 25  # task lines in a summary that does not fit one message
+
+
+def _plain(body: str) -> str:
+    """Telegram HTML as plain text, for a file."""
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def _summary(
+    session: Session, doc: PlanDocument, name: str, locale: str, shown: int | None = None
+) -> str:
     e = html.escape
     reference = doc.issued_on
     lines = [
         messages.text("plan.summary_head", locale, number=doc.number or "—",
                       date=f"{reference:%d/%m/%Y}" if reference else "—", name=name),
-        f"<i>{e(doc.title)}</i>" if doc.title else "",
+        f"<i>{e(short(doc.title, 600))}</i>" if doc.title else "",
     ]  # fmt: skip
     if doc.tasks:
         lines.append(messages.text("plan.summary_tasks", locale, count=len(doc.tasks)))
-        for task in doc.tasks:
+        if shown is not None and len(doc.tasks) > shown:
+            lines.append(messages.text("plan.summary_in_file", locale, count=len(doc.tasks)))
+        for task in doc.tasks[:shown]:
             timeline = task.timeline.timeline
             when = timeline.rule if timeline is not None else f"⚠️ {task.timeline.text}"
             lead = "; ".join(task.lead) or "—"
-            lines.append(f"• <b>{e(task.ref)}</b> {e(task.title)} — {e(lead)} — {e(when)}")
-    for deadline in doc.deadlines:
+            title = task.title if shown is None else short(task.title, 150)
+            lines.append(f"• <b>{e(task.ref)}</b> {e(title)} — {e(lead)} — {e(when)}")
+    for deadline in doc.deadlines[:shown]:
         rule = (
             deadline.timeline.timeline.rule
             if deadline.timeline.timeline
@@ -113,7 +132,7 @@ def _summary(session: Session, doc: PlanDocument, name: str, locale: str) -> str
         )
         who = ", ".join(deadline.applies_to) or "—"
         lines.append(messages.text("plan.summary_deadline", locale, rule=rule, who=who))
-    for event in doc.events:
+    for event in doc.events[:shown]:
         if event.timeline.timeline is not None:
             lines.append(
                 messages.text("plan.summary_event", locale, rule=event.timeline.timeline.rule)
@@ -127,10 +146,12 @@ def _summary(session: Session, doc: PlanDocument, name: str, locale: str) -> str
     names = {n for t in doc.tasks for n in (*t.lead, *t.coordinators)}
     names |= {n for d in doc.deadlines for n in d.applies_to} | set(doc.recipients)
     unmatched = sorted(m.name for m in registry.match_all(names) if m.kind == "unmatched")
-    for warning in doc.warnings:
+    for warning in doc.warnings[:shown]:
         lines.append(f"⚠️ {e(warning)}")
     if unmatched:
-        lines.append(messages.text("plan.summary_unmatched", locale, names="; ".join(unmatched)))
+        names = "; ".join(unmatched)
+        names = names if shown is None else short(names, 800)
+        lines.append(messages.text("plan.summary_unmatched", locale, names=names))
     lines.append(messages.text("plan.summary_question", locale))
     return "\n".join(line for line in lines if line)
 

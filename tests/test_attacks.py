@@ -251,3 +251,71 @@ def test_formulas_in_a_task_ref_and_a_form_label_stay_text_and_a_slash_does_not_
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+
+
+async def test_a_unit_named_with_html_is_shown_as_text(bot, emulator, sessions, clock):
+    """/chuatraloi lists a unit whose name holds a link and a stray "<": shown as written."""
+    from db.models import Unit
+    from plans.matching import remember
+    from plans.store import save_plan
+    from plans.text import parse_plan_text
+    from tests.test_plan_text import SEED_004
+
+    emu = emulator.emulator
+    hostile = '<a href="http://evil.example">Phòng</a> GDĐT <3'
+    with session_scope(sessions) as session:
+        import_sample(session)
+        remember(session, "Các quận, huyện", group="Các phòng GDĐT quận huyện")
+    with session_scope(sessions) as session:
+        unit = session.scalar(select(Unit).where(Unit.code == "PGD-KIENAN"))
+        assert unit is not None
+        unit.name = hostile
+        save_plan(session, parse_plan_text(SEED_004, clock().date()), "kh496.txt", "h",
+                  clock().date())  # fmt: skip
+    await bot.bot_data["engine"].tick()
+    reply = await said_in(emu, OFFICE_ADMIN, OFFICE_ADMIN, "/chuatraloi D1")
+    assert hostile in reply, reply
+
+
+async def test_a_plan_with_a_5000_character_title_and_2000_tasks_previews_in_one_message(
+    bot, emulator, sessions, tmp_path
+):
+    """The summary stays one message with the buttons (the full preview comes as a file),
+    never cut inside a tag, and the plan can be applied from Telegram."""
+
+    from db.models import Plan, Task
+
+    with session_scope(sessions) as session:
+        import_sample(session)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    tasks = book.active
+    tasks.title = "Nhiệm vụ"
+    tasks.append(["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian thực hiện"])
+    tasks.append(["1", "Mục một", "", ""])
+    for i in range(1, 2001):
+        tasks.append([f"1.{i}", f"Việc số {i} <i>có thẻ</i> & ký hiệu", "Văn phòng Sở",
+                      "Trước ngày 15/12/2025"])  # fmt: skip
+    details = book.create_sheet("Kế hoạch")
+    details.append(["Số", "77/KH-SGDĐT"])
+    details.append(["Tiêu đề", "Kế hoạch <b>rất</b> dài & " * 250])
+    path = tmp_path / "dai.xlsx"
+    book.save(path)
+    emu = emulator.emulator
+    before = len(emu.bot_messages(OFFICE_ADMIN))
+    emu.send_document(OFFICE_ADMIN, path.read_bytes(), "dai.xlsx", "application/octet-stream")
+    summary = await emu.wait_for(
+        lambda: next((m for m in emu.bot_messages(OFFICE_ADMIN)[before:] if m.get("reply_markup")),
+                     None)
+    )  # fmt: skip
+    new = emu.bot_messages(OFFICE_ADMIN)[before:]
+    assert len(new) == 2 and "document" in new[0], "a file and one message"
+    assert "2000 nhiệm vụ" in summary["text"] and "<i>có thẻ</i>" in summary["text"]
+    query = emu.press(OFFICE_ADMIN, summary["message_id"], "plan:apply")
+    await emu.wait_for(lambda: query in emu.callback_answers)
+    await emu.wait_for(lambda: "Đã lưu kế hoạch" in emu.bot_messages(OFFICE_ADMIN)[-1]["text"],
+                       timeout=60)  # fmt: skip
+    with sessions() as session:
+        assert session.scalar(select(func.count(Task.id))) == 2000
+        assert session.scalar(select(func.count(Plan.id))) == 1

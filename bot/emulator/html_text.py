@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from bot.emulator.state import ApiError
@@ -33,7 +34,15 @@ class _Reader(HTMLParser):
         self.parts.append(data)
 
 
+_STRAY = re.compile(r"<(?!/?[a-zA-Z])")
+
+
 def plain_text(markup: str) -> str:
+    stray = _STRAY.search(markup)
+    if stray is not None:  # Telegram wants a lone < written as &lt;
+        raise ApiError(
+            400, f"Bad Request: can't parse entities: Unexpected character at {stray.start()}"
+        )
     reader = _Reader()
     reader.feed(markup)
     reader.close()
