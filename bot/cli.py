@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from bot.logs import RedactedStream, remember_secrets
 from config import ConfigError, Settings, load_settings
 
 HELP = """Nhắc việc — turns the Department's plans into reminders on Telegram and collects
@@ -53,8 +54,10 @@ schedule_app = typer.Typer(help="The reminder schedule: what will be sent, when.
                            no_args_is_help=True)  # fmt: skip
 app.add_typer(schedule_app, name="schedule")
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+# Everything the command line prints passes through the one redaction (a Bot API error can
+# quote the URL, and the URL holds the token).
+err = Console(file=RedactedStream("stderr"), soft_wrap=True)
+out = Console(file=RedactedStream("stdout"), soft_wrap=True)
 
 NO_TOKEN = """No Telegram bot token is configured (TELEGRAM_BOT_TOKEN).
 
@@ -79,10 +82,12 @@ against the local Bot API emulator, with simulated unit heads and a simulated cl
 def settings() -> Settings:
     """Settings, or one clear message naming the bad variable and exit 2."""
     try:
-        return load_settings()
+        loaded = load_settings()
     except ConfigError as error:
         err.print(f"Configuration error: {error}", markup=False, highlight=False)
         raise typer.Exit(2) from None
+    remember_secrets(loaded.secrets())
+    return loaded
 
 
 def _engine(s: Settings):  # type: ignore[no-untyped-def]

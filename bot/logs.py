@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 from collections.abc import Iterable
+
+_SECRETS: set[str] = set()
+
+
+def remember_secrets(secrets: Iterable[str]) -> None:
+    """Values `redact` hides from now on, wherever it is asked (logs, the command line). A
+    bot token is hidden whole and by its secret half (after the colon) alone."""
+    for secret in secrets:
+        if secret:
+            _SECRETS.add(secret)
+            bot_id, _, half = secret.partition(":")
+            if bot_id.isdigit() and len(half) >= 8:
+                _SECRETS.add(half)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every remembered secret (and `secrets`) replaced by ***: the one place
+    that does it, for every path text leaves the process by."""
+    for secret in sorted({*_SECRETS, *(s for s in secrets if s)}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 class RedactingFormatter(logging.Formatter):
@@ -11,14 +34,32 @@ class RedactingFormatter(logging.Formatter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
-        self.secrets = [s for s in secrets if s]
+        remember_secrets(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        line = line.replace("\n", " | ")
-        for secret in self.secrets:
-            line = line.replace(secret, "***")
-        return line
+        return redact(super().format(record).replace("\n", " | "))
+
+
+class RedactedStream(io.TextIOBase):
+    """sys.stdout or sys.stderr (looked up at each write, as a test runner swaps them), with
+    secrets redacted: what the command line prints, errors included."""
+
+    def __init__(self, name: str) -> None:
+        self.stream_name = name
+
+    @property
+    def _stream(self) -> io.TextIOBase:
+        return getattr(sys, self.stream_name)  # type: ignore[no-any-return]
+
+    def write(self, text: str) -> int:
+        self._stream.write(redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._stream, "isatty", lambda: False)())
 
 
 def configure_logging(level: str, secrets: Iterable[str]) -> None:

@@ -319,3 +319,46 @@ async def test_a_plan_with_a_5000_character_title_and_2000_tasks_previews_in_one
     with sessions() as session:
         assert session.scalar(select(func.count(Task.id))) == 2000
         assert session.scalar(select(func.count(Plan.id))) == 1
+
+
+async def test_a_token_telegram_rejects_never_appears_in_the_command_lines_error(
+    emulator, sessions, db_url, tmp_path, monkeypatch
+):
+    """`nhacviec units invite` asks the Bot API for the bot's name; an answer quoting the
+    request URL (the token inside) is printed with the token replaced."""
+    from aiohttp import web
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from tests.test_health import _free_port
+
+    token = "987654:AAH-this-is-a-secret-token-value"
+
+    async def refuse(request: web.Request) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": 401, "description": f"Unauthorized: {request.url}"},
+            status=401,
+        )
+
+    api = web.Application()
+    api.router.add_route("*", "/{tail:.*}", refuse)
+    runner = web.AppRunner(api)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    with session_scope(sessions) as session:
+        import_sample(session)
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": db_url, "TELEGRAM_BOT_TOKEN": token,
+           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}/bot"}  # fmt: skip
+    try:
+        import asyncio
+
+        result = await asyncio.to_thread(
+            CliRunner().invoke, app, ["units", "invite", "THPT-NGOQUYEN"], env=env
+        )
+    finally:
+        await runner.cleanup()
+    assert result.exit_code == 2, result.output
+    assert "***" in result.output
+    assert token not in result.output and token.split(":")[1] not in result.output
