@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -14,7 +15,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -35,6 +35,7 @@ from bot.services import Services
 from bot.tolerant import TolerantBot
 from bot.updates import PerChatUpdateProcessor
 from jobs.engine import Engine
+from jobs.ticker import beat
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         .bot(bot)
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(_post_init)
+        .post_stop(_stop_ticking)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -112,10 +114,6 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     )
     application.add_error_handler(handlers.on_error)
 
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            tick, interval=timedelta(seconds=settings.tick_seconds), first=1, name="tick"
-        )
     return application
 
 
@@ -133,6 +131,15 @@ def rate_limiter(max_retries: int) -> AIORateLimiter:
     return AIORateLimiter(
         overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=max_retries
     )
+
+
+async def _stop_ticking(application: Application) -> None:  # type: ignore[type-arg]
+    """Before the application stops (PTB calls it as post_stop; stop_application too)."""
+    ticker = application.bot_data.pop("ticker", None)
+    if ticker is not None:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -164,8 +171,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     services: Services = application.bot_data["services"]
     if services.settings.health_port:
         await _health_endpoint(application, services)
-    application.bot_data["engine"] = Engine(
-        services.settings, services.sessions, application.bot, services.clock
+    engine = Engine(services.settings, services.sessions, application.bot, services.clock)
+    application.bot_data["engine"] = engine
+    # The beat runs on the loop's monotonic clock (jobs/ticker.py), not on a wall-clock job.
+    application.bot_data["ticker"] = asyncio.get_running_loop().create_task(
+        beat(engine.tick, services.settings.tick_seconds), name="tick"
     )
     commands = [
         BotCommand(name, messages.text(f"command.{name}", services.locale)) for name in COMMANDS
@@ -183,14 +193,6 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             log.info("no command menu for admin %s: %s", admin, error)
 
 
-async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The scheduler's beat: the database is the source of truth, this only wakes the engine
-    (which never raises)."""
-    engine: Engine | None = context.application.bot_data.get("engine")
-    if engine is not None:
-        await engine.tick()
-
-
 async def start_application(application: Application, poll_timeout: float = 1.0) -> None:  # type: ignore[type-arg]
     """Start as run_polling would, inside an event loop someone else owns (tests, the demo)."""
     await application.initialize()
@@ -202,6 +204,7 @@ async def start_application(application: Application, poll_timeout: float = 1.0)
 
 
 async def stop_application(application: Application) -> None:  # type: ignore[type-arg]
+    await _stop_ticking(application)
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:

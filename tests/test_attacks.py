@@ -362,3 +362,31 @@ async def test_a_token_telegram_rejects_never_appears_in_the_command_lines_error
     assert result.exit_code == 2, result.output
     assert "***" in result.output
     assert token not in result.output and token.split(":")[1] not in result.output
+
+
+async def test_the_clock_stepped_back_an_hour_does_not_stop_the_ticks(
+    emulator, db_url, sessions, clock
+):
+    """The wall clock jumps an hour back (an NTP step, a VM restored): the beat runs on the
+    loop's monotonic clock, so a notice queued at the new "now" still goes out at once."""
+    from bot.app import build_application, start_application, stop_application
+    from bot.services import Services
+    from jobs import outbox
+    from tests.conftest import emulator_settings
+
+    emu = emulator.emulator
+    emu.user(6701)
+    settings = emulator_settings(emulator, db_url, TICK_SECONDS="1")
+    application = build_application(Services(settings, sessions, clock))
+    await start_application(application, poll_timeout=0.5)
+    try:
+        assert application.job_queue is None or not application.job_queue.jobs()
+        clock.now -= timedelta(hours=1)
+        with session_scope(sessions) as session:
+            row = outbox.new_row("step:6701", 6701, "notice", clock.now,
+                                 {"text": "Sau khi đồng hồ lùi"})  # fmt: skip
+            outbox.insert_reminders(session, [row])
+        got = await emu.wait_for(lambda: emu.bot_messages(6701), timeout=3.5)
+        assert got[0]["text"] == "Sau khi đồng hồ lùi"
+    finally:
+        await stop_application(application)
