@@ -9,7 +9,6 @@ import logging
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -31,6 +30,7 @@ from bot import (
     plan_upload,
 )
 from bot.aiohttp_request import AiohttpRequest
+from bot.limiter import PriorityRateLimiter
 from bot.services import Services
 from bot.tolerant import TolerantBot
 from bot.updates import PerChatUpdateProcessor
@@ -117,20 +117,15 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     return application
 
 
-# Telegram allows about 30 messages a second. PTB's limiter is a leaky bucket: with its
-# default bucket of 30, a burst of 30 plus 30 more within the same second draws 429s. A
-# bucket of one refilled every 1/29.9 s spaces every request at least 33.4 ms apart, so 31
-# of them never fit in one second; the outbox paces its broadcasts a little below that
-# (jobs/engine.py), and this guards everything else the process sends.
+# Telegram allows about 30 messages a second. A slot every 1/29.9 s means 31 of them never
+# fit in one second; the outbox paces its broadcasts a little below that (jobs/engine.py),
+# and replies to people take the next free slot before bulk messages (bot/limiter.py).
 MESSAGES_PER_SECOND = 29.9
 
 
-def rate_limiter(max_retries: int) -> AIORateLimiter:
-    # A 429 is retried after retry_after up to max_retries times (PTB retries nothing unless
-    # max_retries is set).
-    return AIORateLimiter(
-        overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=max_retries
-    )
+def rate_limiter(max_retries: int) -> PriorityRateLimiter:
+    # A 429 is retried after retry_after up to max_retries times.
+    return PriorityRateLimiter(MESSAGES_PER_SECOND, max_retries=max_retries)
 
 
 async def _stop_ticking(application: Application) -> None:  # type: ignore[type-arg]

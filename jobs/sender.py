@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+# Tells the rate limiter (bot/limiter.py) that a message can wait behind replies to people.
+BULK = "bulk"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ async def deliver(bot: Bot, chat_id: int, text: str, buttons: Buttons | None = N
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(buttons) if last else None,
                 disable_web_page_preview=True,
+                rate_limit_args=BULK,
             )
             message_id = message.message_id
     except RetryAfter as error:

@@ -15,9 +15,7 @@ from collections.abc import Awaitable, Callable
 log = logging.getLogger(__name__)
 
 
-async def beat(
-    tick: Callable[[], Awaitable[object]], seconds: float, first: float = 1.0
-) -> None:
+async def beat(tick: Callable[[], Awaitable[object]], seconds: float, first: float = 1.0) -> None:
     """Call `tick` `first` seconds from now, then every `seconds`, until cancelled. A tick
     longer than the interval is followed by the next at once, never by a burst."""
     loop = asyncio.get_running_loop()

@@ -390,3 +390,61 @@ async def test_the_clock_stepped_back_an_hour_does_not_stop_the_ticks(
         assert got[0]["text"] == "Sau khi đồng hồ lùi"
     finally:
         await stop_application(application)
+
+
+async def test_a_start_during_a_flood_of_presses_is_answered_at_once(
+    bot, emulator, sessions, clock
+):
+    """Four hundred heads press at once: their card edits take thirteen seconds of Telegram's
+    budget. A newcomer's /start meanwhile is answered as soon as the presses ahead of it in
+    the update queue are handled (a second or so here), not after the edits."""
+    import time
+    from datetime import UTC, date, datetime
+
+    from db.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
+
+    emu = emulator.emulator
+    heads = list(range(7_100_000, 7_100_400))
+    with session_scope(sessions) as session:
+        plan = Plan(number="9/KH-LU", issued_on=date(2025, 1, 2), title="Lũ", policy={},
+                    details={})  # fmt: skip
+        session.add(plan)
+        session.flush()
+        task = Task(plan_id=plan.id, ref="1", title="Báo cáo", policy={}, timeline={},
+                    timeline_text="Tháng 3/2025")  # fmt: skip
+        session.add(task)
+        session.flush()
+        occurrence = Occurrence(task_id=task.id, period_key="once",
+                                due_at=datetime(2025, 3, 31, 16, 59, tzinfo=UTC))  # fmt: skip
+        session.add(occurrence)
+        units = [Unit(code=f"L{i}", name=f"Trường {i}", extra={}) for i in range(len(heads))]
+        session.add_all(units)
+        session.flush()
+        for user, unit in zip(heads, units, strict=True):
+            session.add(Assignment(task_id=task.id, unit_id=unit.id, role=AssignmentRole.LEAD))
+            session.add(Member(unit_id=unit.id, telegram_user_id=user, chat_id=user,
+                               full_name=f"HT {user}", role=Role.HEAD))  # fmt: skip
+        session.flush()
+        pairs = zip(heads, units, strict=True)
+        presses = [(user, f"s:{occurrence.id}:{unit.id}:p") for user, unit in pairs]
+    bot_id = int(bot.bot.token.split(":")[0])
+    for user in heads:
+        emu.user(user)
+    cards = [emu.api_send_message(bot_id, user, "Nhắc hạn", None,
+                                  {"inline_keyboard": [[{"text": "🔄", "callback_data": data}]]})
+             for user, data in presses]  # fmt: skip
+    queries = [emu.press(user, card["message_id"], data)
+               for (user, data), card in zip(presses, cards, strict=True)]  # fmt: skip
+    await emu.wait_for(lambda: sum(q in emu.callback_answers for q in queries) >= 100, timeout=60)
+    edits_before = len(emu.calls_to("editMessageText"))
+    emu.user(GUEST, first_name="Khách")
+    started = time.monotonic()
+    emu.send_text(GUEST, "/start")
+    await emu.wait_for(lambda: emu.bot_messages(GUEST), timeout=30)
+    waited = time.monotonic() - started
+    edits_take = len(heads) / 29.9
+    assert waited < 5.0 < edits_take, f"/start waited {waited:.1f} s behind the card edits"
+    assert len(emu.calls_to("editMessageText")) - edits_before < len(heads) - 100, (
+        "the edits were still queued when /start was answered"
+    )
+    await emu.wait_for(lambda: all(q in emu.callback_answers for q in queries), timeout=120)

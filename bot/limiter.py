@@ -1,0 +1,118 @@
+"""Telegram's flood limits for everything the bot sends, with replies to people first.
+
+Telegram allows about 30 messages a second in all, and 20 a minute in one group. PTB's
+AIORateLimiter keeps those, but in one first-come queue: after ten thousand button presses,
+their card edits stood in front of a newcomer's /start for six minutes. Here every message
+waits for the same 30-a-second slots, but a waiting reply to a person (a command's answer, a
+question, a sent card) takes the next slot before any waiting bulk message (a card edit, a
+reminder from the outbox, which passes `rate_limit_args=BULK`). Calls that are not messages
+(answering a button press, getUpdates, getFile) do not wait at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from jobs.sender import BULK
+
+log = logging.getLogger(__name__)
+
+INTERACTIVE, BACKGROUND = 0, 1
+EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
+GROUP_PER_MINUTE = 20
+
+
+class PriorityRateLimiter(BaseRateLimiter[str]):
+    def __init__(self, per_second: float = 29.9, max_retries: int = 3) -> None:
+        self.spacing = 1.0 / per_second
+        self.max_retries = max_retries
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._next_slot = 0.0
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._groups: dict[int, AsyncLimiter] = {}
+        self._clear = asyncio.Event()
+        self._clear.set()
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = _chat_id(data.get("chat_id"))
+        for attempt in range(self.max_retries + 1):
+            await self._clear.wait()
+            if chat_id is not None:
+                if chat_id < 0:
+                    group = self._groups.setdefault(chat_id, AsyncLimiter(GROUP_PER_MINUTE, 60))
+                    await group.acquire()
+                bulk = rate_limit_args == BULK or endpoint in EDITS
+                await self._slot(BACKGROUND if bulk else INTERACTIVE)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == self.max_retries:
+                    raise
+                seconds = _seconds(error.retry_after) + 0.1
+                log.info("Telegram asked to wait %.1f s (429); everything waits", seconds)
+                self._clear.clear()  # nobody sends meanwhile
+                await asyncio.sleep(seconds)
+                self._clear.set()
+        raise AssertionError("unreachable")
+
+    async def _slot(self, priority: int) -> None:
+        loop = asyncio.get_running_loop()
+        if not self._waiting and loop.time() >= self._next_slot:
+            self._next_slot = loop.time() + self.spacing
+            return
+        future: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._waiting, (priority, next(self._order), future))
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = loop.create_task(self._dispatch())
+        await future
+
+    async def _dispatch(self) -> None:
+        """Give each slot to the best waiter: replies before bulk, first come within each."""
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            delay = self._next_slot - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            while self._waiting:
+                _, _, future = heapq.heappop(self._waiting)
+                if not future.done():
+                    future.set_result(None)
+                    self._next_slot = loop.time() + self.spacing
+                    break
+
+
+def _chat_id(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None if value is None else -1  # "@channel": limited as a group
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
