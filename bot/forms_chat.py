@@ -3,6 +3,13 @@ the unit said, a summary to confirm, and corrections until the deadline.
 
 The draft lives in the database (FormSubmission.answers["draft"]) and where the form is
 follows from the draft alone, so a restart mid-form resumes at the same question.
+
+An answer is bound to the question it answers. In a private chat the person's messages and
+the bot's share one rising sequence of message ids, so the chat state keeps the id of the
+question last asked and of the last message dealt with: a message older than the question shown
+was typed for an earlier one (the person typed ahead, or the bot was down) and is refused
+aloud, never applied to the next question; a message already taken (Telegram delivers it
+again after a crash) is not taken twice.
 """
 
 from __future__ import annotations
@@ -84,6 +91,12 @@ def _step(form: Form, draft: dict[str, Any], occurrence_id: int, unit_id: int,
     return body, prompt_buttons(locale)
 
 
+def _question_key(form: Form, draft: dict[str, Any]) -> str:
+    """Which question the draft is at ("summary" when complete)."""
+    question = next_question(form, draft)
+    return "summary" if question is None else f"{question.field.key}#{question.repetition}"
+
+
 def _closed(session: Session, submission: FormSubmission, occurrence_id: int, now: Any) -> bool:
     """A sent form may be corrected until the deadline; a first answer is taken late."""
     occurrence = session.get(Occurrence, occurrence_id)
@@ -105,6 +118,7 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
     reply: tuple[str, Any] | None = None
     problem = None
+    asking = ""
     with session_scope(services.sessions) as session:
         asked = check(session, services, user.id, occurrence_id, unit_id, "form")
         found = _form_of(session, occurrence_id) if asked.info is not None else None
@@ -130,6 +144,7 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                     {"occurrence_id": occurrence_id, "unit_id": unit_id,
                      "form_id": definition.id}, now)  # fmt: skip
                 reply = _step(form, answers["draft"], occurrence_id, unit_id, locale)
+                asking = _question_key(form, answers["draft"])
     if not asked.allowed or asked.info is None:
         key = "answer.refused" if not asked.allowed else "answer.gone"
         await query.answer(messages.text(key, locale), show_alert=True)
@@ -141,8 +156,19 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if prefix in ("fc", "fe"):
         await _drop_buttons(query)
     if reply is not None:
-        await context.bot.send_message(chat_id, reply[0], parse_mode=ParseMode.HTML,
-                                       reply_markup=reply[1])  # fmt: skip
+        sent = await context.bot.send_message(chat_id, reply[0], parse_mode=ParseMode.HTML,
+                                              reply_markup=reply[1])  # fmt: skip
+        if asking:
+            _asked(services, chat_id, sent.message_id, asking)
+
+
+def _asked(services: Services, chat_id: int, message_id: int, key: str) -> None:
+    """The question just sent (`key`, at `message_id`) is the one an answer must have been
+    typed after to count for it."""
+    with session_scope(services.sessions) as session:
+        state = session.get(ChatState, chat_id)
+        if state is not None and state.kind == KIND:
+            state.data = {**state.data, "asked_id": message_id, "asked_key": key}
 
 
 async def _drop_buttons(query: Any) -> None:
@@ -176,6 +202,7 @@ async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     locale, now = services.locale, services.clock()
     error = None
     reply: tuple[str, Any] | None = None
+    stale = asking = ""
     with session_scope(services.sessions) as session:
         state = session.get(ChatState, message.chat.id)
         if state is None or state.kind != KIND:
@@ -190,15 +217,34 @@ async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             definition, form = found
             submission = _submission(session, definition.id, occurrence_id, unit_id)
             answers = dict(submission.answers)
-            draft, error = answer(form, answers.get("draft") or {}, message.text)
-            answers["draft"] = draft
-            submission.answers, submission.updated_at = answers, now
+            draft = answers.get("draft") or {}
+            if message.message_id <= int(data.get("seen_id", 0)):
+                return  # delivered again after a crash: it was dealt with the first time
+            state.data = {**data, "seen_id": message.message_id}
+            shown = data.get("asked_key")
+            if message.message_id < int(data.get("asked_id", 0)) or (
+                shown is not None and shown != _question_key(form, draft)
+            ):
+                # Typed before the question now due was shown: for an earlier one (the
+                # person typed ahead, or the bot died before it could ask the next).
+                stale = message.text
+            else:
+                draft, error = answer(form, draft, message.text)
+                answers["draft"] = draft
+                submission.answers, submission.updated_at = answers, now
             reply = _step(form, draft, occurrence_id, unit_id, locale)
+            asking = _question_key(form, draft)
     if asked.info is None or found is None:
         key = "answer.refused" if not asked.allowed else "answer.gone"
         await message.reply_text(messages.text(key, locale))
         return
+    if stale:
+        await message.reply_text(
+            messages.text("form.stale", locale, text=cards.short(stale, 100)),
+            parse_mode=ParseMode.HTML,
+        )
     if error is not None:
         await message.reply_text(messages.text(error, locale))
     assert reply is not None
-    await message.reply_text(reply[0], parse_mode=ParseMode.HTML, reply_markup=reply[1])
+    sent = await message.reply_text(reply[0], parse_mode=ParseMode.HTML, reply_markup=reply[1])
+    _asked(services, message.chat.id, sent.message_id, asking)

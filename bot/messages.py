@@ -466,6 +466,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Câu trả lời quá dài (tối đa 2000 ký tự). Hãy nhập lại.",
         "en": "Too long (2000 characters at most). Please try again.",
     },
+    "form.stale": {
+        "vi": "⚠️ Câu trả lời «{text}» được gửi trước khi câu hỏi hiện tại được hỏi nên <b>chưa được ghi</b>. Hãy trả lời lại câu hỏi dưới đây.",
+        "en": "⚠️ The answer «{text}» was sent before the current question was asked, so it was <b>not recorded</b>. Please answer the question below.",
+    },
     "form.summary": {
         "vi": "📋 <b>Kiểm tra lại trước khi gửi</b> — {title}:",
         "en": "📋 <b>Check before sending</b> — {title}:",

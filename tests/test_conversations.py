@@ -439,3 +439,32 @@ async def test_skipping_the_optional_note_after_done_keeps_the_answer(bot, emula
     toast = await press(emu, HEAD, question, "q:s")
     assert "đã ghi nhận vẫn giữ nguyên" in toast["text"] and "hủy" not in toast["text"]
     assert responses(world) == [("done", "", False)]
+
+
+async def test_form_answers_are_bound_to_the_question_they_answer(bot, emulator, world, clock):
+    """Typed ahead (two answers before the next question came) or delivered again after a
+    crash, an answer is never applied to the next question: the first is refused aloud, the
+    second taken once."""
+    emu = await ready(bot, emulator, world)
+    card = await open_card(emu)
+    occurrence, unit = d1(world)
+    await press(emu, HEAD, card, f"f:{occurrence}:{unit}", replies=1)
+    assert "Số lượng điểm cầu" in emu.bot_messages(HEAD)[-1]["text"]
+
+    two = emu.send_text(HEAD, "2")
+    ahead = emu.send_text(HEAD, "Hội trường UBND")  # before "lần 1/2" was asked
+    await emu.wait_for(lambda: "chưa được ghi" in emu.bot_messages(HEAD)[-2]["text"])
+    refusal = emu.bot_messages(HEAD)[-2]
+    assert "Hội trường UBND" in refusal["text"]
+    assert "lần 1/2" in emu.bot_messages(HEAD)[-1]["text"], "asked again, not skipped"
+
+    before = len(emu.bot_messages(HEAD))
+    emu.redeliver(two)  # the crash case: Telegram gives the bot "2" once more
+    emu.redeliver(ahead)
+    answer = await say(emu, HEAD, "Trường THPT Kiến An")
+    assert len(emu.bot_messages(HEAD)) == before + 1, "the redelivered ones said nothing"
+    assert "Đơn vị phụ trách" in answer["text"] or "lần 1/2" in answer["text"]
+    with world() as session:
+        submission = session.scalars(select(FormSubmission)).one()
+    draft = submission.answers["draft"]
+    assert draft["f1"] == 2 and draft["diem_cau"][0]["f2"] == "Trường THPT Kiến An"

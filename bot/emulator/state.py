@@ -175,6 +175,11 @@ class Emulator:
         self._push({"message": message})
         return message
 
+    def redeliver(self, message: JSON) -> None:
+        """Deliver a user's message again, as Telegram does when the bot died before it
+        confirmed the update (the offset was not moved past it)."""
+        self._push({"message": message})
+
     def send_text(self, user_id: int, text: str, chat_id: int | None = None) -> JSON:
         """A user types text (a command when it starts with '/')."""
         content: JSON = {"text": text}
