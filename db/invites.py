@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Invite, Member, Role, Unit
@@ -22,6 +22,7 @@ from db.registry import RegistryError, unit_by_code
 TOKEN_BYTES = 18  # 144 bits; 24 URL-safe characters, within Telegram's 64 for ?start=
 DEFAULT_DAYS = 14
 MAX_FAILURES = 5
+MAX_FAILURES_ALL = 100  # wrong links from everyone in the window: then everyone waits
 FAILURE_WINDOW = timedelta(minutes=15)
 
 
@@ -92,17 +93,14 @@ def create_invite(
     return NewInvite(token, unit.code, role, expires_at)
 
 
-def failures_recently(session: Session, user_id: int, now: datetime) -> int:
-    return (
-        session.scalar(
-            select(func.count(AuditLog.id)).where(
-                AuditLog.actor_user_id == user_id,
-                AuditLog.action == "invite_refused",
-                AuditLog.at > now - FAILURE_WINDOW,
-            )
-        )
-        or 0
+def failures_recently(session: Session, user_id: int | None, now: datetime) -> int:
+    """Wrong invitation links in the window: one person's, or everyone's (`user_id` None)."""
+    query = select(func.count(AuditLog.id)).where(
+        AuditLog.action == "invite_refused", AuditLog.at > now - FAILURE_WINDOW
     )
+    if user_id is not None:
+        query = query.where(AuditLog.actor_user_id == user_id)
+    return session.scalar(query) or 0
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,12 @@ def redeem(session: Session, token: str, person: Person, now: datetime) -> Membe
 
     The caller commits either way: a refusal's audit row is what throttles the next attempt.
     """
-    if failures_recently(session, person.user_id, now) >= MAX_FAILURES:
+    # Per person, and in all: guessing from many accounts is throttled too (a token has 144
+    # bits, so this only keeps a guessing bot from filling the audit log).
+    if (
+        failures_recently(session, person.user_id, now) >= MAX_FAILURES
+        or failures_recently(session, None, now) >= MAX_FAILURES_ALL
+    ):
         _refuse(session, person, Refusal.THROTTLED, now, count=False)
     invite = session.scalar(
         select(Invite).where(Invite.token_hash == hash_token(token)).with_for_update()
@@ -138,6 +141,16 @@ def redeem(session: Session, token: str, person: Person, now: datetime) -> Membe
     if member is not None and member.active and member.unit_id not in (None, unit.id):
         current = session.get(Unit, member.unit_id)
         _refuse(session, person, Refusal.OTHER_UNIT, now, unit_name=current.name if current else "")
+    # Claimed by a conditional update, the last check: two processes on one SQLite file (no
+    # row locks there) opening one link at once cannot both have it.
+    claimed = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        _refuse(session, person, Refusal.USED, now)
     if member is None:
         member = Member(telegram_user_id=person.user_id)
         session.add(member)
@@ -150,7 +163,7 @@ def redeem(session: Session, token: str, person: Person, now: datetime) -> Membe
     member.inactive_reason = ""
     member.linked_at = now
     session.flush()
-    invite.used_at = now
+    invite.used_at = now  # as claimed above (the ORM's copy of the row is older)
     invite.used_by_member_id = member.id
     session.add(
         AuditLog(at=now, actor_user_id=person.user_id, action="linked", unit_id=unit.id,

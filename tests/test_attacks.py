@@ -448,3 +448,77 @@ async def test_a_start_during_a_flood_of_presses_is_answered_at_once(
         "the edits were still queued when /start was answered"
     )
     await emu.wait_for(lambda: all(q in emu.callback_answers for q in queries), timeout=120)
+
+
+def test_one_link_opened_by_two_people_at_once_links_one_of_them(tmp_path):
+    """Two processes on one SQLite file (two engines here), the same link, the same moment."""
+    import threading
+    from datetime import UTC, datetime
+
+    from db.invites import InviteRefused, Person, redeem
+    from db.schema import upgrade
+    from db.session import make_engine, make_session_factory
+
+    url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    engines = [make_engine(url), make_engine(url)]
+    upgrade(engines[0])
+    now = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+    with session_scope(make_session_factory(engines[0])) as session:
+        import_sample(session)
+        token = create_invite(session, "THPT-NGOQUYEN", Role.HEAD, now).token
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def open_link(i: int) -> None:
+        sessions = make_session_factory(engines[i])
+        barrier.wait()
+        try:
+            with session_scope(sessions) as session:
+                redeem(session, token, Person(6800 + i, 6800 + i, f"Người {i}"), now)
+            outcomes.append("linked")
+        except InviteRefused as refused:
+            outcomes.append(refused.reason.value)
+
+    threads = [threading.Thread(target=open_link, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["linked", "used"]
+    with make_session_factory(engines[0])() as session:
+        assert session.scalar(select(func.count(Member.id))) == 1
+    for engine in engines:
+        engine.dispose()
+
+
+def test_guessing_links_from_many_accounts_is_throttled_for_all(sessions):
+    from datetime import UTC, datetime
+
+    from db.invites import MAX_FAILURES_ALL, InviteRefused, Person, redeem
+
+    now = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+    with session_scope(sessions) as session:
+        import_sample(session)
+        token = create_invite(session, "VP", Role.STAFF, now).token
+    reasons = []
+    for user in range(9_000_000, 9_000_000 + MAX_FAILURES_ALL + 3):  # one guess per account
+        with session_scope(sessions) as session:  # committed: the refusal is what counts
+            try:
+                redeem(session, f"guess{user}", Person(user, user, "Kẻ đoán"), now)
+            except InviteRefused as refused:
+                reasons.append(refused.reason.value)
+    assert reasons[:MAX_FAILURES_ALL] == ["wrong"] * MAX_FAILURES_ALL
+    assert set(reasons[MAX_FAILURES_ALL:]) == {"throttled"}
+    with sessions() as session:
+        audited = session.scalar(select(func.count(AuditLog.id)).where(
+            AuditLog.action.in_(["invite_refused", "invite_throttled"])))  # fmt: skip
+    assert audited == len(reasons)
+    with session_scope(sessions) as session:  # a real link waits too, until the window passes
+        try:
+            redeem(session, token, Person(6900, 6900, "Người thật"), now)
+            raise AssertionError("not throttled")
+        except InviteRefused as refused:
+            assert refused.reason.value == "throttled"
+    with session_scope(sessions) as session:
+        later = now + timedelta(minutes=16)
+        assert redeem(session, token, Person(6900, 6900, "Người thật"), later).unit_id
