@@ -32,6 +32,7 @@ from db.answers import Recorded, current_status, record_answer, save_attachment
 from db.group_commit import GroupCommit
 from db.models import ChatState, Member, Occurrence, Response, Status, Task, Unit
 from db.session import session_scope
+from db.text import clean
 from jobs.content import TaskInfo, open_tasks, task_infos
 from jobs.sender import keyboard
 
@@ -359,7 +360,7 @@ async def text_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def _note(message: Message, user_id: int, services: Services) -> None:
-    note = message.text or ""
+    note = clean(message.text or "")  # as it is stored, so the echo shows what was kept
     locale, now = services.locale, services.clock()
     with session_scope(services.sessions) as session:
         state = session.get(ChatState, message.chat.id)

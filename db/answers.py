@@ -25,6 +25,7 @@ from db.models import (
     UnitStatus,
 )
 from db.session import upsert_insert
+from db.text import clean
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def record_answer(
     response_id = connection.execute(
         _INSERT_RESPONSE,
         {"occurrence_id": occurrence_id, "unit_id": unit_id, "member_id": member_id,
-         "status": status, "note": note, "late": late, "created_at": now},
+         "status": status, "note": clean(note), "late": late, "created_at": now},
     ).scalar_one()  # fmt: skip
     connection.execute(
         _move_status(connection.dialect.name),
@@ -131,10 +132,10 @@ def save_attachment(
         unit_id=unit_id,
         member_id=member_id,
         response_id=latest_response_id(session, occurrence_id, unit_id),
-        file_id=file_id,
-        file_unique_id=file_unique_id,
-        file_name=file_name,
-        mime_type=mime_type,
+        file_id=clean(file_id, 255),
+        file_unique_id=clean(file_unique_id, 128),
+        file_name=clean(file_name, 255),
+        mime_type=clean(mime_type, 128),
         size=size,
         local_path=local_path,
         created_at=now,
@@ -239,7 +240,7 @@ def save_explanation(
     now: datetime,
 ) -> None:
     current = _status_row(session, occurrence_id, unit_id)
-    current.explanation = text
+    current.explanation = clean(text)
     detail = {"occurrence_id": occurrence_id, "member_id": member_id}
     session.add(AuditLog(at=now, action="explanation", unit_id=unit_id, detail=detail))
     session.flush()

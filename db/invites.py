@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Invite, Member, Role, Unit
 from db.registry import RegistryError, unit_by_code
+from db.text import clean
 
 TOKEN_BYTES = 18  # 144 bits; 24 URL-safe characters, within Telegram's 64 for ?start=
 DEFAULT_DAYS = 14
@@ -156,8 +157,8 @@ def redeem(session: Session, token: str, person: Person, now: datetime) -> Membe
         session.add(member)
     member.unit_id = unit.id
     member.chat_id = person.chat_id
-    member.full_name = person.full_name
-    member.username = person.username
+    member.full_name = clean(person.full_name, 255)
+    member.username = clean(person.username, 64)
     member.role = invite.role
     member.active = True
     member.inactive_reason = ""

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from db.text import clean
 from jobs.timeline import fold
 
 TYPES = ("number", "text")
@@ -168,7 +169,7 @@ def answer(form: Form, answers: dict[str, Any], raw: str) -> tuple[dict[str, Any
     question = next_question(form, answers)
     if question is None:
         return answers, None
-    value, problem = parse_value(question.field, raw)
+    value, problem = parse_value(question.field, clean(raw, 2000))
     if problem is not None:
         return answers, problem
     new = {k: (list(v) if isinstance(v, list) else v) for k, v in answers.items()}

@@ -468,3 +468,29 @@ async def test_form_answers_are_bound_to_the_question_they_answer(bot, emulator,
         submission = session.scalars(select(FormSubmission)).one()
     draft = submission.answers["draft"]
     assert draft["f1"] == 2 and draft["diem_cau"][0]["f2"] == "Trường THPT Kiến An"
+
+
+async def test_a_nul_in_a_note_and_a_300_character_file_name_are_stored(
+    bot, emulator, world, clock
+):
+    """PostgreSQL refuses NUL in text: the note is kept without it; a file name longer than
+    its column is kept cut, and the file has its record."""
+    emu = await ready(bot, emulator, world)
+    card = await open_card(emu)
+    occurrence, unit = d1(world)
+    await press(emu, HEAD, card, f"s:{occurrence}:{unit}:b", replies=1)
+    saved = await say(emu, HEAD, "Thiếu\x00 kinh phí")
+    assert "Thiếu kinh phí" in saved["text"]
+    await press(emu, HEAD, card, f"s:{occurrence}:{unit}:f", replies=1)
+    name = "Báo cáo " + "rất dài " * 36 + ".pdf"
+    assert len(name) > 255
+    emu.send_document(HEAD, b"%PDF-1.4 report", name, PDF)
+    got = await emu.wait_for(
+        lambda: next((m for m in emu.bot_messages(HEAD) if "Đã nhận tệp" in m["text"]), None)
+    )
+    assert got and "lỗi" not in got["text"]
+    with world() as session:
+        attachment = session.scalars(select(Attachment)).one()
+        note = session.scalars(select(Response.note).where(Response.note != "")).one()
+    assert len(attachment.file_name) <= 255 and attachment.file_name.startswith("Báo cáo rất dài")
+    assert note == "Thiếu kinh phí"
