@@ -1109,17 +1109,34 @@ def health_command(
 
 @app.command("emulator")
 def emulator(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback only)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
     port: int = typer.Option(8081, help="Port to listen on."),
+    control_token: str = typer.Option(
+        "",
+        "--control-token",
+        envvar="EMULATOR_CONTROL_TOKEN",
+        help="Required by /control/* (header X-Control-Token); needed to listen beyond loopback.",
+    ),
 ) -> None:
-    """Run the local Telegram Bot API emulator. Example: nhacviec emulator --port 8081"""
-    from bot.emulator.server import serve_forever
+    """Run the local Telegram Bot API emulator. Example: nhacviec emulator --port 8081
+
+    Its control API plays every user; on an address other machines reach it runs only with a
+    control token: nhacviec emulator --host 0.0.0.0 --control-token "$(openssl rand -hex 16)"
+    """
+    from bot.emulator.server import is_loopback, serve_forever
     from bot.logs import configure_logging
 
-    configure_logging("INFO", [])
+    if not is_loopback(host) and not control_token:
+        err.print(
+            f"Refusing to listen on {host}: the emulator's control API lets anyone who reaches "
+            "it act as any user. Use --host 127.0.0.1, or give --control-token.",
+            markup=False, highlight=False,
+        )  # fmt: skip
+        raise typer.Exit(2)
+    configure_logging("INFO", [control_token])
     out.print(f"Bot API emulator on http://{host}:{port}/bot  (Ctrl+C to stop)")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(host, port))
+        asyncio.run(serve_forever(host, port, control_token))
 
 
 def main() -> None:

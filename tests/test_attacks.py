@@ -522,3 +522,26 @@ def test_guessing_links_from_many_accounts_is_throttled_for_all(sessions):
     with session_scope(sessions) as session:
         later = now + timedelta(minutes=16)
         assert redeem(session, token, Person(6900, 6900, "Người thật"), later).unit_id
+
+
+async def test_the_emulator_refuses_other_interfaces_unless_given_a_control_token():
+    import httpx
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from bot.emulator.server import EmulatorServer
+
+    refused = CliRunner().invoke(app, ["emulator", "--host", "0.0.0.0"])
+    assert refused.exit_code == 2 and "--control-token" in refused.output
+    with pytest.raises(ValueError, match="control token"):
+        EmulatorServer(host="0.0.0.0")
+    server = await EmulatorServer(host="127.0.0.1", control_token="s3cret").start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            anyone = await client.post("/control/send_text",
+                                       json={"user_id": 1, "text": "/start"})  # fmt: skip
+            assert anyone.status_code == 401
+            holder = await client.get("/control/stats", headers={"X-Control-Token": "s3cret"})
+            assert holder.status_code == 200
+    finally:
+        await server.stop()

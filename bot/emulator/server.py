@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hmac
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -18,6 +20,7 @@ from bot.emulator.state import FAULTS, JSON, ApiError, Emulator
 log = logging.getLogger(__name__)
 
 EMULATOR = web.AppKey("emulator", Emulator)
+CONTROL_TOKEN = web.AppKey("control_token", str)
 
 Method = Callable[[Emulator, int, JSON], Awaitable[Any] | Any]
 
@@ -264,6 +267,11 @@ async def file_download(request: web.Request) -> web.StreamResponse:
 
 async def control(request: web.Request) -> web.StreamResponse:
     emu: Emulator = request.app[EMULATOR]
+    token = request.app[CONTROL_TOKEN]
+    given = request.headers.get("X-Control-Token", "")
+    if token and not hmac.compare_digest(given.encode(), token.encode()):
+        return web.json_response({"ok": False, "description": "control token required"},
+                                 status=401)  # fmt: skip
     action = request.match_info["action"]
     body: JSON = {}
     if request.can_read_body:
@@ -331,9 +339,17 @@ def _control(emu: Emulator, action: str, body: JSON, query: Any) -> Any:
     raise KeyError(f"unknown control action {action!r}")
 
 
-def make_app(emulator: Emulator) -> web.Application:
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def make_app(emulator: Emulator, control_token: str = "") -> web.Application:
     app = web.Application(client_max_size=60 * 1024 * 1024)
     app[EMULATOR] = emulator
+    app[CONTROL_TOKEN] = control_token
     app.router.add_route("*", "/bot{token}/{method}", bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", file_download)
     app.router.add_route("*", "/control/{action}", control)
@@ -343,10 +359,23 @@ def make_app(emulator: Emulator) -> web.Application:
 class EmulatorServer:
     """Runs an Emulator on 127.0.0.1 inside the current event loop."""
 
-    def __init__(self, emulator: Emulator | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        emulator: Emulator | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        control_token: str = "",
+    ) -> None:
+        # Its control API plays every user: on an address others can reach, only with a token.
+        if not is_loopback(host) and not control_token:
+            raise ValueError(
+                f"the emulator listens on {host}, not loopback: its control API would let "
+                "anyone there act as any user; give a control token (--control-token)"
+            )
         self.emulator = emulator or Emulator()
         self.host = host
         self.port = port
+        self.control_token = control_token
         self._runner: web.AppRunner | None = None
 
     @property
@@ -359,7 +388,8 @@ class EmulatorServer:
         return f"http://{self.host}:{self.port}/file/bot"
 
     async def start(self) -> EmulatorServer:
-        self._runner = web.AppRunner(make_app(self.emulator), access_log=None)
+        app = make_app(self.emulator, self.control_token)
+        self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -383,7 +413,7 @@ class EmulatorServer:
         await self.stop()
 
 
-async def serve_forever(host: str, port: int) -> None:
-    async with EmulatorServer(host=host, port=port) as server:
+async def serve_forever(host: str, port: int, control_token: str = "") -> None:
+    async with EmulatorServer(host=host, port=port, control_token=control_token) as server:
         log.info("emulator listening base_url=%s", server.base_url)
         await asyncio.Event().wait()
