@@ -128,6 +128,7 @@ class Engine:
         # recorded at the next tick instead of being recovered and sent again.
         self._unrecorded: list[tuple[_Outgoing, Delivery]] = []
         self._in_flight: set[int] = set()  # claimed by a tick of this process, not finished
+        self._halted = False  # a record failed in this tick: the database is away, stop sending
 
     async def tick(self) -> TickReport:
         report = TickReport()
@@ -163,12 +164,13 @@ class Engine:
 
     async def _tick(self, report: TickReport) -> None:
         now = self.clock()
+        self._halted = False
+        if self._unrecorded:  # whether or not this process still sends: it knows they went
+            self._record_pending(report)
         hold = self.leadership.hold()
-        report.leader, report.error = hold.leader, hold.error
+        report.leader, report.error = hold.leader, report.error or hold.error
         if not hold.leader:
             return
-        if self._unrecorded:
-            self._record_pending(report)
         with session_scope(self.sessions) as session:
             # Whatever is "sending" and not ours in flight was left by a crash, a tick that
             # failed half-way or a sender that is gone: back to pending, by whoever sends.
@@ -256,7 +258,9 @@ class Engine:
                 if not deposed and loop.time() - checked >= LOCK_CHECK:
                     checked = loop.time()
                     deposed = not self.leadership.still_held()
-                if deposed:  # another process sends now; it takes these back in a minute
+                if deposed or self._halted:
+                    # Another process sends now (it takes these back in a minute), or the
+                    # database stopped taking records: what is left waits, unsent.
                     return
                 delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons)
             # Recorded at once (the fewer in flight, the fewer resent after a crash), on a
@@ -406,6 +410,7 @@ class Engine:
         try:
             self._record(item, delivery, report)
         except Exception as error:
+            self._halted = True
             if delivery.outcome == "sent":
                 # Telegram has it: remember, so that it is recorded later, never resent.
                 self._unrecorded.append((item, delivery))

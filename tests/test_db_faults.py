@@ -141,15 +141,15 @@ async def test_a_busy_sqlite_is_waited_for(db_url):
 
 
 class CuttingBot(FakeBot):
-    """Telegram accepts the message, and at that moment the database goes away."""
+    """Telegram accepts the messages, and after the `after`-th the database goes away."""
 
-    def __init__(self, clock, proxy: Proxy) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, clock, proxy: Proxy, after: int = 1) -> None:  # type: ignore[no-untyped-def]
         super().__init__(clock)
-        self.proxy = proxy
+        self.proxy, self.after = proxy, after
 
     async def send_message(self, chat_id: int, text: str, **kwargs):  # type: ignore[no-untyped-def]
         sent = await super().send_message(chat_id, text, **kwargs)
-        if self.proxy.server is not None and self.proxy.server.is_serving():
+        if len(self.sent) == self.after:
             self.proxy.cut()
         return sent
 
@@ -164,21 +164,26 @@ async def test_a_database_lost_between_send_and_record_sends_nothing_twice(db_ur
     url = db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
     engine = make_engine(url)
     sessions = make_session_factory(engine)
-    notices(sessions, [11, 12, 13])
+    chats = list(range(1000, 1300))
+    notices(sessions, chats)
     clock = lambda: NOW  # noqa: E731
-    bot = CuttingBot(clock, proxy)
+    bot = CuttingBot(clock, proxy, after=100)  # the database dies a third of the way through
     sender = Engine(Settings(database_url=url), sessions, bot, clock)  # type: ignore[arg-type]
+    sender.pacer.spacing = 1 / 300
     down = await sender.tick()
     assert down.error
+    stopped_at = len(bot.sent)
+    assert stopped_at < 200, "it stopped sending soon after it lost the database"
+    await sender.tick()  # still down: nothing happens, nothing raises
     proxy.start()
     for _ in range(6):
         report = await sender.tick()
-        if not report.error and not sender._unrecorded:
+        if not report.error and not sender._unrecorded and len(bot.sent) == len(chats):
             break
     with sessions() as session:
         states = {r.chat_id: r.state for r in session.scalars(select(Reminder))}
     assert set(states.values()) == {ReminderState.SENT}
-    assert sorted(m.chat_id for m in bot.sent) == [11, 12, 13], "each sent exactly once"
+    assert sorted(m.chat_id for m in bot.sent) == chats, "each sent exactly once"
     engine.dispose()
     proxy.cut()
     proxy.close()
