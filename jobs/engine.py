@@ -10,7 +10,6 @@ import asyncio
 import logging
 import os
 import socket
-import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -294,7 +293,7 @@ class Engine:
             out: list[_Outgoing] = []
             for chat_id, items in by_chat.items():
                 reminders = [(r, c) for r, c in items if c is not None]
-                out += self._guarded(self._cards, chat_id, reminders, now, why, poison)
+                out += self._render(chat_id, reminders, now, why, poison)
                 for row in (r for r, c in items if c is None):
                     try:
                         body = self._other(session, row, now)
@@ -312,28 +311,23 @@ class Engine:
             self._poisoned(poison, now, report)
         return out
 
-    def _guarded(
+    def _render(
         self,
-        render: Callable[..., list[_Outgoing]],
         chat_id: int,
         items: list[tuple[Reminder, Any]],
         now: datetime,
         why: dict[int, str],
         poison: dict[int, str],
     ) -> list[_Outgoing]:
-        """Render a chat's reminders together; when that fails, each alone, so only the row
-        that cannot be rendered is held back."""
+        """A chat's reminders as one message; when that fails, each alone, so that only the
+        row that cannot be rendered is held back (into `poison`, with the reason)."""
         try:
-            return render(chat_id, items, now, why)
-        except Exception:
-            if len(items) <= 1:
-                for row, _ in items:
-                    poison[row.id] = _reason(sys.exc_info()[1])
+            return self._cards(chat_id, items, now, why)
+        except Exception as error:
+            if len(items) == 1:
+                poison[items[0][0].id] = _reason(error)
                 return []
-        out: list[_Outgoing] = []
-        for item in items:
-            out += self._guarded(render, chat_id, [item], now, why, poison)
-        return out
+        return [out for item in items for out in self._render(chat_id, [item], now, why, poison)]
 
     def _cards(
         self, chat_id: int, reminders: list[tuple[Reminder, Any]], now: datetime,
