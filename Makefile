@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench clean system
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/nhacviec run
 
+## system: the Debian packages for old formats and scans (LibreOffice, Tesseract + Vietnamese)
+system:
+	bash .ci/system
+
 ## test: the whole test suite, slow cases included (SQLite and, where reachable, PostgreSQL)
-test: $(STAMP)
+test: $(STAMP) system
 	$(BIN)/python -m pytest -q
 
 ## lint: ruff

@@ -406,7 +406,8 @@ async def file_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         expecting = state is not None and state.kind in (NOTE, FILE)
         actor = actor_for(session, services.settings.office_admins, user.id)
     if not expecting:
-        if message.document is not None and (actor.is_office or not actor.linked):
+        from_office = message.photo and actor.is_office  # a photo of a plan's page
+        if from_office or (message.document is not None and (actor.is_office or not actor.linked)):
             # The office's plan, or a stranger's file: the plan import answers (and refuses).
             await plan_upload.plan_document(update, context)
         else:

@@ -420,12 +420,33 @@ def _bot_username(s: Settings) -> str:
         raise typer.Exit(2) from None
 
 
+def _read_with_bar(raw: bytes, name: str, reference: object) -> object:
+    """Read in the child process; a scan read by OCR shows a progress bar by its pages."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from plans.isolated import read_isolated
+
+    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:  # fmt: skip
+        pages: list[object] = []
+
+        def progress(done: int, total: int) -> None:
+            if not pages:
+                pages.append(bar.add_task(f"OCR {name}", total=total))
+            bar.update(pages[0], completed=done)  # type: ignore[arg-type]
+
+        return read_isolated(raw, name, reference, progress=progress)  # type: ignore[arg-type]
+
+
 PLAN_IMPORT_HELP = """Read a plan and show what was understood: its number, date, title, task
 table (ref, task, lead, coordinators, timeline → next due), the deadlines and events in its
 body, the form in its appendix, its recipients, and warnings. Saves nothing.
 
 Reads DOCX and PDF plans (their tables), the office's Excel/CSV template (see `nhacviec
-plan template`), and text extracted from a PDF (.txt). Timelines are read as of the plan's
+plan template`), and text extracted from a PDF (.txt); Word 97 .doc, .rtf, .odt and .xls
+through LibreOffice (Debian: libreoffice-writer-nogui, libreoffice-calc-nogui); scanned PDFs
+and photos of a page (.jpg, .png, …) by OCR (tesseract-ocr, tesseract-ocr-vie), with what it
+was unsure of listed for checking. Timelines are read as of the plan's
 own date (or --today when the plan states none). --apply saves it in one transaction;
 importing the same plan again (same number, or same file) updates it in place and keeps the
 answers collected.
@@ -452,14 +473,13 @@ def plan_import(
 
     from rich.table import Table
 
-    from plans.isolated import read_isolated
     from plans.reader import load_plan_file
     from plans.tables import PlanReadError
 
     reference = date.fromisoformat(today) if today else datetime.now(settings().timezone).date()
     try:
         raw = load_plan_file(file)
-        doc = read_isolated(raw, file.name, reference)
+        doc = _read_with_bar(raw, file.name, reference)
     except PlanReadError as error:
         err.print(f"Cannot import: {error}", markup=False, highlight=False)
         raise typer.Exit(2) from None

@@ -178,6 +178,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "❓ Tên chưa khớp danh sách đơn vị (gán một lần bằng nhacviec plan map): {names}",
         "en": "❓ Names that match no unit (map them once with nhacviec plan map): {names}",
     },
+    "plan.ocr_progress": {
+        "vi": "📷 Đang đọc bản scan {name} bằng OCR: trang {done}/{total}…",
+        "en": "📷 Reading the scan {name} by OCR: page {done}/{total}…",
+    },
+    "plan.ocr_done": {
+        "vi": "📷 Đã đọc xong {total} trang của {name} bằng OCR.",
+        "en": "📷 Read all {total} pages of {name} by OCR.",
+    },
+    "plan.summary_question_ocr": {
+        "vi": "Văn bản này được đọc từ ảnh: hãy đối chiếu các nhiệm vụ, thời hạn và những từ được đánh dấu ở trên với bản gốc. Đúng rồi thì lưu kế hoạch?",
+        "en": "This document was read from an image: check the tasks, deadlines and the words marked above against the original. Save the plan if they are right?",
+    },
     "plan.summary_question": {
         "vi": "Lưu kế hoạch này?",
         "en": "Save this plan?",

@@ -7,14 +7,18 @@ is the one summarized.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import html
 import logging
 import re
+from typing import Any
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
@@ -44,11 +48,14 @@ async def _download(context: ContextTypes.DEFAULT_TYPE, file_id: str) -> bytes:
     return bytes(await file.download_as_bytearray())
 
 
+PHOTO_NAME = "anh-ke-hoach.jpg"
+
+
 async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A document in a private chat: from the office, a plan to import."""
+    """A document (or a photo of a page) in a private chat: from the office, a plan."""
     services = services_of(context)
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.document is None:
+    if message is None or user is None or (message.document is None and not message.photo):
         return
     locale = services.locale
     refusal = None
@@ -59,16 +66,16 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if refusal is not None:  # the refusal is stored before it is said
         await message.reply_text(messages.text(refusal, locale), parse_mode=ParseMode.HTML)
         return
-    document = message.document
-    name = document.file_name or "ke-hoach"
+    document = message.document or message.photo[-1]  # a photo: its largest size
+    name = (message.document.file_name if message.document else PHOTO_NAME) or "ke-hoach"
     if (document.file_size or 0) > MAX_BYTES:
         await message.reply_text(messages.text("plan.too_big", locale, name=name))
         return
     data = await _download(context, document.file_id)
     try:
         # In a child process with a memory and time limit: a hostile file costs a refusal,
-        # and everyone else is answered meanwhile.
-        doc = await read_isolated_async(data, name, _today(services))
+        # and everyone else is answered meanwhile; a scan's pages are counted in the chat.
+        doc = await _read_showing_pages(message, data, name, _today(services), locale)
     except PlanReadError as error:
         await message.reply_text(
             messages.text("plan.unreadable", locale, problem=str(error)), parse_mode=ParseMode.HTML
@@ -97,6 +104,37 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 PREVIEW_TASKS = 25  # task lines in a summary that does not fit one message
+PROGRESS_EVERY = 1.5  # seconds between edits of the "reading page n of N" message
+
+
+async def _read_showing_pages(
+    message: Any, data: bytes, name: str, today: Any, locale: str
+) -> PlanDocument:
+    """Read in the child process; while a scan is read by OCR, one message says which page
+    it is at (edited, not repeated)."""
+    pages = {"done": 0, "total": 0}
+
+    def progress(done: int, total: int) -> None:
+        pages.update(done=done, total=total)
+
+    reading = asyncio.ensure_future(read_isolated_async(data, name, today, progress=progress))
+    shown: Any = None
+    said = (0, 0)
+    while not reading.done():
+        await asyncio.wait([reading], timeout=PROGRESS_EVERY)
+        now = (pages["done"], pages["total"])
+        if now[1] and now != said and not reading.done():
+            text = messages.text("plan.ocr_progress", locale, name=name, done=now[0],
+                                 total=now[1])  # fmt: skip
+            with contextlib.suppress(TelegramError):
+                shown = await (shown.edit_text(text) if shown else message.reply_text(text))
+            said = now
+    if shown is not None:
+        with contextlib.suppress(TelegramError):
+            await shown.edit_text(
+                messages.text("plan.ocr_done", locale, name=name, total=pages["total"])
+            )
+    return reading.result()
 
 
 def _plain(body: str) -> str:
@@ -152,7 +190,8 @@ def _summary(
         names = "; ".join(unmatched)
         names = names if shown is None else short(names, 800)
         lines.append(messages.text("plan.summary_unmatched", locale, names=names))
-    lines.append(messages.text("plan.summary_question", locale))
+    question = "plan.summary_question_ocr" if doc.from_ocr else "plan.summary_question"
+    lines.append(messages.text(question, locale))
     return "\n".join(line for line in lines if line)
 
 

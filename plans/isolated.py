@@ -15,15 +15,19 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-import subprocess
+import re
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from plans.convert import TOOL_MEMORY
 from plans.limits import LIMITS, MB, Limits
 from plans.model import PlanDocument
 from plans.tables import PlanReadError
+
+Progress = Callable[[int, int], None]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,61 +83,103 @@ def _timed_out(name: str, limits: Limits) -> PlanReadError:
     )
 
 
-def read_isolated(data: bytes, name: str, today: date, limits: Limits = LIMITS) -> PlanDocument:
+def read_isolated(
+    data: bytes, name: str, today: date, limits: Limits = LIMITS, progress: Progress | None = None
+) -> PlanDocument:
     """`read_plan_bytes` in a child process (for the command line)."""
-    return read_measured(data, name, today, limits)[0]
+    return read_measured(data, name, today, limits, progress)[0]
 
 
 def read_measured(
-    data: bytes, name: str, today: date, limits: Limits = LIMITS
+    data: bytes, name: str, today: date, limits: Limits = LIMITS, progress: Progress | None = None
 ) -> tuple[PlanDocument, int]:
     """`read_isolated`, and the reading process's peak memory in bytes. A refusal is raised
     with the peak as its `peak` attribute."""
+    return asyncio.run(_read(data, name, today, limits, progress))
+
+
+async def read_isolated_async(
+    data: bytes, name: str, today: date, limits: Limits = LIMITS, progress: Progress | None = None
+) -> PlanDocument:
+    """`read_plan_bytes` in a child process, awaited (for the bot: others are answered
+    meanwhile). `progress(done, total)` hears of each page read by OCR."""
+    return (await _read(data, name, today, limits, progress))[0]
+
+
+async def _read(
+    data: bytes, name: str, today: date, limits: Limits, progress: Progress | None
+) -> tuple[PlanDocument, int]:
+    process = await asyncio.create_subprocess_exec(
+        *_command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env=_env(),
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    assert process.stderr is not None
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    deadline = started + limits.seconds
+    errors: list[bytes] = []
+
+    async def listen(stream: asyncio.StreamReader) -> None:
+        # A scan read by OCR says how many pages it has: its time grows with them.
+        nonlocal deadline
+        while line := await stream.readline():
+            found = _PROGRESS.match(line)
+            if found is None:
+                errors.append(line)
+                continue
+            done, total = int(found[1]), int(found[2])
+            deadline = max(deadline, started + limits.seconds + total * limits.ocr_page_seconds)
+            if progress is not None:
+                progress(done, total)
+
+    process.stdin.write(_request(data, name, today, limits))
+    await process.stdin.drain()
+    process.stdin.close()
+    output = asyncio.ensure_future(process.stdout.read())
+    listening = asyncio.ensure_future(listen(process.stderr))
     try:
-        done = subprocess.run(
-            _command(), input=_request(data, name, today, limits), capture_output=True,
-            timeout=limits.seconds, env=_env(), check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
+        while True:
+            try:
+                await asyncio.wait_for(asyncio.shield(process.wait()), deadline - loop.time())
+                break
+            except TimeoutError:
+                if loop.time() >= deadline:
+                    raise
+    except TimeoutError:
+        process.kill()
+        await process.wait()
         raise _timed_out(name, limits) from None
-    peak = peak_of(done.stdout)
+    finally:
+        await asyncio.gather(output, listening, return_exceptions=True)
+    out = output.result() if not output.cancelled() and output.exception() is None else b""
+    peak = peak_of(out)
     try:
-        return _result(done.returncode, done.stdout, done.stderr, name, limits), peak
+        return _result(process.returncode, out, b"".join(errors), name, limits), peak
     except PlanReadError as error:
         error.peak = peak  # type: ignore[attr-defined]
         raise
 
 
-async def read_isolated_async(
-    data: bytes, name: str, today: date, limits: Limits = LIMITS
-) -> PlanDocument:
-    """`read_plan_bytes` in a child process, awaited (for the bot: others are answered
-    meanwhile)."""
-    process = await asyncio.create_subprocess_exec(
-        *_command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env=_env(),
-    )  # fmt: skip
-    try:
-        out, err = await asyncio.wait_for(
-            process.communicate(_request(data, name, today, limits)), limits.seconds
-        )
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise _timed_out(name, limits) from None
-    return _result(process.returncode, out, err, name, limits)
+_PROGRESS = re.compile(rb"^progress (\d+)/(\d+)$")
 
 
 def _child() -> None:
     import resource
 
     data, name, today, memory = pickle.loads(sys.stdin.buffer.read())
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # The soft limit binds this process; the hard one leaves LibreOffice and Tesseract, run
+    # from here, the room they need (plans/convert.tool_limits).
+    resource.setrlimit(resource.RLIMIT_AS, (memory, max(memory, TOOL_MEMORY)))
     from plans.reader import read_plan_bytes
+
+    def report(done: int, total: int) -> None:
+        sys.stderr.write(f"progress {done}/{total}\n")
+        sys.stderr.flush()
 
     result: tuple[str, Any]
     try:
-        result = ("ok", read_plan_bytes(data, name, today))
+        result = ("ok", read_plan_bytes(data, name, today, report))
     except PlanReadError as error:
         result = ("refused", str(error))
     except MemoryError:

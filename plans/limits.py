@@ -31,6 +31,7 @@ class Limits:
     max_text: int = 3_000_000  # characters of text in all
     memory: int = 512 * MB  # of the reading process (address space)
     seconds: float = 30.0  # of the reading process, wall clock
+    ocr_page_seconds: float = 20.0  # more for each page of a scan read by OCR
 
 
 LIMITS = Limits()

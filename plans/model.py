@@ -88,6 +88,7 @@ class PlanDocument:
     form: FormSpec | None = None
     recipients: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    from_ocr: bool = False  # read from a scan or a photo: the office is asked to check it
 
     def to_json(self, today: date) -> dict[str, Any]:
         """The `nhacviec plan import --json` object; timelines read as of the plan's date."""

@@ -10,8 +10,10 @@ import io
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from jobs.timeline import fold
+from plans.convert import LEGACY, convert_legacy
 from plans.limits import (
     LIMITS,
     ZIP_FORMATS,
@@ -21,6 +23,7 @@ from plans.limits import (
     check_text,
 )
 from plans.model import PlanDocument
+from plans.ocr import IMAGES, OcrText, Progress, image_page, pdf_pages, read_pages, table_rows
 from plans.tables import (
     PlanReadError,
     form_from_table,
@@ -39,7 +42,8 @@ from plans.text import (
 )
 
 MAX_BYTES = LIMITS.max_bytes
-FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xlsm", ".csv")
+FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xlsm", ".csv", *LEGACY, *IMAGES)
+OCR_PAGES = 40  # a scan read page by page: past this, the office is asked for a DOCX
 
 
 def load_plan_file(path: Path) -> bytes:
@@ -56,7 +60,10 @@ def read_plan_file(path: Path, today: date) -> PlanDocument:
     return read_plan_bytes(load_plan_file(path), path.name, today)
 
 
-def read_plan_bytes(data: bytes, name: str, today: date) -> PlanDocument:
+def read_plan_bytes(
+    data: bytes, name: str, today: date, progress: Progress | None = None
+) -> PlanDocument:
+    """`progress(done, total)` is told of each page read by OCR (scans and photos)."""
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
         raise PlanReadError(f"{name}: định dạng không hỗ trợ (hãy gửi {', '.join(FORMATS)})")
@@ -64,6 +71,14 @@ def read_plan_bytes(data: bytes, name: str, today: date) -> PlanDocument:
         raise PlanReadError(f"{name}: tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB")
     if not data.strip():
         raise PlanReadError(f"{name}: tệp rỗng")
+    shown = name
+    if suffix in LEGACY:  # Word 97, RTF, OpenDocument, old Excel: through LibreOffice
+        data, name = convert_legacy(data, name)
+        suffix = Path(name).suffix.lower()
+    if suffix in IMAGES:
+        pages = [_named(image_page, data, shown)]
+        doc = _from_ocr(read_pages(pages, 1, progress, photo=True), today)
+        return _found(doc, shown)
     if suffix in ZIP_FORMATS:
         check_container(data, name)
     if suffix == ".txt":
@@ -76,15 +91,40 @@ def read_plan_bytes(data: bytes, name: str, today: date) -> PlanDocument:
     elif suffix == ".docx":
         doc = _docx(data, name, today)
     elif suffix == ".pdf":
-        doc = _pdf(data, name, today)
+        doc = _pdf(data, name, today, progress)
     elif suffix == ".csv":
         doc = _csv(data, name, today)
     else:
         doc = _xlsx(data, name, today)
+    return _found(doc, shown)
+
+
+def _found(doc: PlanDocument, name: str) -> PlanDocument:
     if not doc.tasks and not doc.deadlines and not doc.events and doc.form is None:
         raise PlanReadError(
             f"{name}: không tìm thấy nhiệm vụ, thời hạn hay sự kiện nào trong văn bản"
         )
+    return doc
+
+
+def _named(read: Any, data: bytes, name: str) -> Any:
+    try:
+        return read(data)
+    except PlanReadError as error:
+        raise PlanReadError(f"{name}: {error}") from None
+
+
+def _from_ocr(ocr: OcrText, today: date) -> PlanDocument:
+    """A document read by OCR: its task table from the words' layout when it has one, its
+    body as text; what OCR doubted first among the warnings."""
+    lines = [ocr.line_text(line) for line in ocr.lines]
+    header_at, table = table_rows(ocr, is_task_header)
+    if header_at >= 0:
+        doc = _from_parts(lines[:header_at], [(header_at, table)], today)
+    else:
+        doc = parse_plan_text("\n".join(lines), today)
+    doc.warnings[:0] = ocr.warnings()
+    doc.from_ocr = True
     return doc
 
 
@@ -160,7 +200,7 @@ def _docx(data: bytes, name: str, today: date) -> PlanDocument:
     return _from_parts(lines, tables, today)
 
 
-def _pdf(data: bytes, name: str, today: date) -> PlanDocument:
+def _pdf(data: bytes, name: str, today: date, progress: Progress | None = None) -> PlanDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
@@ -185,8 +225,9 @@ def _pdf(data: bytes, name: str, today: date) -> PlanDocument:
             raise PlanReadError(f"{name}: PDF có mật khẩu; hãy gửi bản không khóa") from None
         raise PlanReadError(f"{name}: không đọc được tệp PDF ({detail})") from None
     text = "\n".join(page_text for page_text, _ in pages)
-    if not text.strip():
-        raise PlanReadError(f"{name}: PDF không có chữ (có thể là bản scan); hãy gửi bản DOCX")
+    if not text.strip():  # a scan: no text layer, only pictures of pages
+        count, images = _named(lambda d: pdf_pages(d, OCR_PAGES), data, name)
+        return _from_ocr(read_pages(images, count, progress), today)
     found = [table for _, tables in pages for table in tables if table]
     if not any(is_task_header([c or "" for c in t[0]]) or is_form_header([c or "" for c in t[0]])
                for t in found):  # fmt: skip

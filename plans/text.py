@@ -121,8 +121,9 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
         except ValueError:
             doc.warnings.append(f"Ngày ban hành không hợp lệ: {dateline.group(0)!r}")
     stripped = [line.strip() for line in lines[:60]]
-    if number:
-        at = next(i for i, line in enumerate(stripped) if line.startswith("Số"))
+    # The number may sit mid-line (a header block read as one line): no "Số" line, no issuer.
+    at = next((i for i, line in enumerate(stripped) if line.startswith("Số")), None)
+    if number and at is not None:
         for line in reversed(stripped[:at]):
             if line and "CỘNG HO" not in line.upper() and line.isupper():
                 doc.issuer = _title_case_agency(line)

@@ -123,7 +123,8 @@ def _truncated(path: Path) -> bytes:
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
-        ("kh.odt", lambda tmp: b"anything", "định dạng không hỗ trợ"),
+        ("kh.pages", lambda tmp: b"anything", "định dạng không hỗ trợ"),
+        ("kh.odt", lambda tmp: b"PK\x03\x04 not an OpenDocument", "LibreOffice không đọc được"),
         ("kh.docx", lambda tmp: b"", "tệp rỗng"),
         ("kh.docx", lambda tmp: b"\x00\x01 random bytes " * 50, "không đọc được tệp DOCX"),
         ("kh.docx", lambda tmp: _truncated(docx_000(tmp / "a.docx")), "không đọc được tệp DOCX"),

@@ -190,7 +190,7 @@ def test_plan_import_json_from_the_command_line(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("kh.odt", b"PK\x03\x04", "định dạng không hỗ trợ"),
+        ("kh.pages", b"PK\x03\x04", "định dạng không hỗ trợ"),
         ("kh.docx", b"PK\x03\x04", "không đọc được tệp DOCX"),
         ("empty.txt", b"   \n", "tệp rỗng"),
         (
