@@ -50,7 +50,14 @@ def reading(data: bytes, name: str) -> dict[str, Any]:
             "peak_mb": round(peak / MB, 1), "said": said}  # fmt: skip
 
 
-async def presses_during(built: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+def _final(text: str) -> bool:
+    """The bot's last word on a file: its summary, or the refusal (not a page count)."""
+    return "Lưu kế hoạch" in text or "Không nhập được" in text or "lưu kế hoạch" in text
+
+
+async def presses_during(
+    built: dict[str, bytes], wait: float = LIMITS.seconds + 10
+) -> dict[str, dict[str, Any]]:
     presses.UNITS = 1
     out: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -93,14 +100,15 @@ async def presses_during(built: dict[str, bytes]) -> dict[str, dict[str, Any]]:
                     "content_b64": base64.b64encode(content).decode()})  # fmt: skip
                 latencies: list[float] = []
                 started = time.perf_counter()
-                while time.perf_counter() - started < LIMITS.seconds + 10:
+                while time.perf_counter() - started < wait:
                     pressed = time.perf_counter()
                     query = await ctl("press", {"user_id": head, "message_id": card["message_id"],
                                                 "data": data})  # fmt: skip
                     while not await ctl("answered", {"ids": [query]}):  # noqa: ASYNC110
                         await asyncio.sleep(0.005)
                     latencies.append(time.perf_counter() - pressed)
-                    told = [t for t in (await admin_messages())[before:] if name in t]
+                    told = [t for t in (await admin_messages())[before:]
+                            if name in t and _final(t)]  # fmt: skip
                     if told:
                         break
                     await asyncio.sleep(0.2)
