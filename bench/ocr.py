@@ -44,6 +44,7 @@ def plan_scan(folder: Path, pages: int) -> bytes:
 def timed(data: bytes, name: str) -> dict[str, Any]:
     marks: list[float] = []
     started = time.perf_counter()
+
     def progress(done: int, total: int) -> None:
         marks.append(time.perf_counter())
 

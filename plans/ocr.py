@@ -3,9 +3,9 @@
 A page is rendered (pypdfium2, which pdfplumber already uses) or taken as the photo it is,
 turned upright (Tesseract's orientation detection for quarter turns, a projection profile for
 the few degrees a phone photo leans), and read word by word with each word's box and
-confidence (`tesseract … tsv`). The words become lines of text for the body, and where a line
-of cells reads as a task table's header, the lines under it become the table's rows by where
-their words sit under the header's cells — the layout, not only the text.
+confidence (Tesseract's TSV, through pytesseract). The words become lines of text for the
+body, and where a line of cells reads as a task table's header, the lines under it become the
+table's rows by where their words sit under its columns — the layout, not only the text.
 
 Nothing is trusted blindly: a word Tesseract is unsure of is listed for the office to check; a
 word it could not read at all is left out as "…" and its line listed, never guessed.
@@ -17,13 +17,11 @@ import io
 import re
 import shutil
 import statistics
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from plans.convert import tool_limits
 from plans.tables import PlanReadError
 
 IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
@@ -186,7 +184,7 @@ def lean(gray: Any, span: float = 6.0, step: float = 0.25) -> float:
 
     def unevenness(angle: float) -> float:
         rows = ink.rotate(angle, fillcolor=0).resize((1, ink.height), Image.Resampling.BOX)
-        values = list(rows.getdata())
+        values = list(rows.tobytes())  # one grey byte a row
         return statistics.pvariance(values) if len(values) > 1 else 0.0
 
     angles = [i * step - span for i in range(int(2 * span / step) + 1)]
@@ -194,20 +192,28 @@ def lean(gray: Any, span: float = 6.0, step: float = 0.25) -> float:
 
 
 def _run(tool: str, image: Any, options: list[str], seconds: float, lang: str = "vie") -> str:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", dpi=image.info.get("dpi", (DPI, DPI)))
+    """Tesseract through pytesseract: TSV of words (`tsv` in `options`) or its OSD text."""
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = tool
+    image.info.setdefault("dpi", (DPI, DPI))
+    config = " ".join(o for o in options if o != "tsv")
     try:
-        done = subprocess.run([tool, "stdin", "stdout", "-l", lang, *options],
-                              input=buffer.getvalue(), capture_output=True, timeout=seconds,
-                              check=False, preexec_fn=tool_limits)  # fmt: skip
-    except subprocess.TimeoutExpired:
-        raise PlanReadError(f"OCR một trang quá {seconds:.0f} giây") from None
-    if done.returncode != 0:
-        problem = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
-        if "vie" in problem[0] and ("traineddata" in problem[0] or "language" in problem[0]):
-            raise PlanReadError("Thiếu dữ liệu tiếng Việt của Tesseract: cài gói tesseract-ocr-vie")
-        raise PlanReadError(f"OCR không đọc được trang ({problem[0][:120]})")
-    return done.stdout.decode("utf-8", errors="replace") + done.stderr.decode(errors="replace")
+        if "tsv" in options:
+            return str(pytesseract.image_to_data(image, lang=lang, config=config,
+                                                 timeout=seconds))  # fmt: skip
+        return str(pytesseract.image_to_osd(image, lang=lang, config=config, timeout=seconds))
+    except RuntimeError as error:  # pytesseract's word for its timeout
+        if "timeout" in str(error).lower():
+            raise PlanReadError(f"OCR một trang quá {seconds:.0f} giây") from None
+        raise PlanReadError(f"OCR không đọc được trang ({str(error)[:120]})") from None
+    except pytesseract.TesseractError as error:
+        problem = str(error.message)
+        if lang == "vie" and ("traineddata" in problem or "language" in problem.lower()):
+            raise PlanReadError(
+                "Thiếu dữ liệu tiếng Việt của Tesseract: cài gói tesseract-ocr-vie"
+            ) from None
+        raise PlanReadError(f"OCR không đọc được trang ({problem[:120]})") from None
 
 
 def _words(tool: str, page: Any, number: int) -> list[Word]:
