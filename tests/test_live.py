@@ -106,3 +106,41 @@ async def test_a_plan_applied_from_the_command_line_reaches_linked_heads_within_
     assert time.monotonic() - applied <= WITHIN
     card = cards_to(emu, OTHER_HEAD)[0]["text"]
     assert "kế hoạch hoặc lịch nhắc được cập nhật" in card, card
+
+
+def test_what_planning_reads_leaves_a_mark_and_what_it_writes_does_not(sessions):
+    """A corrected timeline, a unit renamed, a policy: marked for the next tick; the tick's
+    own writes (occurrences, heartbeats, the outbox) are not, or it would plan forever."""
+    from sqlalchemy import select
+
+    from db import changes
+    from db.models import Heartbeat, Occurrence, Task, Unit
+
+    with session_scope(sessions) as session:
+        import_sample(session)
+        save_plan(session, parse_plan_text(SEED_000, date(2024, 10, 1)), "kh91.txt", "h",
+                  date(2024, 10, 1))  # fmt: skip
+    with sessions() as session:
+        start = changes.seen(session)
+    with session_scope(sessions) as session:  # what the tick writes
+        task = session.scalars(select(Task)).first()
+        assert task is not None
+        session.add(Occurrence(task_id=task.id, period_key="x", due_at=MORNING))
+        session.merge(Heartbeat(name="tick", at=MORNING, detail={}))
+    with sessions() as session:
+        assert changes.seen(session) == start
+    for change in ("timeline", "unit", "policy"):
+        with session_scope(sessions) as session:
+            task = session.scalars(select(Task)).first()
+            unit = session.scalars(select(Unit)).first()
+            assert task is not None and unit is not None
+            if change == "timeline":
+                task.timeline_text = "Trước ngày 15/12/2024"
+            elif change == "unit":
+                unit.name = unit.name + " (mới)"
+            else:
+                task.policy = {"before_days": [7, 1]}
+        with sessions() as session:
+            now = changes.seen(session)
+        assert now[0] > start[0], change
+        start = now
