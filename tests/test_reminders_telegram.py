@@ -41,6 +41,8 @@ async def test_a_head_receives_one_bundle_in_vietnamese_with_a_button_per_task(
     keyboard = bundle["reply_markup"]["inline_keyboard"]
     data = [b["callback_data"] for row in keyboard for b in row]
     assert data and all(d.startswith("o:") and len(d.encode()) <= 64 for d in data)
+    labels = [b["text"] for row in keyboard for b in row]
+    assert labels[0].startswith("📋 (1) việc "), "the list number and the task ref kept apart"
     with sessions() as session:
         sent = session.scalars(
             select(Reminder).where(Reminder.chat_id == HEAD, Reminder.state == ReminderState.SENT)

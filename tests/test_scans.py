@@ -94,10 +94,11 @@ def photo_of(docx: Path, angle: float = 3.0) -> bytes:
     return out.getvalue()
 
 
-def test_a_photo_of_a_printed_task_table_reads_its_rows_from_the_layout(tmp_path):
+@pytest.mark.parametrize("angle", [3.0, 90.0, 183.0], ids=["leaning", "sideways", "upside-down"])
+def test_a_photo_of_a_printed_task_table_reads_its_rows_from_the_layout(tmp_path, angle):
     docx = docx_000(tmp_path / "kh91.docx")
     born = read_plan_bytes(docx.read_bytes(), docx.name, TODAY)
-    doc = read_plan_bytes(photo_of(docx), "anh.jpg", TODAY)
+    doc = read_plan_bytes(photo_of(docx, angle), "anh.jpg", TODAY)
     assert doc.from_ocr and (doc.number, doc.issued_on) == (born.number, born.issued_on)
     shown = {t.ref: t for t in born.tasks}
     # The first page holds section 1 and its tasks 1.1 and 1.3 (whose title goes on over the
