@@ -62,7 +62,7 @@ class OcrText:
 
     def warnings(self) -> list[str]:
         out = [
-            f"📷 Văn bản được đọc từ ảnh/bản scan bằng OCR ({self.pages} trang): hãy đối chiếu "
+            f"Văn bản được đọc từ ảnh/bản scan bằng OCR ({self.pages} trang): hãy đối chiếu "
             "với bản gốc trước khi lưu."
         ]
         if self.corrected:

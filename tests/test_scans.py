@@ -73,7 +73,7 @@ def test_the_scanned_notice_is_read_by_ocr_and_says_so():
     assert doc.from_ocr and pages == [(1, 4), (2, 4), (3, 4), (4, 4)]
     dues = sorted(str(d.timeline.timeline.due) for d in doc.deadlines if d.timeline.timeline)
     assert dues == ["2024-10-09", "2024-10-09", "2024-12-30"]
-    assert doc.warnings[0].startswith("📷 Văn bản được đọc từ ảnh/bản scan bằng OCR (4 trang)")
+    assert doc.warnings[0].startswith("Văn bản được đọc từ ảnh/bản scan bằng OCR (4 trang)")
     assert any("«rước» → «trước»" in w for w in doc.warnings), doc.warnings[:3]
     assert any(w.startswith("OCR không chắc các từ") for w in doc.warnings)
 
