@@ -43,11 +43,6 @@ def _mark(session: Session, _context: Any, _instances: Any) -> None:
         session.add(ChangeMark(what=",".join(changed)[:64]))
 
 
-def mark(session: Session, what: str) -> None:
-    """For a change made with a Core statement, which the hook does not see."""
-    session.add(ChangeMark(what=what[:64]))
-
-
 def seen(session: Session) -> tuple[int, int]:
     """The newest mark and the newest answer: planning is due when either moved."""
     row = session.execute(

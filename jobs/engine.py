@@ -174,7 +174,7 @@ class Engine:
             # Whatever is "sending" and not ours in flight was left by a crash, a tick that
             # failed half-way or a sender that is gone: back to pending, by whoever sends.
             report.recovered = outbox.recover(
-                session, now, keep=self._unrecorded_ids(), worker=self.worker,
+                session, now, keep=self._kept_ids(), worker=self.worker,
                 others_after=None if self.leadership.exclusive_on_death else RECOVER_AFTER,
             )  # fmt: skip
             if hold.became:
@@ -208,7 +208,7 @@ class Engine:
                 return
             now = self.clock()
 
-    def _unrecorded_ids(self) -> set[int]:
+    def _kept_ids(self) -> set[int]:
         return self._in_flight | {row.id for item, _ in self._unrecorded for row in item.rows}
 
     def _record_pending(self, report: TickReport) -> None:

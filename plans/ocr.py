@@ -56,10 +56,6 @@ class OcrText:
     def line_text(self, words: list[Word]) -> str:
         return " ".join(w.text if w.confidence >= UNREADABLE else "…" for w in words)
 
-    @property
-    def text(self) -> str:
-        return "\n".join(self.line_text(line) for line in self.lines)
-
     def warnings(self) -> list[str]:
         out = [
             f"Văn bản được đọc từ ảnh/bản scan bằng OCR ({self.pages} trang): hãy đối chiếu "
@@ -303,27 +299,11 @@ def _same_row(a: list[Word], b: list[Word]) -> bool:
     )
 
 
-def cells_of(line: list[Word], gap: float | None = None) -> list[tuple[int, int, str]]:
-    """A line split where the space between two words is wider than a column gap:
-    (left, right, text) per cell."""
-    if not line:
-        return []
-    height = statistics.median(w.height for w in line)
-    gap = gap if gap is not None else 1.6 * height
-    cells: list[list[Word]] = [[line[0]]]
-    for previous, word in pairwise(line):
-        if word.left - (previous.left + previous.width) > gap:
-            cells.append([word])
-        else:
-            cells[-1].append(word)
-    return [(c[0].left, c[-1].left + c[-1].width, " ".join(w.text for w in c)) for c in cells]
-
-
 def table_rows(ocr: OcrText, is_header: Callable[[list[str]], bool]) -> tuple[int, list[list[str]]]:
     """(the line index of a task table's header, the table as rows of cells), or (-1, []).
 
-    Columns come from the layout: the gutters where no word stands on any line of the table
-    (a header's labels may nearly touch, but the columns under them keep their gaps). Each
+    Columns come from the layout: the gutters where words stand on almost no line of the
+    table (a header's labels may nearly touch, but the columns under them keep their gaps). Each
     word goes to the column its middle falls in; a header wrapped over two lines is joined."""
     for index, line in enumerate(ocr.lines):
         if not _looks_like_header(line):

@@ -87,14 +87,19 @@ class Proxy:
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
 
-@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-async def test_postgresql_going_away_and_coming_back_loses_no_reminder(db_url):
+def behind_proxy(db_url: str):  # type: ignore[no-untyped-def]
+    """A migrated PostgreSQL reached through a Proxy: (proxy, url, engine, sessions)."""
     upgrade(make_engine(db_url))
     proxy = Proxy()
     proxy.start()
     url = db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
     engine = make_engine(url)
-    sessions = make_session_factory(engine)
+    return proxy, url, engine, make_session_factory(engine)
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_postgresql_going_away_and_coming_back_loses_no_reminder(db_url):
+    proxy, url, engine, sessions = behind_proxy(db_url)
     notices(sessions, [1, 2, 3])
     clock = lambda: NOW  # noqa: E731
     bot = FakeBot(clock)
@@ -158,12 +163,7 @@ class CuttingBot(FakeBot):
 async def test_a_database_lost_between_send_and_record_sends_nothing_twice(db_url):
     """The process lives on through the outage: what Telegram accepted is recorded when the
     database is back, never sent again."""
-    upgrade(make_engine(db_url))
-    proxy = Proxy()
-    proxy.start()
-    url = db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
+    proxy, url, engine, sessions = behind_proxy(db_url)
     chats = list(range(1000, 1300))
     notices(sessions, chats)
     clock = lambda: NOW  # noqa: E731
