@@ -505,6 +505,8 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work = DOC_REFERENCE.sub(" ", work)
     if "xuyen" in work or "gdtx" in work or "phu huynh" in work or "quy dinh" in work:
         work = LOOKALIKES.sub(" ", work)
+    if has_digit and ("-" in work or "–" in work) and "/" in work:
+        work = _dashed_ranges(work)
     if work is not folded:  # something was cut out: tidy the spaces, look for digits again
         work = " ".join(work.split())
         has_digit = has_digit and _DIGIT.search(work) is not None
@@ -532,6 +534,20 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     if (has_digit and DIGIT_SIGNALS.search(work)) or _has_word_signal(work):
         raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
     return Timeline(text, "none", "không có thời hạn")
+
+
+# Ranges written with a dash, as calendars write them: "04/08/2025-27/08/2025",
+# "27-28/08/2025", "15/9-28/12/2025". Said in words, the window grammar reads them.
+_DATE_DASH_DATE = _rx(
+    r"(\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)\s*[-–]\s*(?=\d{1,2}\s*/\s*\d{1,2}\s*/)"
+)
+_DAY_DASH_DATE = _rx(r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})")
+
+
+def _dashed_ranges(work: str) -> str:
+    changed = _DAY_DASH_DATE.sub(r"tu \1/\3/\4 den \2/\3/\4", work)
+    changed = _DATE_DASH_DATE.sub(r"tu \1 den ", changed)
+    return work if changed == work else changed.replace("tu tu ", "tu ")
 
 
 @dataclass(slots=True)

@@ -48,6 +48,7 @@ class TaskRow:
     timeline: Reading
     checklist: tuple[str, ...] = ()
     report_day: str = ""
+    extra: tuple[tuple[str, str], ...] = ()  # columns with no role (Sản phẩm, Ghi chú…)
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,20 @@ class PlanDocument:
     form: FormSpec | None = None
     recipients: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # how each task table's columns were read
+    # No date of issue: the latest date the document itself shows (a date cited in its preamble,
+    # the year of a blank dateline) is the earliest it can be, and its phrases are read from it.
+    floor: date | None = None
+    floor_source: str = ""
     from_ocr: bool = False  # read from a scan or a photo: the office is asked to check it
+
+    def reference(self, today: date) -> date:
+        """The day year-less phrases are read from: the date of issue, else its lower bound."""
+        return self.issued_on or self.floor or today
 
     def to_json(self, today: date) -> dict[str, Any]:
         """The `nhacviec plan import --json` object; timelines read as of the plan's date."""
-        reference = self.issued_on or today
+        reference = self.reference(today)
         return {
             "plan": {
                 "number": self.number,
@@ -109,6 +119,7 @@ class PlanDocument:
                     "lead": list(t.lead),
                     "coordinators": list(t.coordinators),
                     "timeline": t.timeline.to_json(reference),
+                    **({"extra": dict(t.extra)} if t.extra else {}),
                 }
                 for t in self.tasks
             ],
@@ -130,6 +141,7 @@ class PlanDocument:
                 "title": self.form.title,
                 "fields": [{"label": f.label, "type": f.type} for f in self.form.fields],
             },
+            "columns": list(self.columns),
             "recipients": list(self.recipients),
             "warnings": list(self.warnings),
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,14 @@ from plans.model import PlanDocument
 from plans.ocr import IMAGES, OcrText, Progress, image_page, pdf_pages, read_pages, table_rows
 from plans.tables import (
     PlanReadError,
+    TableReading,
     form_from_table,
     is_form_header,
     is_task_header,
+    missing_roles,
+    table_layout,
     tasks_from_table,
+    template_tasks,
 )
 from plans.text import (
     APPENDIX,
@@ -102,7 +107,11 @@ def read_plan_bytes(
 def _found(doc: PlanDocument, name: str) -> PlanDocument:
     if not doc.tasks and not doc.deadlines and not doc.events and doc.form is None:
         raise PlanReadError(
-            f"{name}: không tìm thấy nhiệm vụ, thời hạn hay sự kiện nào trong văn bản"
+            f"{name}: không tìm thấy nhiệm vụ, thời hạn hay sự kiện nào trong văn bản. Đã tìm: "
+            "bảng có cột Nhiệm vụ/Nội dung và Chủ trì/Thời hạn; mục có dòng “Cơ quan thực "
+            "hiện: …” và “Thời gian thực hiện: …”; câu có “trước ngày …”, “hằng tháng/quý/năm”, "
+            "ngày thi, khai giảng, hội nghị. Hãy gửi các nhiệm vụ theo mẫu Excel của Văn phòng "
+            "(lệnh: nhacviec plan template)"
         )
     return doc
 
@@ -134,37 +143,79 @@ def _from_parts(
     """A document as paragraphs plus tables (each at the paragraph index it follows)."""
     doc = PlanDocument()
     read_header(doc, lines)
-    reference = doc.issued_on or today
+    reference = doc.reference(today)
     appendix_at = appendix_start(lines)
     read_body(doc, lines[:appendix_at], reference)
+    readings: list[tuple[str, TableReading]] = []
+    missing: list[str] = []
     for position, table in _joined(tables):
         if not table:
             continue
-        if is_task_header(table[0]):
-            sections, tasks = tasks_from_table(table, reference)
-            doc.sections.extend(sections)
-            doc.tasks.extend(tasks)
-        elif is_form_header(table[0]) and position >= appendix_at:
+        lacks = missing_roles(table[0])
+        missing = missing or lacks
+        if table_layout(table) is not None:
+            readings.append((_table_label(lines, position, len(readings)),
+                             tasks_from_table(table, reference)))  # fmt: skip
+        elif not lacks and is_form_header(table[0]) and position >= appendix_at:
             doc.form = form_from_table(_appendix_title(lines, position), table[0])
+    _add_tables(doc, readings)
+    if missing and not (doc.tasks or doc.deadlines or doc.events or doc.form):
+        raise PlanReadError("Bảng nhiệm vụ thiếu cột: " + ", ".join(missing))
     finish(doc, reference)
     return doc
 
 
+def _add_tables(doc: PlanDocument, readings: list[tuple[str, TableReading]]) -> None:
+    """Each table's tasks; when two tables number their rows alike (an appendix of laws and
+    one of projects, each from 1), every ref is prefixed by its table's label."""
+    refs = [t.ref for _, r in readings for t in r.tasks]
+    prefix = len(set(refs)) < len(refs)
+    for label, reading in readings:
+        if reading.layout is not None:
+            doc.columns.append(f"{label}: {reading.layout.describe()}")
+        for section in reading.sections:
+            ref = f"{label}.{section.ref}"[:32] if prefix else section.ref
+            doc.sections.append(replace(section, ref=ref))
+        for task in reading.tasks:
+            if prefix:
+                task = replace(
+                    task,
+                    ref=f"{label}.{task.ref}"[:32],
+                    section=f"{label}.{task.section}"[:32] if task.section else label,
+                )
+            doc.tasks.append(task)
+
+
+APPENDIX_NUMBER = re.compile(r"PH[UỤ]\s*L[UỤ]C\s*(?:S[OỐ]\s*)?([0-9IVX]+)", re.IGNORECASE)
+
+
+def _table_label(lines: list[str], position: int, index: int) -> str:
+    """ "PL02" for a table under "PHỤ LỤC SỐ 02", else "Bảng 2"."""
+    for line in reversed(lines[:position]):
+        match = APPENDIX_NUMBER.match(line.strip())
+        if match:
+            return f"PL{match.group(1)}"
+    return f"Bảng {index + 1}"
+
+
 def _joined(tables: list[tuple[int, list[list[str]]]]) -> list[tuple[int, list[list[str]]]]:
-    """A table cut by a page break, without its header on the next page, is one table."""
+    """A table cut by a page break is one table: the next part has no header of its own, or
+    repeats the same header (whose rows are skipped)."""
     out: list[tuple[int, list[list[str]]]] = []
     for position, table in tables:
         rows = [[c if c is not None else "" for c in row] for row in table]
-        if (
-            out
-            and rows
-            and not is_task_header(rows[0])
-            and not is_form_header(rows[0])
-            and (is_task_header(out[-1][1][0]))
-        ):
-            out[-1][1].extend(rows)
-        else:
-            out.append((position, rows))
+        if not rows:
+            continue
+        previous = table_layout(out[-1][1]) if out else None
+        if previous is not None:
+            layout = table_layout(rows)
+            if layout is None and not is_form_header(rows[0]):
+                out[-1][1].extend(rows)
+                continue
+            if layout is not None and layout.labels == previous.labels:
+                out[-1][1].extend(rows[layout.header_rows :])
+                continue
+        out.append((position, rows))
     return out
 
 
@@ -196,8 +247,42 @@ def _docx(data: bytes, name: str, today: date) -> PlanDocument:
             lines.extend(Paragraph(child, document).text.split("\n"))
         elif child.tag == qn("w:tbl"):
             table = Table(child, document)
-            tables.append((len(lines), [[cell.text for cell in row.cells] for row in table.rows]))
+            _place_table(lines, tables, [_docx_row(row.cells) for row in table.rows])
     return _from_parts(lines, tables, today)
+
+
+def _docx_row(cells: list[Any]) -> list[str]:
+    """A row's text, a merged cell once: python-docx repeats a cell spanning several columns
+    in each of them, where a PDF or a sheet leaves the others empty."""
+    out: list[str] = []
+    previous = None
+    for cell in cells:
+        out.append("" if cell._tc is previous else cell.text)
+        previous = cell._tc
+    return out
+
+
+def _place_table(
+    lines: list[str], tables: list[tuple[int, list[list[str]]]], rows: list[list[str]]
+) -> None:
+    """A table at its place among the paragraphs. A narrow table that is neither tasks nor a
+    form (the borderless agency | motto header, Nơi nhận | signature) is text laid out in
+    columns: its cells become lines, a column at a time, so the number, date and recipients
+    are read as on paper."""
+    tables.append((len(lines), rows))
+    if not rows or table_layout(rows) is not None or is_form_header(rows[0]):
+        return
+    width = max(len(row) for row in rows)
+    if width > 3:
+        return
+    for column in range(width):
+        seen = None
+        for row in rows:
+            cell = row[column] if column < len(row) else ""
+            if cell is seen:
+                continue
+            seen = cell
+            lines.extend(cell.split("\n"))
 
 
 def _pdf(data: bytes, name: str, today: date, progress: Progress | None = None) -> PlanDocument:
@@ -207,10 +292,13 @@ def _pdf(data: bytes, name: str, today: date, progress: Progress | None = None) 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             check_pages(_declared_pages(pdf), name)
-            pages = []
+            lines: list[str] = []
+            tables: list[tuple[int, list[list[str]]]] = []
+            whole: list[str] = []
             for number, page in enumerate(pdf.pages, start=1):
                 check_pages(number, name)  # the declared count may lie
-                pages.append((page.extract_text() or "", page.extract_tables()))
+                whole.append(page.extract_text() or "")
+                _pdf_page(page, lines, tables)
     except PlanReadError:
         raise
     except PDFPasswordIncorrect:
@@ -224,20 +312,37 @@ def _pdf(data: bytes, name: str, today: date, progress: Progress | None = None) 
         if "Password" in inner or "password" in str(error).lower():
             raise PlanReadError(f"{name}: PDF có mật khẩu; hãy gửi bản không khóa") from None
         raise PlanReadError(f"{name}: không đọc được tệp PDF ({detail})") from None
-    text = "\n".join(page_text for page_text, _ in pages)
+    text = "\n".join(whole)
     if not text.strip():  # a scan: no text layer, only pictures of pages
         count, images = _named(lambda d: pdf_pages(d, OCR_PAGES), data, name)
         return _from_ocr(read_pages(images, count, progress), today)
-    found = [table for _, tables in pages for table in tables if table]
-    if not any(is_task_header([c or "" for c in t[0]]) or is_form_header([c or "" for c in t[0]])
-               for t in found):  # fmt: skip
+    if not any(table_layout(t) is not None or is_form_header(t[0]) for _, t in tables if t):
         # No ruled tables: read it as extracted text, the way the seeds are read.
         return parse_plan_text(text, today)
-    lines = text_lines(text)
-    appendix_at = appendix_start(lines)
-    # Tables sit in the appendix when there is one; their place in the text is not kept.
-    tables = [(appendix_at + 1, table) for table in found]
-    return _from_parts(_without_table_text(lines, appendix_at), tables, today)
+    return _from_parts(lines, tables, today)
+
+
+def _pdf_page(page: Any, lines: list[str], tables: list[tuple[int, list[list[str]]]]) -> None:
+    """A page's ruled tables at their place, and only the text outside them as lines (inside,
+    pdfplumber's text would repeat every cell)."""
+    found = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    x0, top, x1, bottom = page.bbox
+    y = top
+    for table in found:
+        if table.bbox[1] > y:
+            lines.extend(text_lines(_crop_text(page, (x0, y, x1, table.bbox[1]))))
+        rows = [[c or "" for c in row] for row in table.extract()]
+        _place_table(lines, tables, rows)
+        y = max(y, table.bbox[3])
+    if y < bottom:
+        lines.extend(text_lines(_crop_text(page, (x0, y, x1, bottom))))
+
+
+def _crop_text(page: Any, box: tuple[float, float, float, float]) -> str:
+    try:
+        return page.crop(box).extract_text() or ""
+    except ValueError:  # a box pdfplumber finds outside the page
+        return ""
 
 
 def _declared_pages(pdf: object) -> int:
@@ -249,17 +354,6 @@ def _declared_pages(pdf: object) -> int:
         return int(resolve1(pages.get("Count", 0)))
     except Exception:  # no count: the pages are counted as they are read
         return 0
-
-
-def _without_table_text(lines: list[str], appendix_at: int) -> list[str]:
-    # After the appendix heading, pdfplumber's text repeats the tables' cells: keep only the
-    # lines up to the first table header so the appendix title can be found.
-    keep = lines[: appendix_at + 1]
-    for line in lines[appendix_at + 1 :]:
-        if fold(line).startswith("tt "):
-            break
-        keep.append(line)
-    return keep
 
 
 def _csv(data: bytes, name: str, today: date) -> PlanDocument:
@@ -305,7 +399,9 @@ def _xlsx(data: bytes, name: str, today: date) -> PlanDocument:
         if fold(sheet.title) == "ke hoach":
             _plan_details(doc, rows)
         elif not table:
-            header_at = next((i for i, r in enumerate(rows) if is_task_header(r)), None)
+            header_at = next(
+                (i for i, r in enumerate(rows) if is_task_header(r) or missing_roles(r)), None
+            )
             if header_at is not None:
                 table = rows[header_at:]
     book.close()
@@ -343,12 +439,13 @@ def _plan_details(doc: PlanDocument, rows: list[list[str]]) -> None:
 
 
 def _template(doc: PlanDocument, table: list[list[str]], today: date) -> PlanDocument:
-    if not table or not is_task_header(table[0]):
+    if not table or not (is_task_header(table[0]) or missing_roles(table[0])):
         raise PlanReadError(
             "Không thấy dòng tiêu đề bảng (TT, Nhiệm vụ, Cơ quan chủ trì, Cơ quan phối hợp, "
             "Thời gian thực hiện)"
         )
-    reference = doc.issued_on or today
-    doc.sections, doc.tasks = tasks_from_table(table, reference)
+    reference = doc.reference(today)
+    reading = template_tasks(table, reference)
+    doc.sections, doc.tasks = reading.sections, reading.tasks
     finish(doc, reference)
     return doc

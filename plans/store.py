@@ -77,7 +77,7 @@ def save_plan(
     plan.details = {
         "recipients": doc.recipients,
         "warnings": doc.warnings,
-        "reference": (doc.issued_on or today).isoformat(),
+        "reference": (doc.reference(today)).isoformat(),
     }
     session.flush()
 
@@ -96,7 +96,7 @@ def save_plan(
     registry = Registry(session)
     existing = {t.ref: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
     result = SaveResult(plan_id=plan.id, created=created)
-    reference = doc.issued_on or today
+    reference = doc.reference(today)
     seen: set[str] = set()
     for position, (kind, item) in enumerate(_items(doc)):
         task = existing.get(item.ref)

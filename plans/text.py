@@ -28,7 +28,15 @@ from plans.model import (
 )
 
 APPENDIX = re.compile(r"^\s*PH[UỤ]\s+L[UỤ]C\b", re.IGNORECASE)
-NUMBER = re.compile(r"\bSố\s*:?\s*(\d+\s*/\s*[A-ZĐa-zđ0-9][A-ZĐa-zđ0-9\-]*)")
+# "Số: 59/QĐ-BTNMT", "Số: 49/2012/QĐ-UBND", "Số: 50 /ĐHVN-KT&ĐBCL": anywhere on its line (an
+# extractor glues the rule under the agency, or the motto beside it, to the number).
+NUMBER = re.compile(r"\bSố\s*:?\s*(\d+[a-zA-Z]?(?:\s*/\s*\d{4})?\s*/\s*[^\W_][\w&\-.]*(?<![.\-]))")
+SIGNED = re.compile(
+    r"(?:Thời gian ký|Ngày ký|Ký ngày)\s*:?\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})",
+    re.IGNORECASE,
+)  # an e-signature stamp: number and signing time
+BLANK_DATELINE = re.compile(r",\s*ngày\s*[.…]*\s*tháng\s*[.…]*\s*năm\s+(\d{4})")
+CITED = re.compile(r"ngày\s+(\d{1,2})\s*(?:/\s*(\d{1,2})\s*/\s*|tháng\s+(\d{1,2})\s+năm\s+)(\d{4})")
 DATELINE = re.compile(
     r"([A-ZĐ][^\n,]{1,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
 )
@@ -62,7 +70,7 @@ def parse_plan_text(text: str, today: date) -> PlanDocument:
     lines = text_lines(text)
     doc = PlanDocument()
     read_header(doc, lines)
-    reference = doc.issued_on or today
+    reference = doc.reference(today)
     appendix_at = appendix_start(lines)
     read_body(doc, lines[:appendix_at], reference)
     for start, end in _appendices(lines, appendix_at):
@@ -83,7 +91,12 @@ def finish(doc: PlanDocument, reference: date) -> None:
     """The warnings the office must see before applying."""
     if not doc.number:
         doc.warnings.append("Không tìm thấy số kế hoạch (Số: …/KH-…)")
-    if doc.issued_on is None:
+    if doc.issued_on is None and doc.floor is not None:
+        doc.warnings.append(
+            f"Không tìm thấy ngày ban hành; văn bản không thể sớm hơn {doc.floor_source}, nên "
+            f"thời hạn được đọc từ ngày {reference:%d/%m/%Y}"
+        )
+    elif doc.issued_on is None:
         doc.warnings.append(
             f"Không tìm thấy ngày ban hành; thời hạn được đọc theo ngày {reference:%d/%m/%Y}"
         )
@@ -113,6 +126,7 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
     if number:
         doc.number = re.sub(r"\s+", "", number.group(1))
     dateline = DATELINE.search(head)
+    signed = SIGNED.search(head)
     if dateline:
         try:
             doc.issued_on = date(
@@ -120,6 +134,13 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
             )
         except ValueError:
             doc.warnings.append(f"Ngày ban hành không hợp lệ: {dateline.group(0)!r}")
+    elif signed:
+        try:
+            doc.issued_on = date(int(signed.group(3)), int(signed.group(2)), int(signed.group(1)))
+        except ValueError:
+            doc.warnings.append(f"Ngày ký không hợp lệ: {signed.group(0)!r}")
+    if doc.issued_on is None:
+        _date_floor(doc, lines, head)
     stripped = [line.strip() for line in lines[:60]]
     # The number may sit mid-line (a header block read as one line): no "Số" line, no issuer.
     at = next((i for i, line in enumerate(stripped) if line.startswith("Số")), None)
@@ -146,6 +167,30 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
         doc.title = _join(title)
 
 
+def _date_floor(doc: PlanDocument, lines: list[str], head: str) -> None:
+    """No date of issue: the document cannot be older than the dates it cites before its first
+    heading, nor than the year its blank dateline shows."""
+    candidates: list[tuple[date, str]] = []
+    blank = BLANK_DATELINE.search(head)
+    if blank:
+        year = int(blank.group(1))
+        candidates.append((date(year, 1, 1), f"năm {year} của dòng ngày tháng để trống"))
+    preamble = "\n".join(lines[: appendix_start(lines)][:120])
+    for match in CITED.finditer(preamble):
+        day, month, year = (
+            int(match.group(1)),
+            int(match.group(2) or match.group(3)),
+            int(match.group(4)),
+        )
+        try:
+            cited = date(year, month, day)
+        except ValueError:
+            continue
+        candidates.append((cited, f"ngày {cited:%d/%m/%Y} văn bản dẫn"))
+    if candidates:
+        doc.floor, doc.floor_source = max(candidates)
+
+
 def _title_case_agency(line: str) -> str:
     # "SỞ GIÁO DỤC VÀ ĐÀO TẠO" → "Sở Giáo dục và Đào tạo", as the agency writes its own name.
     known = {"so giao duc va dao tao": "Sở Giáo dục và Đào tạo"}
@@ -159,18 +204,24 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     recipients_at = next(
         (i for i, line in enumerate(lines) if fold(line).startswith("noi nhan")), None
     )
+    recipients_end = recipients_at
     if recipients_at is not None:
+        recipients_end = recipients_at + 1
         for line in lines[recipients_at + 1 :]:
             item = line.strip()
             if not item:
+                recipients_end += 1
                 continue
             if not item.startswith(("-", "+", "•")):
                 break
+            recipients_end += 1
             item = re.sub(r"^[-+•]\s*", "", item).rstrip(";. ")
             item = re.sub(r"\s*\((?:để|đề) [^)]*\)$", "", item)
             if not fold(item).startswith("luu"):
                 doc.recipients.append(item)
-    text = " ".join(line.strip() for line in lines[:recipients_at] if line.strip())
+    # The body goes on after the Nơi nhận block when a plan follows its decision.
+    body = lines if recipients_at is None else lines[:recipients_at] + lines[recipients_end:]
+    text = " ".join(line.strip() for line in body if line.strip())
     for item in _items(text):
         folded = _same_length_fold(item)
         for match in EVENT.finditer(folded):

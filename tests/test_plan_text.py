@@ -89,12 +89,16 @@ class TestSeed000TaskTable:
         for ref in ("1.3", "2.1", "2.5", "2.9"):
             timeline = task(plan_000, ref)["timeline"]
             assert (timeline["text"], timeline["kind"]) == ("Hàng năm", "recurring")
-            assert timeline["next_due"][0] == "2026-12-31"
+            # No date of issue: read from the latest date the plan cites (30/12/2024).
+            assert timeline["next_due"][0] == "2024-12-31"
 
     def test_a_plan_without_number_or_date_says_so(self, plan_000):
         assert plan_000["plan"]["number"] == "" and plan_000["plan"]["issued_on"] is None
         assert any("số kế hoạch" in w for w in plan_000["warnings"])
-        assert any("ngày ban hành" in w for w in plan_000["warnings"])
+        assert any(
+            "ngày ban hành" in w and "không thể sớm hơn ngày 30/12/2024" in w
+            for w in plan_000["warnings"]
+        )
         assert plan_000["plan"]["title"].startswith("thực hiện Kết luận số 91-KL/TW")
         assert plan_000["plan"]["title"].endswith("hội nhập quốc tế”")
 
@@ -151,7 +155,7 @@ class TestSeed004ConferencePlan:
 
 def test_the_json_has_exactly_the_contracts_keys(plan_000, plan_004):
     for plan in (plan_000, plan_004):
-        assert list(plan) == ["plan", "sections", "tasks", "deadlines", "events", "form",
+        assert list(plan) == ["plan", "sections", "tasks", "deadlines", "events", "form", "columns",
                               "recipients", "warnings"]  # fmt: skip
         assert list(plan["plan"]) == ["number", "issued_on", "issuer", "title"]
     assert list(plan_000["tasks"][0]) == ["ref", "section", "title", "lead", "coordinators",
