@@ -168,7 +168,7 @@ def _from_parts(
 def _add_tables(doc: PlanDocument, readings: list[tuple[str, TableReading]]) -> None:
     """Each table's tasks; when two tables number their rows alike (an appendix of laws and
     one of projects, each from 1), every ref is prefixed by its table's label."""
-    refs = [t.ref for _, r in readings for t in r.tasks]
+    refs = [t.ref for t in doc.tasks] + [t.ref for _, r in readings for t in r.tasks]
     prefix = len(set(refs)) < len(refs)
     for label, reading in readings:
         if reading.layout is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jobs.timeline import TimelineError, fold, parse_timeline
+from plans.body import body_tasks, is_field
 from plans.model import (
     BodyDeadline,
     BodyEvent,
@@ -221,8 +222,13 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
                 doc.recipients.append(item)
     # The body goes on after the Nơi nhận block when a plan follows its decision.
     body = lines if recipients_at is None else lines[:recipients_at] + lines[recipients_end:]
+    sections, tasks = body_tasks(body, reference)
+    doc.sections.extend(sections)
+    doc.tasks.extend(tasks)
     text = " ".join(line.strip() for line in body if line.strip())
     for item in _items(text):
+        if tasks and is_field(item):
+            continue  # read with its task
         folded = _same_length_fold(item)
         for match in EVENT.finditer(folded):
             phrase = item[match.start() : match.end()]

@@ -1,0 +1,187 @@
+"""Tasks written in the body of a plan, not in a table.
+
+Such a plan numbers its items ("1.2.", "b)") and follows each with lines that say who and when:
+
+    1.3. Tiếp tục thực hiện hiệu quả Đề án …
+    - Cơ quan thực hiện: Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên đoàn
+      Lao động tỉnh; các sở, ngành liên quan.
+    - Thời gian thực hiện: Thực hiện thường xuyên.
+
+or "Đơn vị chủ trì: … / Đơn vị phối hợp: … / Thời gian thực hiện: …". A block of such lines
+after several items with none of their own (1.1 and 1.2, then the block) is read, as people
+read it, as said of each of them. Items that only hold other items are sections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from jobs.timeline import fold
+from plans.model import Reading, Section, TaskRow
+
+MARKER = re.compile(
+    r"^\s*(?:(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?|(?P<letter>[a-zđ])\)|(?P<roman>[IVX]{1,6})\.)"
+    r"\s+(?P<rest>\S.*)$"
+)
+# Folded labels of the lines that say who and when, and what each fills.
+FIELDS = [
+    ("coordinators", ("co quan phoi hop", "don vi phoi hop")),
+    ("lead", ("co quan thuc hien", "don vi thuc hien", "co quan chu tri", "don vi chu tri",
+              "don vi dau moi", "co quan dau moi", "trach nhiem thuc hien")),
+    ("timeline", ("thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh",
+                  "thoi han thuc hien", "thoi han", "tien do thuc hien", "tien do")),
+]  # fmt: skip
+FIELD = re.compile(
+    r"^\s*[-+*•]?\s*(?P<label>"
+    + "|".join(name for _, names in FIELDS for name in names)
+    + r")\s*:\s*(?P<value>.*)$"
+)
+# "… Lao động tỉnh -Thời gian thực hiện: …": a second field run into the first one's line.
+RUN_IN = re.compile(r"\s[-–]\s*(?=(?:thoi gian|thoi han|tien do|don vi|co quan)[^:]{0,30}:)")
+LEAD_SPLIT = re.compile(r"\s+chu tri\b\s*,?\s*(?:(?:va\s+)?phoi hop(?:\s+voi)?\s*)?")
+
+
+@dataclass
+class _Item:
+    ref: str
+    level: int
+    text: list[str]
+    parent: _Item | None
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    shared: _Item | None = None  # the sibling whose field lines it takes
+
+
+def _fold_same(text: str) -> str:
+    """fold(), one character for one, so a match in it cuts the original."""
+    return "".join((fold(c) or " ")[:1] if not c.isspace() else " " for c in text)
+
+
+def _lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        folded = _fold_same(line)
+        cuts = [m.start() for m in RUN_IN.finditer(folded)]
+        start = 0
+        for cut in cuts:
+            out.append(line[start:cut].strip())
+            start = cut + 1
+        out.append(line[start:].strip())
+    return [line for line in out if line]
+
+
+def is_field(item: str) -> bool:
+    """A who/when line ("Thời gian thực hiện: …"), read with its task, not as a deadline."""
+    return FIELD.match(_fold_same(item)) is not None
+
+
+def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[TaskRow]]:
+    items: list[_Item] = []
+    current: _Item | None = None
+    last_field: str | None = None
+    parents: dict[int, _Item] = {}
+    for line in _lines(lines):
+        folded = _fold_same(line)
+        found = FIELD.match(folded)
+        if found and current is not None:
+            key = next(k for k, names in FIELDS if found.group("label") in names)
+            current.fields.setdefault(key, []).append(line[found.start("value") :].strip())
+            last_field = key
+            continue
+        marker = MARKER.match(line)
+        if marker and not line.strip().startswith(("-", "+", "•")):
+            level, own = _level(marker)
+            parent = next((parents[k] for k in sorted(parents, reverse=True) if k < level), None)
+            ref = own if level != 3 or parent is None else f"{parent.ref}.{own}"
+            current = _Item(ref, level, [marker.group("rest")], parent)
+            items.append(current)
+            parents = {k: v for k, v in parents.items() if k < level}
+            parents[level] = current
+            last_field = None
+            continue
+        if current is None:
+            continue
+        if last_field is not None and not line.startswith(("-", "+", "•", "*")):
+            current.fields[last_field][-1] += " " + line  # a field's value wrapped by the PDF
+        elif last_field is None:
+            current.text.append(line)
+    return _tasks(items, reference)
+
+
+def _level(marker: re.Match[str]) -> tuple[int, str]:
+    if marker.group("roman"):
+        return 0, marker.group("roman")
+    if marker.group("letter"):
+        return 3, marker.group("letter")
+    number = marker.group("num")
+    return min(1 + number.count("."), 2), number
+
+
+def _tasks(items: list[_Item], reference: date) -> tuple[list[Section], list[TaskRow]]:
+    # A field block speaks for its item and for the siblings just before it that have none.
+    for index, item in enumerate(items):
+        if not item.fields:
+            continue
+        for before in reversed(items[:index]):
+            if before.parent is not item.parent or before.level != item.level:
+                if before.level > item.level:
+                    continue  # a child of an earlier sibling
+                break
+            if before.fields or before.shared is not None:
+                break
+            before.shared = item
+    acting = [i for i in items if i.fields or i.shared is not None]
+    if not acting:
+        return [], []
+    sections: list[Section] = []
+    section_refs: set[str] = set()
+    tasks: list[TaskRow] = []
+    for item in acting:
+        holder = item if item.fields else item.shared
+        assert holder is not None
+        parent = item.parent
+        if parent is not None and parent.ref not in section_refs:
+            section_refs.add(parent.ref)
+            sections.append(Section(parent.ref, _title(parent)))
+        lead, coordinators = _who(holder.fields)
+        timeline = " ".join(holder.fields.get("timeline", []))
+        tasks.append(
+            TaskRow(
+                ref=item.ref[:32],
+                section=parent.ref if parent else "",
+                title=_title(item),
+                lead=lead,
+                coordinators=coordinators,
+                timeline=Reading.of(timeline, reference),
+            )
+        )
+    return sections, tasks
+
+
+def _title(item: _Item) -> str:
+    return re.sub(r"\s+", " ", " ".join(item.text)).strip(" .;:")
+
+
+def _who(fields: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """ "X chủ trì, phối hợp với Y; Z" → lead X, coordinators Y and Z."""
+    lead_text = " ".join(fields.get("lead", []))
+    coordinators_text = " ".join(fields.get("coordinators", []))
+    folded = _fold_same(lead_text)
+    split = LEAD_SPLIT.search(folded)
+    if split:
+        coordinators_text = f"{lead_text[split.end() :]}; {coordinators_text}"
+        lead_text = lead_text[: split.start()]
+    return _agencies(lead_text), _agencies(coordinators_text)
+
+
+def _agencies(text: str) -> tuple[str, ...]:
+    from plans.text import split_agencies
+
+    parts: list[str] = []
+    for piece in re.split(r";", text):
+        parts.extend(split_agencies(piece))
+    return tuple(p.strip(" .;,") for p in parts if p.strip(" .;,"))
