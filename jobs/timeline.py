@@ -507,6 +507,9 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         work = LOOKALIKES.sub(" ", work)
     if has_digit and ("-" in work or "–" in work) and "/" in work:
         work = _dashed_ranges(work)
+    if has_digit and "truoc" in work and work.startswith("tu "):
+        # "từ 9:00 ngày 15/09 trước 16:00 ngày 13/10": a window open until the second day.
+        work = _FROM_UNTIL.sub(r"\1 den ", work, count=1)
     if work is not folded:  # something was cut out: tidy the spaces, look for digits again
         work = " ".join(work.split())
         has_digit = has_digit and _DIGIT.search(work) is not None
@@ -542,6 +545,9 @@ _DATE_DASH_DATE = _rx(
     r"(\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)\s*[-–]\s*(?=\d{1,2}\s*/\s*\d{1,2}\s*/)"
 )
 _DAY_DASH_DATE = _rx(r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})")
+
+
+_FROM_UNTIL = _rx(r"(\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)\s+truoc\s+")
 
 
 def _dashed_ranges(work: str) -> str:
@@ -829,9 +835,33 @@ def _times(work: str) -> list[tuple[re.Match[str], time]]:
     return found
 
 
-def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
-    if not ctx.dated or _TIME_HINT.search(ctx.work) is None:  # an event needs its day and hour
+# A day on which something takes place (an exam, the opening of the school year, a
+# conference), said without an hour: an event all day long, not a deadline.
+_HAPPENING = _rx(
+    r"\b(?:ngay thi|thi ngay|ky thi|tuu truong|khai giang|be giang|hoi nghi|hoi thao|khai mac"
+    r"|le\s+(?:khai|be|tong|trao|ky|ra mat)|dien ra|to chuc thi|du thi|hop mat|mit tinh)\b"
+)
+_NOT_HAPPENING = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|tu|den|ket thuc)\b")
+
+
+def _all_day(ctx: _Context) -> Timeline | None:
+    if _HAPPENING.search(ctx.work) is None or _NOT_HAPPENING.search(ctx.work) is not None:
         return None
+    the_day = _single_day(ctx)
+    if the_day is None:
+        return None
+    day, had_year = the_day
+    ctx.warn_weekday(day)
+    ctx.warn_before_reference(day, day, had_year)
+    return ctx.timeline("event", f"sự kiện cả ngày {WEEKDAYS_VI[day.weekday()]} {_fmt(day)}",
+                        start=day)  # fmt: skip
+
+
+def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
+    if not ctx.dated:
+        return None
+    if _TIME_HINT.search(ctx.work) is None:  # an event needs its day and hour, or a happening
+        return _all_day(ctx)
     times = _times(ctx.work)
     if not times:
         return None

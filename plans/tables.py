@@ -65,7 +65,8 @@ class Layout:
         """What the office sees: which column was taken as what."""
         taken = [f"“{self.labels[i]}” → {ROLE_NAMES[role]}" for role, i in self.roles.items()
                  if role in ROLE_NAMES]  # fmt: skip
-        kept = [f"“{self.labels[i]}”" for i in self.extras if self.labels[i]]
+        kept = [f"“{self.labels[i]}”" for role, i in self.roles.items() if role not in ROLE_NAMES]
+        kept += [f"“{self.labels[i]}”" for i in self.extras if self.labels[i]]
         text = "; ".join(taken)
         if kept:
             text += "; giữ kèm: " + ", ".join(kept)
@@ -130,7 +131,7 @@ def _is_header_continuation(top: list[str], row: list[str]) -> bool:
 
 def table_layout(table: list[list[str]]) -> Layout | None:
     """The task-table layout of `table` when its header makes it one, else None."""
-    if not table:
+    if not table or not table[0]:
         return None
     top = [c or "" for c in table[0]]
     if REF.match((top[0] or "").strip() + " ") and re.match(r"\s*[\dIVX]", top[0] or ""):
@@ -231,7 +232,7 @@ def tasks_from_table(table: list[list[str]], reference: date) -> TableReading:
         acts = bool(values.get("lead") or values.get("timeline"))
         # One text alone: a heading when it stands in the first column (a merged row, as a PDF
         # gives it) or fills several; in the title column alone it is the end of a cut cell.
-        first_only = bool((row[0] or "").strip()) and len(texts) == 1 and not acts
+        first_only = bool(row and (row[0] or "").strip()) and len(texts) == 1 and not acts
         spans = len(distinct) == 1 and (len(texts) > 1 or first_only)
         if spans or (not acts and _heading_ref(ref_text)):
             # A row spanning the table (a merged cell a reader repeats in every column, or one
@@ -319,12 +320,18 @@ def _task(ref: str, item: _Row, timeline_text: str, reference: date) -> TaskRow:
                 f"Nhiệm vụ {ref}: ngày báo cáo không hợp lệ {report_day!r}"
             ) from None
     checklist = item.cells.get("checklist", "")
+
+    def agencies(key: str) -> tuple[str, ...]:
+        # "- Vụ Đất đai - Cục Quy hoạch …": a list of names written as dashes in one cell.
+        text = re.sub(r"(?:^|\s)[-–+•]\s+(?=[A-ZĐÀ-Ỹ])", "; ", item.cells.get(key, ""))
+        return tuple(a for part in text.split(";") for a in split_agencies(part))
+
     return TaskRow(
         ref=ref,
         section=item.section,
         title=item.cells.get("title", ""),
-        lead=split_agencies(item.cells.get("lead", "")),
-        coordinators=split_agencies(item.cells.get("coordinators", "")),
+        lead=agencies("lead"),
+        coordinators=agencies("coordinators"),
         timeline=Reading.of(timeline_text, reference, report_days),
         checklist=tuple(item.strip() for item in re.split(r"[;\n]", checklist) if item.strip()),
         report_day=report_day,

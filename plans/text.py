@@ -60,6 +60,13 @@ DEADLINE_CUE = re.compile(
     r"\d{1,2}\s*(?:h|gio)\s*\d{0,2}(?:\s*phut)?\s*,?\s*ngay))?\s*"
     r"\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?"
 )
+_CLOCK = r"(?:\d{1,2}\s*(?:h|gio|:)\s*\d{0,2}(?:\s*phut)?\s*,?\s*)?"
+WINDOW = re.compile(
+    r"\btu\s+" + _CLOCK + r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?\s*"
+    r"(?:den|toi|-|truoc)\s*" + _CLOCK + r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}",
+    re.IGNORECASE,
+)
+DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
 EVENT = re.compile(
     r"(?:\btu\s+)?\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:-|–|den)\s*\d{1,2}\s*(?:h|gio)\s*\d{0,2}"
     r"\s*,?\s*ngay\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}(?:\s*\(thu\s+\w+\))?"
@@ -89,7 +96,16 @@ def appendix_start(lines: list[str]) -> int:
 
 
 def finish(doc: PlanDocument, reference: date) -> None:
-    """The warnings the office must see before applying."""
+    """The warnings the office must see before applying; one event per moment (a notice names
+    its exam day in the preamble and again in its plan), in the fewest words."""
+    by_moment: dict[object, BodyEvent] = {}
+    for event in doc.events:
+        moment = event.timeline.timeline.start if event.timeline.timeline else event.sentence
+        kept = by_moment.get(moment)
+        if kept is None or len(event.sentence) < len(kept.sentence):
+            by_moment[moment] = event
+    doc.events = [e for e in doc.events if by_moment.get(
+        e.timeline.timeline.start if e.timeline.timeline else e.sentence) is e]  # fmt: skip
     if not doc.number:
         doc.warnings.append("Không tìm thấy số kế hoạch (Số: …/KH-…)")
     if doc.issued_on is None and doc.floor is not None:
@@ -230,16 +246,38 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
         if tasks and is_field(item):
             continue  # read with its task
         folded = _same_length_fold(item)
+        # An application window first ("từ 9:00 ngày 15/09/2025 trước 16:00 ngày 13/10/2025"):
+        # its parts would read as an event and a deadline.
+        found = False
+        for match in WINDOW.finditer(folded):
+            reading = Reading.of(item[match.start() : match.end()], reference)
+            if reading.timeline is not None and reading.timeline.kind == "window":
+                doc.deadlines.append(BodyDeadline(item, _applies_to(item), reading))
+                found = True
+        if found:
+            continue
         for match in EVENT.finditer(folded):
             phrase = item[match.start() : match.end()]
             reading = Reading.of(phrase, reference)
             if reading.timeline is not None and reading.timeline.kind == "event":
                 doc.events.append(BodyEvent(item, reading))
+                found = True
         for match in DEADLINE_CUE.finditer(folded):
             phrase = item[match.start() : match.end()]
             reading = Reading.of(phrase, reference)
             if reading.timeline is None or reading.timeline.kind in ("once", "window"):
                 doc.deadlines.append(BodyDeadline(item, _applies_to(item), reading))
+                found = True
+        day = DAY.search(folded) if not found else None
+        if day is not None:
+            # A day on which something happens ("Ngày thi: 04/01/2025", "Khai giảng: ngày
+            # 05/9/2024"): the grammar knows a happening from a deadline by its words.
+            head = item[: day.start()]
+            cut = max(head.rfind(". "), head.rfind("; "))
+            phrase = item[max(cut + 1, day.start() - 100) : day.end()]
+            reading = Reading.of(phrase, reference)
+            if reading.timeline is not None and reading.timeline.kind == "event":
+                doc.events.append(BodyEvent(item, reading))
 
 
 def _items(text: str) -> list[str]:

@@ -1,0 +1,217 @@
+"""Real documents an office receives, read as their recipients read them: who must do what,
+by when. The expected readings are written here from each document's text
+(../shared/realdocs/src), and each is checked in every format the folder offers."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plans.reader import read_plan_bytes
+from plans.tables import PlanReadError, tasks_from_table
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "files"
+TODAY = date(2026, 12, 6)
+
+
+def read(name: str):  # type: ignore[no-untyped-def]
+    path = REALDOCS / name
+    return read_plan_bytes(path.read_bytes(), path.name, TODAY)
+
+
+def by_ref(doc) -> dict:  # type: ignore[no-untyped-def]
+    return {t.ref: t for t in doc.tasks}
+
+
+def due(task) -> date | None:  # type: ignore[no-untyped-def]
+    timeline = task.timeline.timeline
+    return None if timeline is None else timeline.due
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "orig.pdf"])
+def test_a_quality_plan_whose_task_table_numbers_rows_under_roman_sections(fmt):
+    doc = read(f"vju-kh50-2026.{fmt}")
+    tasks = by_ref(doc)
+    # 55 tasks: whole numbers under I, II, IV, V; dotted under III's numbered sub-sections.
+    assert len(tasks) == 55
+    assert [s.ref for s in doc.sections][:4] == ["I", "II", "III", "III.1"]
+    first = tasks["I.1"]
+    assert first.title.startswith("Ban hành chiến lược ĐBCL")
+    assert first.lead == ("Phòng Khảo thí và Đảm bảo chất lượng (KT&ĐBCL)",)
+    assert due(first) == date(2026, 1, 31)
+    assert ("Sản phẩm dự kiến", "Bản dự thảo chiến lực được lấy ý kiến các bên liên quan") in (
+        first.extra
+    )
+    assert due(tasks["III.1.1"]) == date(2026, 1, 31)  # "Hoàn thành xây dựng kế hoạch vào …"
+    assert tasks["III.2.4"].lead == ("Các Khoa",) and tasks["III.2.4"].section == "III.2"
+    # The number and date are blank as published: the year of the dateline is the floor.
+    assert doc.number == "" and doc.issued_on is None and doc.floor == date(2026, 1, 1)
+    assert any("không thể sớm hơn năm 2026" in w for w in doc.warnings)
+    # The typo "31/11/2026" is not guessed: the office is asked.
+    assert tasks["III.2.7"].timeline.timeline is None
+    assert any("III.2.7" in w and "31/11/2026" in w for w in doc.warnings)
+    assert "“Thời hạn thực hiện” → thời hạn" in doc.columns[0]
+    assert "giữ kèm: “Sản phẩm dự kiến”" in doc.columns[0]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_calendar_with_its_timeline_column_second_and_unnumbered_rows(fmt):
+    doc = read(f"vju-840-pl1-2025.{fmt}")
+    assert doc.number == "840/ĐHVN-ĐT"
+    assert doc.issued_on == date(2025, 8, 8)  # from the e-signature stamp
+    tasks = by_ref(doc)
+    assert [s.title for s in doc.sections] == ["Học kỳ 1", "Học kỳ 2", "Học kỳ hè"]
+    enrol = tasks["1"].timeline.timeline
+    assert (enrol.kind, enrol.start, enrol.due) == ("window", date(2025, 8, 4), date(2025, 8, 27))
+    assert tasks["1"].lead == ("Phòng Đào tạo &CTSV, Các Khoa",)
+    two_days = tasks["4"].timeline.timeline
+    assert (two_days.start, two_days.due) == (date(2025, 8, 27), date(2025, 8, 28))
+    # A row without a number, under row 5, with its own deadline.
+    assert tasks["5a"].title.startswith("Gửi danh sách sinh viên đã nhập học")
+    assert due(tasks["5a"]) == date(2025, 9, 2)
+    # The orientation week's sessions share its dates.
+    assert tasks["9c"].lead == ("Chương trình Giáo dục tiếng Nhật",)
+    assert tasks["9c"].timeline.timeline.due == date(2025, 9, 14)
+    assert due(tasks["17"]) == date(2025, 12, 31)  # "Trước 12/2025"
+    assert tasks["31"].section == "Học kỳ hè"
+    assert not [w for w in doc.warnings if "không đọc được" in w]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_appendix_tables_with_two_row_headers_keep_each_appendix_apart(fmt):
+    doc = read(f"btnmt-qd59-2024.{fmt}")
+    assert (doc.number, doc.issued_on) == ("59/QĐ-BTNMT", date(2024, 1, 8))
+    tasks = by_ref(doc)
+    law = tasks["PL01.1"]
+    assert law.title == "Luật Địa chất và Khoáng sản"
+    assert law.lead == ("Cục Khoáng sản Việt Nam", "Cục Địa chất Việt Nam")
+    assert law.coordinators == ("Vụ Pháp chế",)
+    assert due(law) == date(2024, 2, 29)  # to the Minister in February 2024
+    # "Đơn vị thực hiện" over "Chủ trì | Phối hợp", the timeline before them.
+    project = tasks["PL02.2"]
+    assert project.lead == ("Cục Đăng ký và Dữ liệu thông tin đất đai",)
+    assert "Vụ Đất đai" in project.coordinators
+    assert due(project) == date(2024, 3, 31) and project.section == "PL02.II"
+    assert any(c.startswith("PL02:") and "“Đơn vị thực hiện — Chủ trì” → chủ trì" in c
+               for c in doc.columns)  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_tasks_written_in_the_body_with_who_and_when_lines(fmt):
+    doc = read(f"kontum-qd435-2020.{fmt}")
+    tasks = by_ref(doc)
+    assert len(tasks) == 18 and [s.ref for s in doc.sections] == ["1", "2", "3"]
+    labour = tasks["1.3"]
+    assert labour.lead == ("Sở Lao động - Thương binh và xã hội",)
+    assert labour.coordinators[0] == "Liên đoàn Lao động tỉnh"
+    assert labour.timeline.timeline.kind == "continuous"
+    assert tasks["2.2"].timeline.timeline.kind == "recurring"  # "Thường xuyên hằng năm"
+    assert due(tasks["2.6"]) == date(2020, 9, 30)  # "Hoàn thành trong quý III/2020"
+    # 1.1 has no lines of its own: the block after 1.2 is said of both.
+    assert (
+        tasks["1.1"].lead
+        == tasks["1.2"].lead
+        == ("Các sở, ban, ngành", "Ủy ban nhân dân các huyện, thành phố")
+    )
+    # 3.1–3.4 share the one block after 3.4.
+    assert all(tasks[f"3.{n}"].lead == ("Sở Lao động - Thương binh và Xã hội",)
+               for n in range(1, 5))  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_tasks_under_lettered_items_with_lead_and_coordinator_lines(fmt):
+    doc = read(f"btp-qd173-2015.{fmt}")
+    tasks = by_ref(doc)
+    assert len(tasks) == 28
+    first = tasks["1.a"]
+    assert first.lead == ("Vụ Pháp luật hình sự - hành chính",)
+    assert due(first) == date(2015, 12, 31)  # "Cả năm 2015"
+    assert due(tasks["1.b"]) == date(2015, 3, 31)  # "Quý I/2015"
+    assert tasks["1.b"].coordinators == ("Văn phòng Bộ",)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt", "orig.pdf"])
+def test_an_exam_notice_gives_the_exam_day_and_the_application_window(fmt):
+    doc = read(f"ulis-tb2184-2024.{fmt}")
+    assert doc.issued_on == date(2024, 12, 5)
+    [exam] = doc.events
+    assert exam.timeline.timeline.kind == "event"
+    assert exam.timeline.timeline.start == date(2025, 1, 4)
+    [window] = doc.deadlines
+    assert (window.timeline.timeline.start, window.timeline.timeline.due) == (
+        date(2024, 12, 9),
+        date(2024, 12, 13),
+    )
+    assert window.applies_to == ("Thời hạn nộp hồ sơ và lệ phí thi trực tuyến",)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt", "orig.pdf", "doc"])
+def test_a_certificate_notice_gives_its_submission_window_and_deadlines(fmt):
+    doc = read(f"vju-tb1010-2025.{fmt}")
+    assert (doc.number, doc.issued_on) == ("1010/TB-ĐHVN", date(2025, 9, 9))
+    windows = [d for d in doc.deadlines if d.timeline.timeline.kind == "window"]
+    assert [(w.timeline.timeline.start, w.timeline.timeline.due) for w in windows] == [
+        (date(2025, 9, 15), date(2025, 10, 13))
+    ]
+    dues = sorted(d.timeline.timeline.due for d in doc.deadlines)
+    assert date(2025, 10, 12) in dues and date(2025, 12, 30) in dues
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_a_school_year_calendar_gives_its_days_and_deadlines(fmt):
+    doc = read(f"tuyenquang-qd986-2024.{fmt}")
+    assert (doc.number, doc.issued_on) == ("986/QĐ-UBND", date(2024, 8, 13))
+    days = sorted(e.timeline.timeline.start for e in doc.events)
+    assert days == [date(2024, 8, 26), date(2024, 9, 5)]  # tựu trường, khai giảng
+    dues = sorted(d.timeline.timeline.due for d in doc.deadlines)
+    assert dues == [date(2025, 1, 17), date(2025, 5, 30), date(2025, 6, 29), date(2025, 7, 30)]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt", "doc"])
+def test_a_decision_with_its_plan_reads_on_past_the_recipients_block(fmt):
+    doc = read(f"sonla-qd254-2023.{fmt}")
+    assert (doc.number, doc.issued_on) == ("254/QĐ-UBND", date(2023, 2, 17))
+    assert sorted(d.timeline.timeline.due for d in doc.deadlines) == [
+        date(2023, 2, 27),
+        date(2023, 11, 9),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_a_letter_asking_for_a_report_by_a_day(fmt):
+    doc = read(f"ldtbxh-cv2638-2019.{fmt}")
+    assert (doc.number, doc.issued_on) == ("2638/LĐTBXH-KHTC", date(2019, 7, 3))
+    assert [d.timeline.timeline.due for d in doc.deadlines] == [date(2019, 7, 11)]
+
+
+def test_a_document_that_yields_nothing_says_what_was_looked_for_and_what_to_send():
+    with pytest.raises(PlanReadError, match=r"Đã tìm: .*nhacviec plan template"):
+        read_plan_bytes("Kính gửi các đơn vị.\nTrân trọng.".encode(), "thu.txt", TODAY)
+
+
+def test_all_day_events_are_planned_as_events():
+    from jobs.timeline import parse_timeline
+
+    exam = parse_timeline("Ngày thi: 04/01/2025", date(2024, 12, 5))
+    assert (exam.kind, exam.start, exam.due) == ("event", date(2025, 1, 4), None)
+    conference = parse_timeline("Hội nghị từ 14h00 đến 17h00 ngày 06/02/2025", date(2025, 1, 24))
+    assert conference.start == datetime(2025, 2, 6, 14, 0)
+    deadline = parse_timeline("Nộp hồ sơ dự thi trước ngày 20/12/2024", date(2024, 12, 5))
+    assert deadline.kind == "once"
+
+
+cells = st.text(alphabet="TtNhiệm vụChủ trìThời hạn0123456789./-IVX ab\n", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(cells, min_size=0, max_size=7), max_size=8))
+def test_no_table_raises_anything_but_the_typed_error(table):
+    header = [["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn"]]
+    for rows in (table, header + table):
+        with contextlib.suppress(PlanReadError):
+            tasks_from_table(rows, TODAY)
