@@ -525,6 +525,8 @@ def plan_import(
         table.add_row(
             task["ref"], task["title"], lead, coordinators, timeline["text"], str(upcoming[0] or "")
         )
+    for columns in result.get("columns", []):
+        out.print(f"Cột đã đọc — {columns}", highlight=False)
     if result["tasks"]:
         out.print(table)
     for deadline in result["deadlines"]:

@@ -161,6 +161,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📄 <b>Plan {number}</b> of {date} ({name})",
     },
     "plan.summary_tasks": {"vi": "<b>{count} nhiệm vụ:</b>", "en": "<b>{count} tasks:</b>"},
+    "plan.summary_columns": {
+        "vi": "🧾 Cột đã đọc — {columns}",
+        "en": "🧾 Columns read — {columns}",
+    },
     "plan.summary_in_file": {
         "vi": "(đủ {count} nhiệm vụ trong tệp xem trước gửi kèm; dưới đây là những nhiệm vụ đầu)",
         "en": "(all {count} tasks are in the preview file above; the first ones follow)",

@@ -152,6 +152,8 @@ def _summary(
                       date=f"{reference:%d/%m/%Y}" if reference else "—", name=name),
         f"<i>{e(short(doc.title, 600))}</i>" if doc.title else "",
     ]  # fmt: skip
+    for columns in doc.columns:  # which column was taken as what, for the clerk to check
+        lines.append(messages.text("plan.summary_columns", locale, columns=columns))
     if doc.tasks:
         lines.append(messages.text("plan.summary_tasks", locale, count=len(doc.tasks)))
         if shown is not None and len(doc.tasks) > shown:

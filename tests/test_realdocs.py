@@ -215,3 +215,16 @@ def test_no_table_raises_anything_but_the_typed_error(table):
     for rows in (table, header + table):
         with contextlib.suppress(PlanReadError):
             tasks_from_table(rows, TODAY)
+
+
+def test_the_preview_says_which_column_was_taken_as_what(tmp_path):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(
+        app, ["plan", "import", str(REALDOCS / "vju-840-pl1-2025.docx")],
+        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "COLUMNS": "250"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Cột đã đọc — PL1: “TT” → số thứ tự; “Thời gian thực hiện” → thời hạn" in result.output
