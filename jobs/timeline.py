@@ -507,6 +507,8 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         work = LOOKALIKES.sub(" ", work)
     if has_digit and ("-" in work or "–" in work) and "/" in work:
         work = _dashed_ranges(work)
+    if has_digit and "(" in work:
+        work = _SPELLED.sub("", work)  # "ngày 06 (sáu) tháng 06 (sáu)": the digits say it
     if has_digit and "truoc" in work and work.startswith("tu "):
         # "từ 9:00 ngày 15/09 trước 16:00 ngày 13/10": a window open until the second day.
         work = _FROM_UNTIL.sub(r"\1 den ", work, count=1)
@@ -547,6 +549,8 @@ _DATE_DASH_DATE = _rx(
 _DAY_DASH_DATE = _rx(r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})")
 
 
+_NUMBER_WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|linh|le|mot)"
+_SPELLED = _rx(r"(?<=\d)\s*\(\s*" + _NUMBER_WORD + r"(?:\s+" + _NUMBER_WORD + r"){0,3}\s*\)")
 _FROM_UNTIL = _rx(r"(\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)\s+truoc\s+")
 
 

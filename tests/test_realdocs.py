@@ -228,3 +228,15 @@ def test_the_preview_says_which_column_was_taken_as_what(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Cột đã đọc — PL1: “TT” → số thứ tự; “Thời gian thực hiện” → thời hạn" in result.output
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [("trước ngày 06 (sáu) tháng 06 (sáu) năm 2025", date(2025, 6, 5)),
+     ("chậm nhất ngày 15 (mười lăm) tháng 12 năm 2025", date(2025, 12, 15)),
+     ("hạn ngày 21 (hai mươi mốt) tháng 3 năm 2025", date(2025, 3, 21))],
+)  # fmt: skip
+def test_numbers_spelled_out_in_brackets_are_the_digits_again(phrase, expected):
+    from jobs.timeline import parse_timeline
+
+    assert parse_timeline(phrase, date(2025, 1, 2)).due == expected
