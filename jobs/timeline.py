@@ -61,31 +61,32 @@ class Recurrence:
     exclusive: bool = False  # "trước ngày X": X itself is too late
     start_year: int | None = None
     end_year: int | None = None
+    # Months from the end of the period reported on to its due day: "ngày 12 tháng sau tháng
+    # báo cáo" is 1, "ngày 10/01 của năm liền kề năm báo cáo" 12. The key names the period.
+    lag: int = 0
+    last_working: bool = False  # "ngày làm việc cuối cùng của tháng": back over weekends, holidays
 
     def _periods(self) -> tuple[tuple[int, int, int, bool], ...]:
         """(period number, month, stated day, whether the day exists in every year's month) of
         every period in a year, in order."""
         return _period_table(self.freq, self.anchors, self.day, self.month_in_quarter)
 
-    def _key(self, year: int, number: int, stated: date) -> str:
+    def _key(self, year: int, number: int, month: int) -> str:
         if self.freq == "quarterly":
             return f"{year}-Q{number}"
         if self.freq == "monthly":
             return f"{year}-{number:02d}"
         if self.freq == "half_yearly":
-            return f"{year}-H{1 if stated.month <= 6 else 2}"
+            return f"{year}-H{1 if month <= 6 else 2}"
         if self.freq == "school_yearly":
-            return (
-                f"{year - 1}-{year}"
-                if stated.month < SCHOOL_YEAR_START[1]
-                else f"{year}-{year + 1}"
-            )
+            return f"{year - 1}-{year}" if month < SCHOOL_YEAR_START[1] else f"{year}-{year + 1}"
         if len(self.anchors) > 1:
             return f"{year}-{number + 1}"
         return str(year)
 
-    def _dues(self, on_or_after: date) -> Iterator[tuple[int, int, date, date]]:
-        """(year, period number, stated date, last allowed day), on or after a day, in order."""
+    def _dues(self, on_or_after: date) -> Iterator[tuple[int, int, int, date, date]]:
+        """(year, period number, period month, stated date, last allowed day) of the periods
+        due on or after a day, in order."""
         shift = _ONE_DAY if self.exclusive else _NO_TIME
         if self.freq == "weekly":
             day = on_or_after + shift
@@ -94,8 +95,11 @@ class Recurrence:
                 first = date(self.start_year, 1, 1)
                 day = first + timedelta(days=(self.weekday - first.weekday()) % 7)
             while self.end_year is None or day.year <= self.end_year:
-                yield day.year, 0, day, day - shift
+                yield day.year, 0, day.month, day, day - shift
                 day += timedelta(days=7)
+            return
+        if self.lag or self.last_working:
+            yield from self._lagged_dues(on_or_after, shift)
             return
         year = on_or_after.year
         if self.start_year is not None:
@@ -114,22 +118,47 @@ class Recurrence:
                 stated = date(year, month, day) if always else _clamped(year, month, day)
                 due = stated - shift if exclusive else stated
                 if due >= on_or_after:
-                    yield year, number, stated, due
+                    yield year, number, month, stated, due
+            year += 1
+
+    def _lagged_dues(
+        self, on_or_after: date, shift: timedelta
+    ) -> Iterator[tuple[int, int, int, date, date]]:
+        # A period of last year may fall due this year; the common case above stays lean.
+        year = on_or_after.year - (self.lag + 11) // 12
+        if self.start_year is not None:
+            year = max(year, self.start_year)
+        limit = on_or_after.year + 200
+        if self.end_year is not None:
+            limit = min(limit, self.end_year)
+        periods = self._periods()
+        while year <= limit:
+            for number, month, day, _always in periods:
+                shifted = month - 1 + self.lag
+                due_year, due_month = year + shifted // 12, shifted % 12 + 1
+                if (due_year, due_month) < (on_or_after.year, on_or_after.month):
+                    continue
+                stated = _clamped(due_year, due_month, day)
+                if self.last_working:
+                    stated = _last_working_day(due_year, due_month)
+                due = stated - shift if self.exclusive else stated
+                if due >= on_or_after:
+                    yield year, number, month, stated, due
             year += 1
 
     def occurrences(self, on_or_after: date, count: int) -> Iterator[tuple[str, date]]:
         """(period key, last allowed day) of the first `count` periods due on or after a day."""
-        for produced, (year, number, stated, due) in enumerate(self._dues(on_or_after)):
+        for produced, (year, number, month, stated, due) in enumerate(self._dues(on_or_after)):
             if produced >= count:
                 return
             if self.freq == "weekly":
                 iso = stated.isocalendar()
                 yield f"{iso.year}-W{iso.week:02d}", due
             else:
-                yield self._key(year, number, stated), due
+                yield self._key(year, number, month), due
 
     def next_due(self, on_or_after: date, count: int = 3) -> list[date]:
-        return [due for _, _, _, due in islice(self._dues(on_or_after), count)]
+        return [due for _, _, _, _, due in islice(self._dues(on_or_after), count)]
 
 
 _ONE_DAY = timedelta(days=1)
@@ -304,7 +333,9 @@ _WEEKDAY_WORDS = {
     "hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5,
     "2": 0, "3": 1, "4": 2, "5": 3, "6": 4, "7": 5,
 }  # fmt: skip
-WEEKDAY_RE = _rx(r"\(?\s*\b(?:thu\s+(hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat|cn))\b\s*\)?,?")
+WEEKDAY_RE = _rx(
+    r"\(?\s*\b(?<!tuan )(?:thu\s+(hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat|cn))\b\s*\)?,?"
+)
 
 
 def _weekday_of(folded: str) -> int | None:
@@ -334,6 +365,26 @@ def _fmt(day: date) -> str:
 
 def _hm(moment: time | datetime) -> str:
     return "%02d:%02d" % (moment.hour, moment.minute)  # noqa: UP031 - strftime is slower
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> dict[date, str]:
+    import holidays  # the maintained calendar (Tết is lunar); loaded only when a phrase asks
+
+    return dict(holidays.country_holidays("VN", years=year, language="en_US"))
+
+
+def _last_working_day(year: int, month: int) -> date:
+    day = _month_end(year, month)
+    holidays_of_year = _public_holidays(year)
+    while day.weekday() >= 5 or day in holidays_of_year:
+        day -= _ONE_DAY
+    return day
+
+
+def _lunar_new_year(year: int) -> date:
+    """The first day of Tết Nguyên đán in a (solar) year."""
+    return next(d for d, name in _public_holidays(year).items() if name == "Lunar New Year")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -378,8 +429,13 @@ MONTH_SPAN = _rx(
     r"\b(?:tu\s+)?thang\s+(\d{1,2})\s*(?:-|–|den|toi)\s*(?:thang\s+)?(\d{1,2})\s*(?:/|nam)\s*(\d{4})\b"
 )
 QUARTER_SPAN = _rx(
-    r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:-|–|den|va|,)\s*(?:quy\s*)?(iv|iii|ii|i|[1-4])"
+    r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:-|–|den|(va|,))\s*(?:quy\s*)?(iv|iii|ii|i|[1-4])"
     r"\s*(?:/|nam)\s*(\d{4})\b"
+)
+# "Quý I và Quý III/2025", "tháng 3 và tháng 9/2025": each its own deadline.
+PERIOD_LIST = _rx(
+    r"\b(quy|thang)\s*(iv|iii|ii|i|\d{1,2})((?:\s*(?:,|va)\s*(?:(?:quy|thang)\s*)?"
+    r"(?:iv|iii|ii|i|\d{1,2})\b)+)\s*(?:/|nam)\s*(\d{4})\b"
 )
 VAGUE = _rx(r"\b(dau|giua)\s+(nam|thang|quy)\b")
 HALF_YEAR = _rx(r"\b(6|sau|9|chin|3|ba)\s+thang\s+(dau|cuoi)\s+nam\b(?:\s*(\d{4}))?")
@@ -450,7 +506,8 @@ LOOKALIKES = _rx(
     r"|\bquy dinh(?:\s+nam\s+\d{4})?"
 )
 CONTINUOUS = _rx(
-    r"^(?:(?:thuong xuyen|lien tuc|hang ngay|moi ngay|suot nam|ca nam)\b[ ,;.\-va&]*)+$"
+    r"^(?:(?:thuong xuyen|lien tuc|hang ngay|moi ngay|suot nam|ca nam"
+    r"|trong (?:suot |ca )?(?:nam hoc|nam|hoc ky|thang|quy))\b[ ,;.\-va&]*)+$"
 )
 FILLERS = _rx(
     r"\b(?:hoan thanh|thuc hien|trien khai|to chuc|du kien|thoi gian|thoi han|han chot|"
@@ -505,10 +562,24 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work = DOC_REFERENCE.sub(" ", work)
     if "xuyen" in work or "gdtx" in work or "phu huynh" in work or "quy dinh" in work:
         work = LOOKALIKES.sub(" ", work)
+    ranged = False
     if has_digit and ("-" in work or "–" in work) and "/" in work:
-        work = _dashed_ranges(work)
+        dashed = _dashed_ranges(work)
+        ranged, work = dashed is not work, dashed
     if has_digit and "(" in work:
         work = _SPELLED.sub("", work)  # "ngày 06 (sáu) tháng 06 (sáu)": the digits say it
+    if has_digit and ("den" in work or "tinh" in work) and _AS_OF.match(work):
+        # "Đến ngày 20/01/2025, đã nhận 30 hồ sơ": what stood on a day, not a deadline.
+        return Timeline(text, "none", "số liệu tính đến một ngày, không phải thời hạn")
+    if has_digit and "ngay" in work and ("," in work or " va " in work):
+        listed = _DAY_LIST.sub(_day_list_range, work)
+        if listed != work:
+            work, ranged = listed, True
+    if has_digit and ("nh 2" in work or "nh2" in work):
+        work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
+    if "tet" in work and "truoc" in work:
+        work = _tet(work, reference)
+        has_digit = has_digit or work is not folded
     if has_digit and "truoc" in work and work.startswith("tu "):
         # "từ 9:00 ngày 15/09 trước 16:00 ngày 13/10": a window open until the second day.
         work = _FROM_UNTIL.sub(r"\1 den ", work, count=1)
@@ -520,14 +591,15 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         _NUMERIC_DATE_HINT.search(work) is not None
         or ("ngay" in work and _WORDED_DATE_HINT.search(work) is not None)
     )
-    ctx = _Context(text, work, reference, weekday, [], has_digit, dated)
+    ctx = _Context(text, work, reference, weekday, [], has_digit, dated, ranged=ranged)
     if ctx.has_digit and "q" in work:
         bad = BAD_QUARTER.search(work)
         if bad and bad.group(1) not in ROMAN:
             raise TimelineError(f"Quý không hợp lệ: {bad.group(1).upper()}", text)
     days = report_days or _NO_REPORT_DAYS
     result = (
-        _recurring(ctx, days)
+        _after_period(ctx, days)
+        or _recurring(ctx, days)
         or _event(ctx, days)
         or _window(ctx, days)
         or _starting(ctx, days)
@@ -535,10 +607,202 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         or _continuous(ctx, days)
     )
     if result is not None:
+        if result.kind == "once" and _mentions(work, ("thuong xuyen", "lien tuc")):
+            return _then_ongoing(result, reference)
         return result
     if (has_digit and DIGIT_SIGNALS.search(work)) or _has_word_signal(work):
         raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
     return Timeline(text, "none", "không có thời hạn")
+
+
+def _then_ongoing(once: Timeline, reference: date) -> Timeline:
+    """ "Hoàn thành trong tháng 3/2024 và thường xuyên": a one-off that has passed leaves the
+    ongoing work; one still ahead stays the deadline, said to go on after."""
+    due = once.due
+    if due is not None and due < reference:
+        rule = f"thường xuyên (hạn {_fmt(due)} đã qua; không có hạn; nhắc theo chu kỳ)"
+        return Timeline(once.text, "continuous", rule)
+    return replace(once, rule=f"{once.rule}, sau đó thường xuyên", warnings=())
+
+
+_AS_OF = _rx(
+    r"^(?:tinh\s+)?(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?"
+    r"(?:\s*,\s*|\s+(?=(?:da|co|toan|tong|so|cac)\b))(?=\S)"
+    r"(?!.*\b(?:truoc|cham nhat|han|can|phai)\b)"
+)
+# "các ngày 26, 27, 28/6/2025", "ngày 5 và 6/9/2025": from the first day to the last.
+_DAY_LIST = _rx(
+    r"\bngay\s+(\d{1,2})((?:\s*,\s*\d{1,2})*)\s*(?:,|va)\s*(\d{1,2})\s*/\s*(\d{1,2})"
+    r"(\s*/\s*\d{2,4})?(?![\d/])"
+)
+
+
+def _day_list_range(match: re.Match[str]) -> str:
+    year = (match.group(5) or "").replace(" ", "")
+    month = match.group(4)
+    return f"tu ngay {match.group(1)}/{month}{year} den ngay {match.group(3)}/{month}{year}"
+
+
+_SCHOOL_YEAR_SHORT = _rx(r"\bnh\s*((?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2})\b")
+_TET = _rx(
+    r"\btruoc\s+(?:ky nghi\s+|dip\s+)?tet\b(?:\s+(?:nguyen dan|am lich|co truyen))?"
+    r"(?:\s+(?:nam\s+)?(\d{4}))?"
+)
+
+
+def _tet(work: str, reference: date) -> str:
+    """Tết Nguyên đán is lunar: its day comes from the holiday calendar, then reads as a date."""
+    match = _TET.search(work)
+    if match is None:
+        return work
+    raw_year = match.group(1)
+    if raw_year:
+        day = _lunar_new_year(int(raw_year))
+    else:
+        day = _lunar_new_year(reference.year)
+        if day < reference:
+            day = _lunar_new_year(reference.year + 1)
+    said = f"truoc ngay {day.day}/{day.month}/{day.year}"
+    return work[: match.start()] + said + work[match.end() :]
+
+
+WEEK_OF_MONTH = _rx(
+    r"\btuan\s+(?:thu\s+)?(dau|cuoi cung|cuoi|nhat|hai|ba|tu|nam|[1-5])\s+(?:cua\s+)?"
+    r"thang\s+(\d{1,2})\b(?:\s*(?:/|nam)\s*(\d{4}|\d{2})\b)?"
+)
+_DATE_OR_YEAR = _rx(r"\d{4}|\d{1,2}\s*/\s*\d{1,2}")
+
+# ---- due after the period reported on ----------------------------------------------------
+
+_PERIOD = r"(thang|quy|(?:0?6|sau) thang|nua nam|nam)"
+_AFTER_END = _rx(
+    r"\b(\d{1,2})\s+ngay\s+(?:lam viec\s+)?(?:ke tu|sau)(?:\s+khi)?\s+(?:ngay\s+)?"
+    r"(?:ket thuc|het)\s+(?:ky\s+bao\s+cao\s+)?" + _PERIOD + r"\b"
+    r"|\bsau\s+khi\s+(?:ket thuc|het)\s+" + _PERIOD + r"(?:\s+bao\s+cao)?\s+(\d{1,2})\s+ngay\b"
+)
+_NEXT_MONTH_DAY = _rx(
+    r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+(?:sau|ke tiep|tiep theo|lien ke)\b"
+)
+_NEXT_QUARTER_DAY = _rx(
+    r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+(dau|giua|cuoi)\s+(?:cua\s+)?"
+    r"quy\s+(?:sau|ke tiep|tiep theo|lien ke)\b"
+)
+_NEXT_YEAR_DATE = _rx(
+    r"\bngay\s+(\d{1,2})\s*(?:/|\s+thang\s+)\s*(\d{1,2})\s+(?:cua\s+)?"
+    r"nam\s+(?:sau|ke tiep|tiep theo|lien ke)\b"
+)
+_LAST_WORKING = _rx(
+    r"\bngay\s+lam\s+viec\s+cuoi\s+cung\s+(?:cua\s+|trong\s+)?(?:moi\s+|hang\s+|tung\s+)?"
+    r"(thang|quy|nam)\b(?!\s*\d)"
+)
+_NEXT = ("sau", "ke tiep", "tiep theo", "lien ke")
+_NEXT_YEAR_WORDS = tuple(f"nam {word}" for word in _NEXT)
+_NEXT_QUARTER_WORDS = tuple(f"quy {word}" for word in _NEXT)
+_NEXT_MONTH_WORDS = tuple(f"thang {word}" for word in _NEXT)
+_AFTER_HINTS = ("ket thuc", "het ", "sau", "ke tiep", "tiep theo", "lien ke", "lam viec cuoi")
+_REPORT_FREQ = _rx(
+    r"\b(?:bao cao|ky)\s+(?:dinh ky\s+)?(?:(quy)|(?:0?6|sau) thang|nua nam|(nam)|(thang))\b"
+)
+PERIOD_VI = {"monthly": "tháng", "quarterly": "quý", "half_yearly": "6 tháng", "yearly": "năm"}
+
+
+def _period_freq(word: str) -> Freq:
+    if word == "thang":
+        return "monthly"
+    if word == "quy":
+        return "quarterly"
+    if word == "nam":
+        return "yearly"
+    return "half_yearly"
+
+
+def _reported_freq(work: str, default: Freq) -> Freq:
+    """The period a report covers, from its name ("báo cáo quý") or its cycle word."""
+    match = _REPORT_FREQ.search(work) if "bao cao" in work or "ky " in work else None
+    if match:
+        if match.group(1):
+            return "quarterly"
+        if match.group(2):
+            return "yearly"
+        if match.group(3):
+            return "monthly"
+        return "half_yearly"
+    found = _frequency(work)
+    return found if found in PERIOD_VI else default
+
+
+def _after(freq: Freq, day: int, lag: int, exclusive: bool, which: int = 3) -> Recurrence:
+    if freq in ("monthly", "quarterly"):
+        return Recurrence(freq, (), day, which, exclusive=exclusive, lag=lag)
+    anchors = ((day, 6), (day, 12)) if freq == "half_yearly" else ((day, 12),)
+    return Recurrence(freq, anchors, exclusive=exclusive, lag=lag)
+
+
+def _after_period(ctx: _Context, days: ReportDays) -> Timeline | None:
+    """Deadlines said from the period reported on: "15 ngày kể từ ngày kết thúc quý", "ngày 12
+    tháng sau tháng báo cáo", "trước ngày 10/01 của năm liền kề năm báo cáo", "ngày làm việc
+    cuối cùng của tháng"."""
+    work = ctx.work
+    if not ctx.has_digit and "lam viec cuoi" not in work:
+        return None
+    if "ngay" not in work or not _mentions(work, _AFTER_HINTS):
+        return None
+    match = _LAST_WORKING.search(work) if "lam viec cuoi" in work else None
+    if match:
+        freq = _period_freq(match.group(1))
+        anchors = ((31, 12),) if freq == "yearly" else ()
+        rec = Recurrence(freq, anchors, 31, 3, last_working=True)
+        rule = f"{LABELS[freq]}, ngày làm việc cuối cùng của {PERIOD_VI[freq]}"
+        return ctx.timeline("recurring", rule, recurrence=rec)
+    if not ctx.has_digit:
+        return None
+    match = (
+        _AFTER_END.search(work)
+        if ("ket thuc" in work or "het " in work) and ("ke tu" in work or "sau" in work)
+        else None
+    )
+    if match:
+        count = int(match.group(1) or match.group(4))
+        freq = _period_freq(match.group(2) or match.group(3))
+        if not 1 <= count <= 31:
+            raise TimelineError(f"Số ngày không hợp lệ: {count}", ctx.text)
+        rule = (f"{LABELS[freq]}, hạn {count} ngày sau khi kết thúc {PERIOD_VI[freq]} "
+                f"(ngày {count} tháng sau)")  # fmt: skip
+        rec = _after(freq, count, 1, False)
+        return ctx.timeline("recurring", rule, recurrence=rec)
+    if _mentions(work, _NEXT_YEAR_WORDS):
+        match = _NEXT_YEAR_DATE.search(work)
+        if match:
+            day, month = int(match.group(1)), int(match.group(2))
+            _checked_date(2024, month, day, ctx.text)
+            exclusive = _is_exclusive(work, match.start())
+            rec = Recurrence("yearly", ((day, month),), exclusive=exclusive, lag=12)
+            prefix = "trước ngày" if exclusive else "hạn"
+            rule = f"hằng năm, {prefix} {day:02d}/{month:02d} năm sau năm báo cáo"
+            return ctx.timeline("recurring", rule, inclusive=not exclusive, recurrence=rec)
+    if _mentions(work, _NEXT_QUARTER_WORDS):
+        match = _NEXT_QUARTER_DAY.search(work)
+        if match:
+            day = int(match.group(1))
+            which = {"dau": 1, "giua": 2, "cuoi": 3}[match.group(2)]
+            exclusive = _is_exclusive(work, match.start())
+            rec = Recurrence("quarterly", (), day, which, exclusive=exclusive, lag=3)
+            prefix = "trước ngày" if exclusive else "ngày"
+            place = ("đầu", "giữa", "cuối")[which - 1]
+            rule = f"hằng quý, {prefix} {day} tháng {place} quý sau quý báo cáo"
+            return ctx.timeline("recurring", rule, inclusive=not exclusive, recurrence=rec)
+    match = _NEXT_MONTH_DAY.search(work) if _mentions(work, _NEXT_MONTH_WORDS) else None
+    if match:
+        day = int(match.group(1))
+        if not 1 <= day <= 31:
+            raise TimelineError(f"Ngày không hợp lệ: {day}", ctx.text)
+        freq = _reported_freq(work, "monthly")
+        exclusive = _is_exclusive(work, match.start())
+        prefix = "trước ngày" if exclusive else "ngày"
+        rule = f"{LABELS[freq]}, {prefix} {day} tháng sau khi kết thúc {PERIOD_VI[freq]}"
+        rec = _after(freq, day, 1, exclusive)
+        return ctx.timeline("recurring", rule, inclusive=not exclusive, recurrence=rec)
+    return None
 
 
 # Ranges written with a dash, as calendars write them: "04/08/2025-27/08/2025",
@@ -569,6 +833,7 @@ class _Context:
     warnings: list[str]
     has_digit: bool = True
     dated: bool = True
+    ranged: bool = False  # a range was written as days ("26, 27, 28/6", "27-28/8")
     full: list[tuple[re.Match[str], date]] | None = None  # computed once, read by every reader
     short: list[tuple[re.Match[str], int, int]] | None = None
 
@@ -679,6 +944,11 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     freq = _frequency(work)
     if freq is None:
         return None
+    ongoing = _mentions(work, ("thuong xuyen", "lien tuc"))
+    if ongoing and not ctx.has_digit and "bao cao" not in work:
+        # "Thường xuyên; hằng năm": the work goes on all year; no day to report on.
+        rule = f"thường xuyên, {LABELS[freq]} (không có hạn; nhắc theo chu kỳ)"
+        return ctx.timeline("continuous", rule)
     start_year = end_year = None
     years = _year_range(work)
     if years and freq == "school_yearly":
@@ -846,13 +1116,25 @@ _HAPPENING = _rx(
     r"|le\s+(?:khai|be|tong|trao|ky|ra mat)|dien ra|to chuc thi|du thi|hop mat|mit tinh)\b"
 )
 _NOT_HAPPENING = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|tu|den|ket thuc)\b")
+_NOT_HAPPENING_RANGED = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|ket thuc)\b")
 
 
 def _all_day(ctx: _Context) -> Timeline | None:
-    if _HAPPENING.search(ctx.work) is None or _NOT_HAPPENING.search(ctx.work) is not None:
+    if _HAPPENING.search(ctx.work) is None:
+        return None
+    not_happening = _NOT_HAPPENING_RANGED if ctx.ranged else _NOT_HAPPENING
+    if not_happening.search(ctx.work) is not None:
         return None
     the_day = _single_day(ctx)
     if the_day is None:
+        full = _full_dates(ctx)
+        if ctx.ranged and len(full) == 2:
+            first, last = full[0][1], full[1][1]
+            ctx.warn_before_reference(last, last, True)
+            return ctx.timeline(
+                "event", f"sự kiện cả ngày từ {_fmt(first)} đến {_fmt(last)}",
+                start=first, end=last,
+            )  # fmt: skip
         return None
     day, had_year = the_day
     ctx.warn_weekday(day)
@@ -908,9 +1190,13 @@ def _single_day(ctx: _Context) -> tuple[date, bool] | None:
 
 
 def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
+    work = ctx.work
+    term = TERM.search(work) if "hk" in work or "hoc ky" in work else None
+    if term and not (ctx.has_digit and _DATE_OR_YEAR.search(work)):
+        # "Học kỳ II" with no year: the next term that has not ended.
+        return _term_window(ctx, ROMAN[term.group(1)])
     if not ctx.has_digit:
         return None
-    work = ctx.work
     school = SCHOOL_YEAR.search(work) if "nam hoc" in work else None
     if school:
         first = int(school.group(1))
@@ -935,6 +1221,10 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
                 label = f"học kỳ II năm học {first}-{second}"
         return _window_of(ctx, label, start, end)
 
+    week = WEEK_OF_MONTH.search(work) if "tuan" in work else None
+    if week:
+        return _week_window(ctx, week)
+
     full = _full_dates(ctx)
     if len(full) == 2 and RANGE_WORD.search(work, full[0][0].end(), full[1][0].start()):
         return _date_window(ctx, full)
@@ -954,9 +1244,11 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     if quarters:
         first, last, year = (
             ROMAN[quarters.group(1)],
-            ROMAN[quarters.group(2)],
-            int(quarters.group(3)),
+            ROMAN[quarters.group(3)],
+            int(quarters.group(4)),
         )
+    # "Quý I, II/2025" is the half year; "Quý I và Quý III/2025" two deadlines (read by _once).
+    if quarters and not (quarters.group(2) and last != first + 1):
         start, end = date(year, 3 * first - 2, 1), _quarter_end(year, last)
         return _window_of(ctx, f"quý {ROMAN_OUT[first]}–{ROMAN_OUT[last]}/{year}", start, end)
 
@@ -969,6 +1261,48 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
         first, last = int(years.group(1)), _range_end(years)
         return _window_of(ctx, f"giai đoạn {first}-{last}", date(first, 1, 1), date(last, 12, 31))
     return None
+
+
+def _term_window(ctx: _Context, term: int) -> Timeline:
+    ref = ctx.reference
+    # The school year holding the reference day (a day in summer belongs to the next one).
+    first = ref.year if ref.month >= SCHOOL_YEAR_START[1] else ref.year - 1
+    while True:
+        one_end = date(first + 1, TERM_ONE_END[1], TERM_ONE_END[0])
+        if term == 1:
+            start, end = date(first, SCHOOL_YEAR_START[1], SCHOOL_YEAR_START[0]), one_end
+        else:
+            start, end = one_end + _ONE_DAY, date(first + 1, SCHOOL_YEAR_END[1], SCHOOL_YEAR_END[0])
+        if end >= ref:
+            break
+        first += 1
+    label = f"học kỳ {ROMAN_OUT[term]} năm học {first}-{first + 1}"
+    return _window_of(ctx, label, start, end)
+
+
+_WEEK_NUMBER = {"dau": 1, "nhat": 1, "1": 1, "hai": 2, "2": 2, "ba": 3, "3": 3, "tu": 4, "4": 4,
+                "nam": 5, "5": 5}  # fmt: skip
+
+
+def _week_window(ctx: _Context, week: re.Match[str]) -> Timeline:
+    which, month = week.group(1), int(week.group(2))
+    if not 1 <= month <= 12:
+        raise TimelineError(f"Tháng không hợp lệ: {month}", ctx.text)
+    if week.group(3):
+        year = _year(week.group(3))
+    else:
+        year = ctx.reference.year
+        if _month_end(year, month) < ctx.reference:
+            year += 1
+    last_day = _month_end(year, month)
+    if which.startswith("cuoi"):
+        start, end, name = last_day - timedelta(days=6), last_day, "tuần cuối"
+    else:
+        number = _WEEK_NUMBER[which]
+        start = date(year, month, 7 * (number - 1) + 1)
+        end = min(start + timedelta(days=6), last_day)
+        name = "tuần đầu" if number == 1 else f"tuần thứ {number}"
+    return _window_of(ctx, f"{name} tháng {month}/{year}", start, end)
 
 
 def _date_window(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timeline:
@@ -1018,6 +1352,14 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         match, day, month = short[0]
         stated = _next_on_or_after(day, month, ctx.reference)
         return _deadline(ctx, stated, _is_exclusive(work, match.start()), had_year=False)
+
+    listed = (
+        PERIOD_LIST.search(work)
+        if ctx.has_digit and (" va " in work or "," in work) and ("quy" in work or "thang" in work)
+        else None
+    )
+    if listed:
+        return _period_list(ctx, listed)
 
     vague = VAGUE.search(work) if ("dau " in work or "giua " in work) else None
     exclusive = "truoc" in work and _ends_with_truoc(work[: _first_period_at(work)])
@@ -1090,6 +1432,36 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         ]
         return _period_deadline(ctx, f"{label} ({_fmt(end)})", end, False)
     return None
+
+
+def _period_list(ctx: _Context, listed: re.Match[str]) -> Timeline:
+    kind, year = listed.group(1), int(listed.group(4))
+    numbers = [listed.group(2), *re.findall(r"(iv|iii|ii|i|\d{1,2})\b", listed.group(3))]
+    anchors = []
+    for raw in numbers:
+        if kind == "quy":
+            if raw not in ROMAN:
+                raise TimelineError(f"Quý không hợp lệ: {raw.upper()}", ctx.text)
+            month = 3 * ROMAN[raw]
+        else:
+            month = int(raw) if raw.isdigit() else 0
+            if not 1 <= month <= 12:
+                raise TimelineError(f"Tháng không hợp lệ: {raw}", ctx.text)
+        anchors.append((_month_end(year, month).day, month))
+    anchors = sorted(set(anchors), key=_month_first)
+    dues = [date(year, m, d) for d, m in anchors]
+    for due in dues:
+        ctx.warn_before_reference(due, due, True)
+    names = [f"quý {ROMAN_OUT[m // 3]}" if kind == "quy" else f"tháng {m}" for _, m in anchors]
+    rule = f"{_and(names)}/{year} (hạn {_and([_fmt(d) for d in dues])})"
+    rec = Recurrence("yearly", tuple(anchors), start_year=year, end_year=year)
+    return ctx.timeline(
+        "recurring", rule, start=date(year, 1, 1), end=date(year, 12, 31), recurrence=rec
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
 
 
 def _first_period_at(work: str) -> int:

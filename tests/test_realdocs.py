@@ -110,7 +110,7 @@ def test_tasks_written_in_the_body_with_who_and_when_lines(fmt):
     assert labour.lead == ("Sở Lao động - Thương binh và xã hội",)
     assert labour.coordinators[0] == "Liên đoàn Lao động tỉnh"
     assert labour.timeline.timeline.kind == "continuous"
-    assert tasks["2.2"].timeline.timeline.kind == "recurring"  # "Thường xuyên hằng năm"
+    assert tasks["2.2"].timeline.timeline.kind == "continuous"  # "Thường xuyên hằng năm": ongoing
     assert due(tasks["2.6"]) == date(2020, 9, 30)  # "Hoàn thành trong quý III/2020"
     # 1.1 has no lines of its own: the block after 1.2 is said of both.
     assert (
