@@ -466,6 +466,12 @@ def plan_import(
     as_json: bool = typer.Option(False, "--json", help="Print the JSON object."),
     today: str | None = typer.Option(None, "--today", help="YYYY-MM-DD; default: today."),
     apply: bool = typer.Option(False, "--apply", help="Save the plan."),
+    report_regime: str | None = typer.Option(
+        None,
+        "--report-regime",
+        help="What 'chế độ báo cáo theo quy định' means for this plan, as a phrase "
+        "(default: REPORT_REGIME, else Nghị định 09/2019: 15/6 and 15/12).",
+    ),
 ) -> None:
     import hashlib
     import json
@@ -473,6 +479,7 @@ def plan_import(
 
     from rich.table import Table
 
+    from plans.assignments import RegimeError, regime_of, use_regime
     from plans.reader import load_plan_file
     from plans.tables import PlanReadError
 
@@ -480,7 +487,8 @@ def plan_import(
     try:
         raw = load_plan_file(file)
         doc = _read_with_bar(raw, file.name, reference)
-    except PlanReadError as error:
+        use_regime(doc, report_regime or settings().report_regime, reference)  # type: ignore[arg-type]
+    except (PlanReadError, RegimeError) as error:
         err.print(f"Cannot import: {error}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     result = doc.to_json(reference)
@@ -527,6 +535,10 @@ def plan_import(
         )
     for columns in result.get("columns", []):
         out.print(f"Cột đã đọc — {columns}", highlight=False)
+    regime = regime_of(doc)  # type: ignore[arg-type]
+    if regime:
+        out.print(f"Chế độ báo cáo — {regime}; kiểm tra trước khi lưu "
+                  "(đổi: --report-regime \"…\" hoặc REPORT_REGIME)", highlight=False)  # fmt: skip
     if result["tasks"]:
         out.print(table)
     for deadline in result["deadlines"]:

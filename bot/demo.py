@@ -29,7 +29,7 @@ from bot.emulator.state import Emulator
 from bot.services import Services
 from config import Settings, load_settings
 from db.invites import create_invite
-from db.models import Assignment, Plan, Role, Unit
+from db.models import Assignment, FormDefinition, Plan, Role, Unit
 from db.registry import import_sample
 from db.schema import upgrade
 from db.session import make_engine, make_session_factory, session_scope
@@ -53,6 +53,8 @@ class Person:
     persona: str
     seen: int = 0
     acted: set[str] = field(default_factory=set)
+    # Forms to fill once the other cards are answered: a person fills one form at a time.
+    forms: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
 @dataclass
@@ -201,7 +203,14 @@ async def _link_heads(emulator: Emulator, sessions: Any, settings: Settings, clo
             .group_by(Unit.code, Unit.name)
             .order_by(func.count(Assignment.id).desc(), Unit.code)
         ).all()
-        chosen = [(code, name) for code, name, _ in busy[:count]]
+        with_form = set(session.scalars(
+            select(Unit.code).join(Assignment, Assignment.unit_id == Unit.id)
+            .join(FormDefinition, FormDefinition.task_id == Assignment.task_id)
+        ))  # fmt: skip
+        # The busiest first (the Department itself), then the units asked for the form: each
+        # persona meets a deadline, and the one who answers on time fills the form in.
+        ranked = busy[:1] + sorted(busy[1:], key=lambda unit: unit[0] not in with_form)
+        chosen = [(code, name) for code, name, _ in ranked[:count]]
         tokens = [create_invite(session, code, Role.HEAD, clock(), created_by="demo").token
                   for code, _ in chosen]  # fmt: skip
     people = []
@@ -249,6 +258,11 @@ async def _react(emulator: Emulator, person: Person, rng: random.Random, say: An
     for _ in range(12):  # a few rounds: opening a task brings its card, a form its questions
         messages = emulator.bot_messages(person.user_id)
         fresh, person.seen = messages[person.seen :], len(messages)
+        if not fresh and person.forms:
+            message, form = person.forms.pop(0)
+            say("👤", f"{person.unit_name} mở biểu mẫu")
+            await _press(emulator, person, message, form)
+            continue
         if not fresh:
             return
         for message in fresh:
@@ -320,8 +334,7 @@ async def _act(emulator: Emulator, person: Person, message: dict[str, Any], text
         # Sending the form is the answer: it records the task done.
         if f"form:{target}" not in person.acted:
             person.acted.add(f"form:{target}")
-            say("👤", f"{person.unit_name} mở biểu mẫu")
-            await _press(emulator, person, message, form)
+            person.forms.append((message, form))
         return
     labels = {"d": "✅ Hoàn thành", "p": "🔄 Đang thực hiện", "b": "⚠️ Vướng mắc"}
     say("👤", f"{person.unit_name} bấm {labels[choice]}")

@@ -161,6 +161,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📄 <b>Plan {number}</b> of {date} ({name})",
     },
     "plan.summary_tasks": {"vi": "<b>{count} nhiệm vụ:</b>", "en": "<b>{count} tasks:</b>"},
+    "plan.summary_regime": {
+        "vi": "📅 Chế độ báo cáo “theo quy định” — {regime}. Bấm Lưu là xác nhận; muốn khác, "
+        "Văn phòng đặt REPORT_REGIME hoặc sửa thời hạn nhiệm vụ sau khi lưu.",
+        "en": "📅 Report regime for “theo quy định” — {regime}. Saving confirms it; to change "
+        "it, set REPORT_REGIME or correct the task's timeline after saving.",
+    },
     "plan.summary_columns": {
         "vi": "🧾 Cột đã đọc — {columns}",
         "en": "🧾 Columns read — {columns}",

@@ -27,6 +27,7 @@ from bot.permissions import Action, actor_for, authorize, in_private
 from bot.services import Services, services_of
 from db.models import ChatState
 from db.session import session_scope
+from plans.assignments import RegimeError, regime_of, use_regime
 from plans.isolated import read_isolated_async
 from plans.matching import Registry
 from plans.model import PlanDocument
@@ -76,7 +77,8 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         # In a child process with a memory and time limit: a hostile file costs a refusal,
         # and everyone else is answered meanwhile; a scan's pages are counted in the chat.
         doc = await _read_showing_pages(message, data, name, _today(services), locale)
-    except PlanReadError as error:
+        use_regime(doc, services.settings.report_regime, _today(services))
+    except (PlanReadError, RegimeError) as error:
         await message.reply_text(
             messages.text("plan.unreadable", locale, problem=str(error)), parse_mode=ParseMode.HTML
         )
@@ -154,6 +156,9 @@ def _summary(
     ]  # fmt: skip
     for columns in doc.columns:  # which column was taken as what, for the clerk to check
         lines.append(messages.text("plan.summary_columns", locale, columns=columns))
+    regime = regime_of(doc)
+    if regime:  # "theo quy định" read as the office's regime: the clerk confirms it
+        lines.append(messages.text("plan.summary_regime", locale, regime=e(regime)))
     if doc.tasks:
         lines.append(messages.text("plan.summary_tasks", locale, count=len(doc.tasks)))
         if shown is not None and len(doc.tasks) > shown:
@@ -230,7 +235,8 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     try:
         doc = await read_isolated_async(data, pending["file_name"], _today(services))
-    except PlanReadError as error:  # the same file read before: only a limit can say no now
+        use_regime(doc, services.settings.report_regime, _today(services))
+    except (PlanReadError, RegimeError) as error:  # read before: only a limit can say no now
         await context.bot.send_message(
             chat_id, messages.text("plan.unreadable", locale, problem=str(error)),
             parse_mode=ParseMode.HTML,

@@ -78,6 +78,8 @@ class Settings:
     reminder_policy: Mapping[str, str] = field(default_factory=dict)
     # "yearly=15/12;monthly=25": the day a report is due when a phrase names only the period.
     report_days: Mapping[str, str] = field(default_factory=dict)
+    # What "thực hiện chế độ báo cáo … theo quy định" means here: a cycle, read as a phrase.
+    report_regime: str = ""
     office_days_off: frozenset[date] = frozenset()
     office_extra_working_days: frozenset[date] = frozenset()
     health_port: int = 0  # 0: no HTTP health endpoint
@@ -138,6 +140,7 @@ def load_settings(
         healthcheck_url=_ping_url(get("HEALTHCHECK_URL")),
         reminder_policy=_reminder_policy(get("REMINDER_POLICY")),
         report_days=_report_days(get("REPORT_DAYS")),
+        report_regime=_report_regime(get("REPORT_REGIME")),
         office_days_off=_dates("OFFICE_DAYS_OFF", get("OFFICE_DAYS_OFF")),
         office_extra_working_days=_dates(
             "OFFICE_EXTRA_WORKING_DAYS", get("OFFICE_EXTRA_WORKING_DAYS")
@@ -190,6 +193,19 @@ def _report_days(raw: str) -> dict[str, str]:
     except (TimelineError, ValueError) as error:
         raise ConfigError("REPORT_DAYS", f"{error}") from None
     return pairs
+
+
+def _report_regime(raw: str) -> str:
+    from plans.assignments import RegimeError, check_regime
+
+    phrase = " ".join(raw.split())
+    if not phrase:
+        return ""  # the default: Nghị định 09/2019
+    try:
+        check_regime(phrase, date(2025, 1, 1))
+    except RegimeError as error:
+        raise ConfigError("REPORT_REGIME", str(error)) from None
+    return phrase
 
 
 def _dates(variable: str, raw: str) -> frozenset[date]:

@@ -32,6 +32,7 @@ ABBREVIATIONS = [
     ("pho thong nhieu cap", "pt nhieu cap"),
     ("trung tam", "tt"),
     ("chuyen mon nghiep vu", "cmnv"),
+    ("co quan so", "so"),
     ("quan huyen", "quan huyen"),
 ]
 # Agencies the Department does not manage: kept as text on the task, never reminded.
@@ -48,6 +49,9 @@ def normal(name: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     for long, short in ABBREVIATIONS:
         text = re.sub(rf"\b{long}\b", short, text)
+    # A unit named by its head ("Hiệu trưởng các trường THPT", "Trưởng phòng GDĐT"): the unit.
+    text = re.sub(r"^(?:hieu truong|thu truong|giam doc|chu tich|lanh dao)\s+", "", text)
+    text = re.sub(r"^truong (phong|ban|khoa)\b", r"\1", text)
     text = re.sub(r"^(?:cac|tat ca cac|toan bo)\s+", "", text)
     text = re.sub(r"\s+(?:lien quan|tren dia ban)$", "", text)
     return text
@@ -108,6 +112,8 @@ class Registry:
             return Match(name, "unit", (starting[0],))
         # "Các phòng CMNV Sở GDĐT" for the group "Các phòng CMNV Sở": one group only.
         groups = [g for g in self.groups if key.startswith(g + " ") and len(g) >= 8]
+        # "Các trường THPT" for the group "Các trường THPT, PT nhiều cấp": one group only.
+        groups = groups or [g for g in self.groups if g.startswith(key + " ") and len(key) >= 8]
         if len(groups) == 1:
             label, codes = self.groups[groups[0]]
             return Match(name, "group", tuple(sorted(codes)), label)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from jobs.timeline import TimelineError, fold, parse_timeline
+from plans.assignments import assigned_tasks, due_by
 from plans.body import body_tasks, is_field
 from plans.model import (
     BodyDeadline,
@@ -65,6 +66,11 @@ WINDOW = re.compile(
     r"\btu\s+" + _CLOCK + r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?\s*"
     r"(?:den|toi|-|truoc)\s*" + _CLOCK + r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}",
     re.IGNORECASE,
+)
+# A plan whose subject is one happening: its undated duties are due by that day.
+EVENT_PLAN = re.compile(
+    r"\b(?:hoi nghi|hoi thao|ky thi|cuoc thi|hoi thi|hoi giang|tap huan|le (?:khai|be|tong|ky)"
+    r"|dai hoi|giai)\b"
 )
 DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
 EVENT = re.compile(
@@ -241,7 +247,12 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     sections, tasks = body_tasks(body, reference)
     doc.sections.extend(sections)
     doc.tasks.extend(tasks)
-    text = " ".join(line.strip() for line in body if line.strip())
+    # Duties handed out unit by unit ("Tổ chức thực hiện", articles): read here, so their
+    # deadlines are not read again as the body's.
+    assigned = assigned_tasks(body, reference)
+    text = " ".join(
+        line.strip() for i, line in enumerate(body) if line.strip() and i not in assigned.used
+    )
     for item in _items(text):
         if tasks and is_field(item):
             continue  # read with its task
@@ -278,6 +289,18 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             reading = Reading.of(phrase, reference)
             if reading.timeline is not None and reading.timeline.kind == "event":
                 doc.events.append(BodyEvent(item, reading))
+    tasks = assigned.tasks
+    happening = [e.timeline.timeline for e in doc.events if e.timeline.timeline is not None]
+    starts = sorted({_day_of(t.start) for t in happening if t.start is not None})
+    if len(starts) == 1 and EVENT_PLAN.search(fold(doc.title)):
+        # A plan for one event (a conference): what it does not date is due by then.
+        tasks = due_by(tasks, starts[0], "ngày diễn ra sự kiện", reference)
+    doc.sections.extend(assigned.sections)
+    doc.tasks.extend(tasks)
+
+
+def _day_of(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def _items(text: str) -> list[str]:

@@ -80,7 +80,8 @@ def test_names_in_plans_meet_the_registry(registry, name, kind, count):
 
 def test_the_conference_plan_is_saved_with_its_deadline_event_and_form(registry):
     result = apply(registry, SEED_004)
-    assert result.created and result.tasks_added == 2
+    # The deadline, the conference, and the eight duties of section IV (due by the conference).
+    assert result.created and result.tasks_added == 10
     assert result.unmatched == ["Các quận, huyện", "Trưởng các phòng cơ quan Sở",
                                 "Cổng thông tin điện tử Sở"]  # fmt: skip
     with registry() as session:
@@ -103,8 +104,8 @@ def test_a_name_mapped_once_assigns_the_districts_on_the_next_import(registry):
     with session_scope(registry) as session:
         remember(session, "Các quận, huyện", group="Các phòng GDĐT quận huyện")
     result = apply(registry, SEED_004)
-    # Only the deadline changed (it now has units); the conference stayed as it was.
-    assert not result.created and (result.tasks_updated, result.tasks_unchanged) == (1, 1)
+    # Only the deadline changed (it now has units); the rest stayed as it was.
+    assert not result.created and (result.tasks_updated, result.tasks_unchanged) == (1, 9)
     district_offices = assigned(registry, "D1")
     assert len(district_offices) == 14
     assert set(district_offices.values()) == {AssignmentRole.LEAD}
@@ -143,13 +144,17 @@ def test_a_plan_without_a_number_is_found_again_by_its_file(registry):
     apply(registry, SEED_000, "kh91.txt")
     again = apply(registry, SEED_000, "kh91 (copy).txt")
     # The same plan again: nothing changed, and the office is told so.
-    assert not again.created and again.tasks_updated == 0 and again.tasks_unchanged == 11
+    assert not again.created and again.tasks_updated == 0 and again.tasks_unchanged == 16
 
 
 def test_the_department_leads_its_own_tasks_in_seed_000(registry):
     result = apply(registry, SEED_000, "kh91.txt")
-    assert result.tasks_added == 11
+    assert result.tasks_added == 11 + 5  # the appendix, and section III unit by unit
     assert assigned(registry, "2.1") == {"SGDDT": AssignmentRole.LEAD}
+    # "Các trường THPT, đơn vị trực thuộc … thực hiện chế độ báo cáo … theo quy định": every
+    # upper-secondary school of the registry leads its report, on the regime's cycle.
+    schools = assigned(registry, "III.2.2")
+    assert "THPT-NGOQUYEN" in schools and set(schools.values()) == {AssignmentRole.LEAD}
     assert assigned(registry, "2.5") == {}
     assert "Sở Xây dựng" in result.external and "UBND quận huyện" in result.external
 

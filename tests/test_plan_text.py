@@ -34,19 +34,53 @@ def task(plan: dict, ref: str) -> dict:
     return next(t for t in plan["tasks"] if t["ref"] == ref)
 
 
+def appendix(plan: dict) -> list[dict]:
+    return [t for t in plan["tasks"] if not t["ref"].startswith(("III.", "IV."))]
+
+
 class TestSeed000TaskTable:
     def test_exactly_the_tasks_of_the_appendix_with_the_numbering_as_written(self, plan_000):
-        refs = [t["ref"] for t in plan_000["tasks"]]
+        refs = [t["ref"] for t in appendix(plan_000)]
         assert refs == ["1.1", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9"]
 
     def test_the_section_headings_are_kept(self, plan_000):
-        assert plan_000["sections"] == [
+        assert plan_000["sections"][2:] == [
             {"ref": "1", "title": "Công tác tuyên truyền, quán triệt, phổ biến Kết luận số "
                                   "91-KL/TW ngày 12/8/2024 của Bộ Chính trị"},
             {"ref": "2", "title": "Triển khai các nhiệm vụ, giải pháp về đổi mới căn bản, toàn "
                                   "diện giáo dục và đào tạo"},
         ]  # fmt: skip
-        assert {t["section"] for t in plan_000["tasks"]} == {"1", "2"}
+        assert {t["section"] for t in appendix(plan_000)} == {"1", "2"}
+
+
+class TestSeed000SchoolsDuties:
+    """Section III ("Tổ chức thực hiện") gives the schools their own work and a report cycle."""
+
+    def test_each_unit_of_section_three_is_a_section_with_its_duties(self, plan_000):
+        assert plan_000["sections"][:2] == [
+            {"ref": "III.1", "title": "Sở Giáo dục và Đào tạo"},
+            {"ref": "III.2", "title": "Các trường THPT, đơn vị trực thuộc"},
+        ]
+
+    def test_the_schools_build_and_carry_out_their_own_plan(self, plan_000):
+        own = task(plan_000, "III.2.1")
+        assert own["lead"] == ["Các trường THPT, đơn vị trực thuộc"]
+        assert own["title"].startswith("Xây dựng kế hoạch, tổ chức nghiên cứu, triển khai")
+        assert own["timeline"]["kind"] == "continuous"  # no date: ongoing, checked in on
+        assert "không nêu" in own["extra"]["Thời hạn"]
+
+    def test_the_schools_report_by_the_default_regime_of_decree_09_2019(self, plan_000):
+        report = task(plan_000, "III.2.2")
+        assert report["title"] == "Thực hiện chế độ báo cáo Sở Giáo dục và Đào tạo theo quy định"
+        assert report["lead"] == ["Các trường THPT, đơn vị trực thuộc"]
+        assert report["timeline"]["kind"] == "recurring"
+        # Read from the plan's earliest date (30/12/2024): the first half-year's report first.
+        assert report["timeline"]["next_due"] == ["2025-06-15", "2025-12-15", "2026-06-15"]
+        assert "09/2019" in report["extra"]["Chế độ báo cáo"]
+
+    def test_the_department_reports_to_the_city_the_same_way(self, plan_000):
+        assert task(plan_000, "III.1.3")["timeline"]["kind"] == "recurring"
+        assert task(plan_000, "III.1.1")["lead"] == ["Sở Giáo dục và Đào tạo"]
 
     def test_a_title_cut_by_a_page_break_is_rejoined_whole(self, plan_000):
         assert task(plan_000, "2.1")["title"] == (
@@ -144,7 +178,23 @@ class TestSeed004ConferencePlan:
                 {"label": "Số lượng CBQL, GV tại từng điểm cầu", "type": "number"},
             ],
         }
-        assert plan_004["tasks"] == []
+
+    def test_the_duties_of_section_four_are_due_by_the_conference(self, plan_004):
+        refs = [t["ref"] for t in plan_004["tasks"]]
+        assert refs == ["IV.1.1", "IV.1.2", "IV.1.3", "IV.1.4", "IV.1.5", "IV.2", "IV.3.1",
+                        "IV.3.2"]  # fmt: skip
+        assert task(plan_004, "IV.1.5")["title"] == "Mời các cơ quan báo chí dự Hội nghị"
+        assert task(plan_004, "IV.1.5")["lead"] == ["Văn phòng Sở"]
+        # A unit named over three lines, four kinds of head.
+        assert task(plan_004, "IV.3.1")["lead"] == [
+            "Trưởng phòng GDĐT quận, huyện",
+            "Hiệu trưởng các trường THPT, Phổ thông có nhiều cấp học",
+            "Giám đốc trung tâm GDTX-GDNN quận, huyện",
+            "Thủ trưởng đơn vị trực thuộc",
+        ]
+        placing = task(plan_004, "IV.3.1")["title"]
+        assert placing == "Bố trí các điểm cầu tại cơ sở theo đúng yêu cầu"
+        assert {t["timeline"]["due"] for t in plan_004["tasks"]} == {"2025-02-06"}
 
     def test_recipients_without_the_archive_line(self, plan_004):
         assert plan_004["recipients"][:2] == ["Bộ GDĐT", "UBND thành phố"]
@@ -158,8 +208,11 @@ def test_the_json_has_exactly_the_contracts_keys(plan_000, plan_004):
         assert list(plan) == ["plan", "sections", "tasks", "deadlines", "events", "form", "columns",
                               "recipients", "warnings"]  # fmt: skip
         assert list(plan["plan"]) == ["number", "issued_on", "issuer", "title"]
-    assert list(plan_000["tasks"][0]) == ["ref", "section", "title", "lead", "coordinators",
-                                          "timeline"]  # fmt: skip
+    assert list(appendix(plan_000)[0]) == ["ref", "section", "title", "lead", "coordinators",
+                                           "timeline"]  # fmt: skip
+    # Columns with no role, or how a date was decided, are kept beside the task.
+    assert list(task(plan_000, "III.2.2")) == ["ref", "section", "title", "lead",
+                                               "coordinators", "timeline", "extra"]  # fmt: skip
     assert list(plan_004["deadlines"][0]) == ["sentence", "applies_to", "timeline"]
     assert list(plan_004["events"][0]) == ["sentence", "timeline"]
 

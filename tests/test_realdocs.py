@@ -105,7 +105,7 @@ def test_appendix_tables_with_two_row_headers_keep_each_appendix_apart(fmt):
 def test_tasks_written_in_the_body_with_who_and_when_lines(fmt):
     doc = read(f"kontum-qd435-2020.{fmt}")
     tasks = by_ref(doc)
-    assert len(tasks) == 18 and [s.ref for s in doc.sections] == ["1", "2", "3"]
+    assert len(tasks) == 24 and [s.ref for s in doc.sections][:3] == ["1", "2", "3"]
     labour = tasks["1.3"]
     assert labour.lead == ("Sở Lao động - Thương binh và xã hội",)
     assert labour.coordinators[0] == "Liên đoàn Lao động tỉnh"
@@ -127,7 +127,15 @@ def test_tasks_written_in_the_body_with_who_and_when_lines(fmt):
 def test_tasks_under_lettered_items_with_lead_and_coordinator_lines(fmt):
     doc = read(f"btp-qd173-2015.{fmt}")
     tasks = by_ref(doc)
-    assert len(tasks) == 28
+    assert len(tasks) == 28 + 14  # the table, and section III's duties unit by unit
+    assert [s.title for s in doc.sections if s.ref.startswith("III.")] == [
+        "Vụ Các vấn đề chung về xây dựng pháp luật",
+        "Các đơn vị thuộc Bộ Tư pháp",
+        "Sở Tư pháp các tỉnh, thành phố trực thuộc Trung ương",
+    ]
+    yearly = tasks["III.3.5"]  # "Hàng năm, … báo cáo Bộ Tư pháp và Ủy ban Dân tộc"
+    assert yearly.lead == ("Sở Tư pháp các tỉnh, thành phố trực thuộc Trung ương",)
+    assert yearly.timeline.timeline.kind == "recurring"
     first = tasks["1.a"]
     assert first.lead == ("Vụ Pháp luật hình sự - hành chính",)
     assert due(first) == date(2015, 12, 31)  # "Cả năm 2015"
@@ -176,10 +184,19 @@ def test_a_school_year_calendar_gives_its_days_and_deadlines(fmt):
 def test_a_decision_with_its_plan_reads_on_past_the_recipients_block(fmt):
     doc = read(f"sonla-qd254-2023.{fmt}")
     assert (doc.number, doc.issued_on) == ("254/QĐ-UBND", date(2023, 2, 17))
-    assert sorted(d.timeline.timeline.due for d in doc.deadlines) == [
-        date(2023, 2, 27),
-        date(2023, 11, 9),
-    ]
+    tasks = by_ref(doc)
+    # "IV. Tổ chức thực hiện 1. Thủ trưởng các sở …; Chủ tịch UBND các huyện …": their plan by
+    # 28/2, their report by 10/11, each a task of theirs; section III gives each body its own.
+    heads = ("Thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh",
+             "Chủ tịch UBND các huyện, thành phố")  # fmt: skip
+    assert tasks["IV.1.1"].lead == tasks["IV.1.3"].lead == heads
+    assert (due(tasks["IV.1.1"]), due(tasks["IV.1.3"])) == (date(2023, 2, 27), date(2023, 11, 9))
+    assert tasks["IV.1.3"].title.startswith("Báo cáo kết quả thực hiện công tác bảo vệ BMNN")
+    assert [s.title for s in doc.sections if s.ref.startswith("III.")] == [
+        "Công an tỉnh", "Văn phòng UBND tỉnh", "Sở Nội vụ", "Sở Tư pháp",
+        "Sở Thông tin và Truyền thông", "Sở Tài chính",
+    ]  # fmt: skip
+    assert tasks["IV.3"].lead == ("Công an tỉnh",)  # "Giao Công an tỉnh chủ trì …"
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
@@ -240,3 +257,48 @@ def test_numbers_spelled_out_in_brackets_are_the_digits_again(phrase, expected):
     from jobs.timeline import parse_timeline
 
     assert parse_timeline(phrase, date(2025, 1, 2)).due == expected
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_a_regulation_sets_report_cycles_for_whom_each_article_binds(fmt):
+    doc = read(f"hcm-qd49-2012.{fmt}")
+    tasks = by_ref(doc)
+    district = ("Phòng Lao động - Thương binh và Xã hội quận - huyện",)
+    # Điều 7.5: "báo cáo về Sở … trước ngày 22 hàng tháng".
+    monthly = tasks["Đ7.5"]
+    assert monthly.lead == district
+    assert monthly.timeline.timeline.next_due(date(2025, 1, 1), 2) == [
+        date(2025, 1, 21),
+        date(2025, 2, 21),
+    ]
+    # Điều 7.9: two reports, each with its day: the quarter's 15 days after it ends, the
+    # year's before 30/4.
+    quarter, year = tasks["Đ7.9a"], tasks["Đ7.9b"]
+    assert quarter.title.endswith("(báo cáo quý)") and year.title.endswith("(báo cáo năm)")
+    assert quarter.timeline.timeline.next_due(date(2025, 1, 1), 2) == [
+        date(2025, 1, 15),
+        date(2025, 4, 15),
+    ]
+    assert year.timeline.timeline.next_due(date(2025, 1, 1), 1) == [date(2025, 4, 29)]
+    # Điều 8.3 b): the wards send their lists before the 18th of each month.
+    assert tasks["Đ8.3"].lead == ("Ủy ban nhân dân phường - xã, thị trấn",)
+    assert tasks["Đ8.3"].timeline.timeline.next_due(date(2025, 1, 1), 1) == [date(2025, 1, 17)]
+    # Standing rules without a day are no tasks; Điều 11 names nobody's cycle.
+    assert "Đ4.3" not in tasks and not any(ref.startswith("Đ11") for ref in tasks)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_the_units_of_section_three_get_their_yearly_reports(fmt):
+    doc = read(f"kontum-qd435-2020.{fmt}")
+    tasks = by_ref(doc)
+    # "1. Các sở, ban, ngành; Ủy ban nhân dân các huyện … căn cứ … xây dựng Kế hoạch …;
+    # định kỳ hàng năm (trước ngày 15/11 …) báo cáo kết quả thực hiện về Sở …"
+    assert tasks["III.1.1"].lead[0] == "Các sở, ban, ngành"
+    assert tasks["III.1.1"].timeline.timeline.kind == "continuous"
+    report = tasks["III.1.2"].timeline.timeline
+    assert report.kind == "recurring"
+    assert report.next_due(date(2021, 1, 1), 1) == [date(2021, 11, 14)]
+    # "2. Giao Sở Lao động …: - Làm đầu mối … trước ngày 30 tháng 11 hằng năm."
+    assert tasks["III.2.1"].lead == ("Sở Lao động - Thương binh và Xã hội",)
+    assert tasks["III.2.1"].timeline.timeline.next_due(date(2021, 1, 1), 1) == [date(2021, 11, 29)]
+    assert tasks["III.3"].lead == ("Liên đoàn Lao động tỉnh",)  # "3. Đề nghị Liên đoàn …: …"
