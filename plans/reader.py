@@ -106,6 +106,9 @@ def read_plan_bytes(
 
 def _found(doc: PlanDocument, name: str) -> PlanDocument:
     if not doc.tasks and not doc.deadlines and not doc.events and doc.form is None:
+        lost = [w for w in doc.warnings if w.startswith("Có bảng nhiệm vụ")]
+        if lost:
+            raise PlanReadError(f"{name}: {lost[0]} (hoặc mẫu Excel: nhacviec plan template)")
         raise PlanReadError(
             f"{name}: không tìm thấy nhiệm vụ, thời hạn hay sự kiện nào trong văn bản. Đã tìm: "
             "bảng có cột Nhiệm vụ/Nội dung và Chủ trì/Thời hạn; mục có dòng “Cơ quan thực "
@@ -325,7 +328,7 @@ def _pdf(data: bytes, name: str, today: date, progress: Progress | None = None) 
 def _pdf_page(page: Any, lines: list[str], tables: list[tuple[int, list[list[str]]]]) -> None:
     """A page's ruled tables at their place, and only the text outside them as lines (inside,
     pdfplumber's text would repeat every cell)."""
-    found = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    found = sorted(page.filter(_visible).find_tables(), key=lambda table: table.bbox[1])
     x0, top, x1, bottom = page.bbox
     y = top
     for table in found:
@@ -336,6 +339,19 @@ def _pdf_page(page: Any, lines: list[str], tables: list[tuple[int, list[list[str
         y = max(y, table.bbox[3])
     if y < bottom:
         lines.extend(text_lines(_crop_text(page, (x0, y, x1, bottom))))
+
+
+def _visible(obj: dict[str, Any]) -> bool:
+    """Rules a reader sees: a white rectangle a word processor draws over each line of a
+    merged cell would cut one row into as many rows as it has lines."""
+    if obj.get("object_type") != "rect" or not obj.get("fill"):
+        return True
+    colour = obj.get("non_stroking_color")
+    values = colour if isinstance(colour, list | tuple) else (colour,)
+    try:
+        return not (len(values) in (1, 3) and all(float(v) >= 0.999 for v in values))
+    except (TypeError, ValueError):  # a pattern or a named colour: keep it
+        return True
 
 
 def _crop_text(page: Any, box: tuple[float, float, float, float]) -> str:

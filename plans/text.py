@@ -42,6 +42,13 @@ CITED = re.compile(r"ngày\s+(\d{1,2})\s*(?:/\s*(\d{1,2})\s*/\s*|tháng\s+(\d{1,
 DATELINE = re.compile(
     r"([A-ZĐ][^\n,]{1,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
 )
+# A two-column header run together line by line: the year of the dateline alone on a later line
+# ("…, ngày 23 tháng 10 năm" / "Số: 49/2012/QĐ-UBND" / "2012").
+DATELINE_CUT = re.compile(
+    r"([A-ZĐ][^\n,]{1,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm[ \t]*\n"
+    r"(?:[^\n]*\n){0,2}?[ \t]*(\d{4})[ \t]*$",
+    re.MULTILINE,
+)
 REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})?)\.?(?:\s+(.*))?$")
 AGENCY = re.compile(
     r"^(?:cac\s+)?(?:so|ubnd|uy ban|truong|dai hoc|bo|phong|trung tam|ban|cong an|hoi|"
@@ -87,10 +94,36 @@ def parse_plan_text(text: str, today: date) -> PlanDocument:
     reference = doc.reference(today)
     appendix_at = appendix_start(lines)
     read_body(doc, lines[:appendix_at], reference)
+    before = len(doc.tasks)
     for start, end in _appendices(lines, appendix_at):
         _appendix(doc, lines[start:end], reference)
+    if len(doc.tasks) == before:
+        _paragraph_tables(doc, lines, reference)
     finish(doc, reference)
     return doc
+
+
+def _paragraph_tables(doc: PlanDocument, lines: list[str], reference: date) -> None:
+    """A ruled table that pdftotext turned into paragraphs, one per cell (plans/blocks.py)."""
+    from plans.blocks import LOST, block_tables, table_seen
+    from plans.tables import tasks_from_table
+
+    tables = block_tables(lines)
+    if not tables and table_seen(lines):
+        doc.warnings.append(LOST)
+    for table in tables:
+        reading = tasks_from_table(table, reference)
+        if reading.layout is None:
+            continue
+        if not reading.tasks:
+            doc.warnings.append(LOST)
+            continue
+        doc.sections.extend(reading.sections)
+        doc.tasks.extend(reading.tasks)
+        doc.columns.append(reading.layout.describe())
+        doc.warnings.append(
+            "Bảng nhiệm vụ đọc từ bản chữ (mỗi ô một đoạn): hãy đối chiếu với văn bản gốc"
+        )
 
 
 def text_lines(text: str) -> list[str]:
@@ -148,7 +181,7 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
     number = NUMBER.search(head)
     if number:
         doc.number = re.sub(r"\s+", "", number.group(1))
-    dateline = DATELINE.search(head)
+    dateline = DATELINE.search(head) or DATELINE_CUT.search(head)
     signed = SIGNED.search(head)
     if dateline:
         try:

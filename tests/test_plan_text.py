@@ -64,7 +64,7 @@ class TestSeed000SchoolsDuties:
 
     def test_the_schools_build_and_carry_out_their_own_plan(self, plan_000):
         own = task(plan_000, "III.2.1")
-        assert own["lead"] == ["Các trường THPT, đơn vị trực thuộc"]
+        assert own["lead"] == ["Các trường THPT", "đơn vị trực thuộc"]
         assert own["title"].startswith("Xây dựng kế hoạch, tổ chức nghiên cứu, triển khai")
         assert own["timeline"]["kind"] == "continuous"  # no date: ongoing, checked in on
         assert "không nêu" in own["extra"]["Thời hạn"]
@@ -72,7 +72,7 @@ class TestSeed000SchoolsDuties:
     def test_the_schools_report_by_the_default_regime_of_decree_09_2019(self, plan_000):
         report = task(plan_000, "III.2.2")
         assert report["title"] == "Thực hiện chế độ báo cáo Sở Giáo dục và Đào tạo theo quy định"
-        assert report["lead"] == ["Các trường THPT, đơn vị trực thuộc"]
+        assert report["lead"] == ["Các trường THPT", "đơn vị trực thuộc"]
         assert report["timeline"]["kind"] == "recurring"
         # Read from the plan's earliest date (30/12/2024): the first half-year's report first.
         assert report["timeline"]["next_due"] == ["2025-06-15", "2025-12-15", "2026-06-15"]

@@ -262,6 +262,8 @@ def test_numbers_spelled_out_in_brackets_are_the_digits_again(phrase, expected):
 @pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
 def test_a_regulation_sets_report_cycles_for_whom_each_article_binds(fmt):
     doc = read(f"hcm-qd49-2012.{fmt}")
+    # The PDF runs the two header columns together: the dateline's year comes lines later.
+    assert (doc.number, doc.issued_on) == ("49/2012/QĐ-UBND", date(2012, 10, 23))
     tasks = by_ref(doc)
     district = ("Phòng Lao động - Thương binh và Xã hội quận - huyện",)
     # Điều 7.5: "báo cáo về Sở … trước ngày 22 hàng tháng".
@@ -302,3 +304,31 @@ def test_the_units_of_section_three_get_their_yearly_reports(fmt):
     assert tasks["III.2.1"].lead == ("Sở Lao động - Thương binh và Xã hội",)
     assert tasks["III.2.1"].timeline.timeline.next_due(date(2021, 1, 1), 1) == [date(2021, 11, 29)]
     assert tasks["III.3"].lead == ("Liên đoàn Lao động tỉnh",)  # "3. Đề nghị Liên đoàn …: …"
+
+
+@pytest.mark.parametrize("fmt", ["orig.pdf", "txt"])
+def test_the_calendar_as_published_and_as_plain_text_gives_the_same_rows(fmt):
+    # As published, white rectangles over each line of a merged cell look like rules; as
+    # pdftotext gives it, each cell is a paragraph. The rows are the DOCX's all the same.
+    doc = read(f"vju-840-pl1-2025.{fmt}")
+    tasks = by_ref(doc)
+    assert [s.title for s in doc.sections] == ["Học kỳ 1", "Học kỳ 2", "Học kỳ hè"]
+    assert tasks["1"].lead == ("Phòng Đào tạo &CTSV, Các Khoa",)
+    assert tasks["1"].title == "Xây dựng thời khóa biểu"
+    assert due(tasks["1"]) == date(2025, 8, 27) and due(tasks["4"]) == date(2025, 8, 28)
+    assert tasks["5a"].title.startswith("Gửi danh sách sinh viên đã nhập học")
+    assert due(tasks["5a"]) == date(2025, 9, 2)
+    assert due(tasks["17"]) == date(2025, 12, 31)
+    reference = by_ref(read("vju-840-pl1-2025.docx"))
+    same = [r for r in reference if r in tasks and due(tasks[r]) == due(reference[r])]
+    assert len(same) >= 30  # of 37; the rest are flagged for checking, never dropped silently
+    if fmt == "txt":
+        assert any("đọc từ bản chữ" in w for w in doc.warnings)
+
+
+def test_plain_text_whose_table_cells_were_interleaved_is_refused_with_what_to_send():
+    with pytest.raises(PlanReadError, match=r"rời hoặc trộn các ô.*PDF hoặc DOCX"):
+        read("vju-kh50-2026.txt")
+    # Its body still reads; the table it could not is named among the warnings.
+    doc = read("btnmt-qd59-2024.txt")
+    assert any("rời hoặc trộn các ô" in w for w in doc.warnings)
