@@ -41,6 +41,11 @@ FIELD = re.compile(
 # "… Lao động tỉnh -Thời gian thực hiện: …": a second field run into the first one's line.
 RUN_IN = re.compile(r"\s[-–]\s*(?=(?:thoi gian|thoi han|tien do|don vi|co quan)[^:]{0,30}:)")
 LEAD_SPLIT = re.compile(r"\s+chu tri\b\s*,?\s*(?:(?:va\s+)?phoi hop(?:\s+voi)?\s*)?")
+# "Sở Thông tin và Truyền thông đôn đốc, hướng dẫn …": who acts ends where what they do begins.
+LEAD_VERB = re.compile(
+    r"\s(?:don doc|huong dan|chi dao|trien khai|theo doi|kiem tra|tham muu|tong hop"
+    r"|xay dung|thuc hien)\b"
+)
 
 
 @dataclass
@@ -175,6 +180,9 @@ def _who(fields: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]
     if split:
         coordinators_text = f"{lead_text[split.end() :]}; {coordinators_text}"
         lead_text = lead_text[: split.start()]
+    verb = LEAD_VERB.search(_fold_same(lead_text))
+    if verb and verb.start() > 0:
+        lead_text = lead_text[: verb.start()]
     return _agencies(lead_text), _agencies(coordinators_text)
 
 

@@ -326,13 +326,20 @@ def _task(ref: str, item: _Row, timeline_text: str, reference: date) -> TaskRow:
         text = re.sub(r"(?:^|\s)[-–+•]\s+(?=[A-ZĐÀ-Ỹ])", "; ", item.cells.get(key, ""))
         return tuple(a for part in text.split(";") for a in split_agencies(part))
 
+    title = item.cells.get("title", "")
+    reading = Reading.of(timeline_text, reference, report_days)
+    if reading.timeline is not None and reading.timeline.kind == "once" and title:
+        # "Lễ Khai giảng | 11/10/2025": the day it takes place, not a deadline.
+        happening = Reading.of(f"{title[:120]}: {timeline_text}", reference)
+        if happening.timeline is not None and happening.timeline.kind == "event":
+            reading = happening
     return TaskRow(
         ref=ref,
         section=item.section,
-        title=item.cells.get("title", ""),
+        title=title,
         lead=agencies("lead"),
         coordinators=agencies("coordinators"),
-        timeline=Reading.of(timeline_text, reference, report_days),
+        timeline=reading,
         checklist=tuple(item.strip() for item in re.split(r"[;\n]", checklist) if item.strip()),
         report_day=report_day,
         extra=tuple(item.extra),

@@ -37,7 +37,11 @@ SIGNED = re.compile(
     r"(?:Thời gian ký|Ngày ký|Ký ngày)\s*:?\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})",
     re.IGNORECASE,
 )  # an e-signature stamp: number and signing time
-BLANK_DATELINE = re.compile(r",\s*ngày\s*[.…]*\s*tháng\s*[.…]*\s*năm\s+(\d{4})")
+BODY_START = re.compile(
+    r"^\s*(?:[IVX]{1,5}\.\s|\d{1,2}\.\s|Điều\s+1\b|QUYẾT ĐỊNH\s*:|.*\bnhư sau\s*:\s*$)"
+)
+# "…, ngày …. tháng …. năm 2026", or with the month printed and the day left for the pen.
+BLANK_DATELINE = re.compile(r",\s*ngày\s*[.…]*\s*tháng\s*(\d{1,2})?[.…]*\s*năm\s+(\d{4})")
 CITED = re.compile(r"ngày\s+(\d{1,2})\s*(?:/\s*(\d{1,2})\s*/\s*|tháng\s+(\d{1,2})\s+năm\s+)(\d{4})")
 DATELINE = re.compile(
     r"([A-ZĐ][^\n,]{1,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
@@ -229,9 +233,17 @@ def _date_floor(doc: PlanDocument, lines: list[str], head: str) -> None:
     candidates: list[tuple[date, str]] = []
     blank = BLANK_DATELINE.search(head)
     if blank:
-        year = int(blank.group(1))
-        candidates.append((date(year, 1, 1), f"năm {year} của dòng ngày tháng để trống"))
-    preamble = "\n".join(lines[: appendix_start(lines)][:120])
+        year, month = int(blank.group(2)), int(blank.group(1) or 1)
+        if blank.group(1) and 1 <= month <= 12:
+            said = f"tháng {month:02d}/{year} của dòng ngày tháng để trống ngày"
+        else:
+            month, said = 1, f"năm {year} của dòng ngày tháng để trống"
+        candidates.append((date(year, month, 1), said))
+    # The preamble: what the document cites before it starts to say anything itself (its first
+    # numbered heading, "Điều 1", "… như sau:"), where its own deadlines are not yet.
+    head_lines = lines[: appendix_start(lines)][:120]
+    end = next((i for i, line in enumerate(head_lines) if BODY_START.match(line)), len(head_lines))
+    preamble = "\n".join(head_lines[:end])
     for match in CITED.finditer(preamble):
         day, month, year = (
             int(match.group(1)),
