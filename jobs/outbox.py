@@ -146,8 +146,9 @@ def roll_forward(
         if timeline is None:
             continue
         since = today - timedelta(days=OCCURRENCE_LOOKBACK_DAYS)
-        if timeline.kind == "recurring":
-            since = max(since, reference_day(plan_row, tz))  # no cycles before the plan
+        if timeline.kind in ("recurring", "continuous"):
+            # No cycles, and no check-ins on ongoing work, from before the plan.
+            since = max(since, reference_day(plan_row, tz))
         until = today + timedelta(days=max(policy.before_days) + 2) + ahead
         for period in periods(timeline, tz, since, until, policy.checkin_months):
             row = stored.get((task.id, period.key))

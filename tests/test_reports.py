@@ -43,8 +43,11 @@ def answered(sessions, db_url):  # type: ignore[no-untyped-def]
         remember(session, "Các quận, huyện", group="Các phòng GDĐT quận huyện")
     with session_scope(sessions) as session:
         text = SEED_004.replace("trước ngày 05/02/2024", "trước ngày 05/02/2025")
-        save_plan(session, parse_plan_text(text, date(2025, 1, 24)), "kh496.txt", "h",
-                  date(2025, 1, 24))  # fmt: skip
+        doc = parse_plan_text(text, date(2025, 1, 24))
+        # The reports' story is the districts' deadline and the conference; the duties of
+        # section IV (read in test_plan_text) would only add rows nobody answers here.
+        doc.tasks = []
+        save_plan(session, doc, "kh496.txt", "h", date(2025, 1, 24))
         outbox.roll_forward(
             session, Settings(database_url=db_url), datetime(2025, 1, 24, 2, tzinfo=UTC)
         )
