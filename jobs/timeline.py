@@ -563,20 +563,19 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     if "xuyen" in work or "gdtx" in work or "phu huynh" in work or "quy dinh" in work:
         work = LOOKALIKES.sub(" ", work)
     ranged = False
-    if has_digit and ("-" in work or "–" in work) and "/" in work:
-        dashed = _dashed_ranges(work)
-        ranged, work = dashed is not work, dashed
-    if has_digit and "(" in work:
-        work = _SPELLED.sub("", work)  # "ngày 06 (sáu) tháng 06 (sáu)": the digits say it
-    if has_digit and ("den" in work or "tinh" in work) and _AS_OF.match(work):
-        # "Đến ngày 20/01/2025, đã nhận 30 hồ sơ": what stood on a day, not a deadline.
-        return Timeline(text, "none", "số liệu tính đến một ngày, không phải thời hạn")
-    if has_digit and "ngay" in work and ("," in work or " va " in work):
-        listed = _DAY_LIST.sub(_day_list_range, work)
-        if listed != work:
-            work, ranged = listed, True
-    if has_digit and ("nh 2" in work or "nh2" in work):
-        work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
+    if has_digit:
+        if ("-" in work or "–" in work) and "/" in work:
+            dashed = _dashed_ranges(work)
+            ranged, work = dashed is not work, dashed
+        if "(" in work:
+            work = _SPELLED.sub("", work)  # "ngày 06 (sáu) tháng 06 (sáu)": the digits say it
+        if ("den" in work or "tinh" in work) and _AS_OF.match(work):
+            # "Đến ngày 20/01/2025, đã nhận 30 hồ sơ": what stood on a day, not a deadline.
+            return Timeline(text, "none", "số liệu tính đến một ngày, không phải thời hạn")
+        if "ngay" in work and ("," in work or " va " in work) and _DAY_LIST.search(work):
+            work, ranged = _DAY_LIST.sub(_day_list_range, work), True
+        if "nh 2" in work or "nh2" in work:
+            work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
     if "tet" in work and "truoc" in work:
         work = _tet(work, reference)
         has_digit = has_digit or work is not folded
@@ -591,7 +590,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         _NUMERIC_DATE_HINT.search(work) is not None
         or ("ngay" in work and _WORDED_DATE_HINT.search(work) is not None)
     )
-    ctx = _Context(text, work, reference, weekday, [], has_digit, dated, ranged=ranged)
+    ctx = _Context(text, work, reference, weekday, [], has_digit, dated, ranged)
     if ctx.has_digit and "q" in work:
         bad = BAD_QUARTER.search(work)
         if bad and bad.group(1) not in ROMAN:
@@ -607,7 +606,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         or _continuous(ctx, days)
     )
     if result is not None:
-        if result.kind == "once" and _mentions(work, ("thuong xuyen", "lien tuc")):
+        if result.kind == "once" and ("thuong xuyen" in work or "lien tuc" in work):
             return _then_ongoing(result, reference)
         return result
     if (has_digit and DIGIT_SIGNALS.search(work)) or _has_word_signal(work):
@@ -699,7 +698,7 @@ _NEXT = ("sau", "ke tiep", "tiep theo", "lien ke")
 _NEXT_YEAR_WORDS = tuple(f"nam {word}" for word in _NEXT)
 _NEXT_QUARTER_WORDS = tuple(f"quy {word}" for word in _NEXT)
 _NEXT_MONTH_WORDS = tuple(f"thang {word}" for word in _NEXT)
-_AFTER_HINTS = ("ket thuc", "het ", "sau", "ke tiep", "tiep theo", "lien ke", "lam viec cuoi")
+_AFTER_HINTS = ("sau", "ket thuc", "het ", "ke tiep", "tiep theo", "lien ke", "lam viec cuoi")
 _REPORT_FREQ = _rx(
     r"\b(?:bao cao|ky)\s+(?:dinh ky\s+)?(?:(quy)|(?:0?6|sau) thang|nua nam|(nam)|(thang))\b"
 )
@@ -743,9 +742,9 @@ def _after_period(ctx: _Context, days: ReportDays) -> Timeline | None:
     tháng sau tháng báo cáo", "trước ngày 10/01 của năm liền kề năm báo cáo", "ngày làm việc
     cuối cùng của tháng"."""
     work = ctx.work
-    if not ctx.has_digit and "lam viec cuoi" not in work:
+    if "ngay" not in work or not (ctx.has_digit or "lam viec cuoi" in work):
         return None
-    if "ngay" not in work or not _mentions(work, _AFTER_HINTS):
+    if not _mentions(work, _AFTER_HINTS):
         return None
     match = _LAST_WORKING.search(work) if "lam viec cuoi" in work else None
     if match:
@@ -944,8 +943,11 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     freq = _frequency(work)
     if freq is None:
         return None
-    ongoing = _mentions(work, ("thuong xuyen", "lien tuc"))
-    if ongoing and not ctx.has_digit and "bao cao" not in work:
+    if (
+        not ctx.has_digit
+        and ("thuong xuyen" in work or "lien tuc" in work)
+        and ("bao cao" not in work)
+    ):
         # "Thường xuyên; hằng năm": the work goes on all year; no day to report on.
         rule = f"thường xuyên, {LABELS[freq]} (không có hạn; nhắc theo chu kỳ)"
         return ctx.timeline("continuous", rule)
