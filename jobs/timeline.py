@@ -407,7 +407,11 @@ SHORT_DATE = _rx(
     r"(?!\s*(?:gio\b|h\d|h\b|g\d|g\b|:\d))"
     r"|\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?!\s*(?:,\s*)?nam\s+\d))"
 )
-TIME = _rx(r"(?=\d)(?<![\d/.])(\d{1,2})\s*(?:gio|h|g|:)\s*(\d{2})?(?:\s*(?:phut|p|'))?(?![\d/])")
+# "02 hồ sơ", "03 giáo viên" are no hours: an "h" or a "g" must not begin a word.
+TIME = _rx(
+    r"(?=\d)(?<![\d/.])(\d{1,2})\s*(?:gio\b|h(?![a-z])|g(?![a-z])|:)\s*(\d{2})?"
+    r"(?:\s*(?:phut|p|'))?(?![\d/])"
+)
 DOC_REFERENCE = _rx(
     r"(?:\bso\s*:?\s*)?\b\d+\s*[-/]\s*[a-z][a-z0-9\-/]*(?:\s*,)?(?:\s*(?:ban hanh\s+)?ngay\s+"
     r"(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
@@ -572,6 +576,11 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         if ("den" in work or "tinh" in work) and _AS_OF.match(work):
             # "Đến ngày 20/01/2025, đã nhận 30 hồ sơ": what stood on a day, not a deadline.
             return Timeline(text, "none", "số liệu tính đến một ngày, không phải thời hạn")
+        if _STAMP.match(work):
+            # "Đăng lúc 10:25 05/03/2025", "Thời gian ký: …": when a page or a signature was made.
+            return Timeline(
+                text, "none", "dấu thời gian của trang hoặc chữ ký, không phải thời hạn"
+            )
         if "ngay" in work and ("," in work or " va " in work) and _DAY_LIST.search(work):
             work, ranged = _DAY_LIST.sub(_day_list_range, work), True
         if "nh 2" in work or "nh2" in work:
@@ -624,6 +633,10 @@ def _then_ongoing(once: Timeline, reference: date) -> Timeline:
     return replace(once, rule=f"{once.rule}, sau đó thường xuyên", warnings=())
 
 
+_STAMP = _rx(
+    r"^(?:ngay\s+)?(?:dang|cap nhat|in|xuat ban|ky)(?:\s+(?:luc|ngay|vao))?\s*:?\s*\d"
+    r"|^(?:thoi gian|ngay|gio) (?:ky|dang|cap nhat|in)\b"
+)
 _AS_OF = _rx(
     r"^(?:tinh\s+)?(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?"
     r"(?:\s*,\s*|\s+(?=(?:da|co|toan|tong|so|cac)\b))(?=\S)"
@@ -691,14 +704,14 @@ _NEXT_YEAR_DATE = _rx(
     r"nam\s+(?:sau|ke tiep|tiep theo|lien ke)\b"
 )
 _LAST_WORKING = _rx(
-    r"\bngay\s+lam\s+viec\s+cuoi\s+cung\s+(?:cua\s+|trong\s+)?(?:moi\s+|hang\s+|tung\s+)?"
+    r"\bngay\s+(lam\s+viec\s+)?cuoi\s+cung\s+(?:cua\s+|trong\s+)?(?:moi\s+|hang\s+|tung\s+)?"
     r"(thang|quy|nam)\b(?!\s*\d)"
 )
 _NEXT = ("sau", "ke tiep", "tiep theo", "lien ke")
 _NEXT_YEAR_WORDS = tuple(f"nam {word}" for word in _NEXT)
 _NEXT_QUARTER_WORDS = tuple(f"quy {word}" for word in _NEXT)
 _NEXT_MONTH_WORDS = tuple(f"thang {word}" for word in _NEXT)
-_AFTER_HINTS = ("sau", "ket thuc", "het ", "ke tiep", "tiep theo", "lien ke", "lam viec cuoi")
+_AFTER_HINTS = ("sau", "ket thuc", "het ", "ke tiep", "tiep theo", "lien ke", "cuoi cung")
 _REPORT_FREQ = _rx(
     r"\b(?:bao cao|ky)\s+(?:dinh ky\s+)?(?:(quy)|(?:0?6|sau) thang|nua nam|(nam)|(thang))\b"
 )
@@ -742,16 +755,18 @@ def _after_period(ctx: _Context, days: ReportDays) -> Timeline | None:
     tháng sau tháng báo cáo", "trước ngày 10/01 của năm liền kề năm báo cáo", "ngày làm việc
     cuối cùng của tháng"."""
     work = ctx.work
-    if "ngay" not in work or not (ctx.has_digit or "lam viec cuoi" in work):
+    if "ngay" not in work or not (ctx.has_digit or "cuoi cung" in work):
         return None
     if not _mentions(work, _AFTER_HINTS):
         return None
-    match = _LAST_WORKING.search(work) if "lam viec cuoi" in work else None
+    match = _LAST_WORKING.search(work) if "cuoi cung" in work else None
     if match:
-        freq = _period_freq(match.group(1))
+        freq = _period_freq(match.group(2))
+        working = match.group(1) is not None
         anchors = ((31, 12),) if freq == "yearly" else ()
-        rec = Recurrence(freq, anchors, 31, 3, last_working=True)
-        rule = f"{LABELS[freq]}, ngày làm việc cuối cùng của {PERIOD_VI[freq]}"
+        rec = Recurrence(freq, anchors, 31, 3, last_working=working)
+        which = "ngày làm việc cuối cùng" if working else "ngày cuối cùng"
+        rule = f"{LABELS[freq]}, {which} của {PERIOD_VI[freq]}"
         return ctx.timeline("recurring", rule, recurrence=rec)
     if not ctx.has_digit:
         return None
@@ -1130,6 +1145,12 @@ def _all_day(ctx: _Context) -> Timeline | None:
     the_day = _single_day(ctx)
     if the_day is None:
         full = _full_dates(ctx)
+        if ctx.ranged and not full:
+            short = _short_dates(ctx)
+            if len(short) == 2:
+                last = _next_on_or_after(short[1][1], short[1][2], ctx.reference)
+                first = _checked_date(last.year, short[0][2], short[0][1], ctx.text)
+                full = [(short[0][0], first), (short[1][0], last)]
         if ctx.ranged and len(full) == 2:
             first, last = full[0][1], full[1][1]
             ctx.warn_before_reference(last, last, True)
@@ -1151,8 +1172,8 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
     if _TIME_HINT.search(ctx.work) is None:  # an event needs its day and hour, or a happening
         return _all_day(ctx)
     times = _times(ctx.work)
-    if not times:
-        return None
+    if not times:  # "03 giáo viên dự thi ngày 20/5/2025": no hour after all
+        return _all_day(ctx)
     the_day = _single_day(ctx)
     if the_day is None:
         return None
@@ -1232,6 +1253,14 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
         return _date_window(ctx, full)
     if len(full) == 1 and "tu" in work and FROM_WORD.search(work, 0, full[0][0].start()):
         return _date_window(ctx, full)
+    if not full and ctx.ranged:
+        # "các ngày 26, 27, 28/6": the days of the next such span that has not ended.
+        short = _short_dates(ctx)
+        if len(short) == 2:
+            (_, d1, m1), (_, d2, m2) = short
+            end = _next_on_or_after(d2, m2, ctx.reference)
+            start = _checked_date(end.year if m1 <= m2 else end.year - 1, m1, d1, ctx.text)
+            return _window_of(ctx, f"từ {_fmt(start)} đến {_fmt(end)}", start, end)
 
     months = MONTH_SPAN.search(work) if "thang" in work and _mentions(work, RANGE_WORDS) else None
     if months:

@@ -373,6 +373,17 @@ BASE: list[Case] = [
     none("Đến ngày 20/01/2025, đã nhận 30 hồ sơ"),
     none("Tính đến hết ngày 31/12/2024, toàn tỉnh có 500 trường"),
     none("Tính đến 15/01/2025 có 12 đơn vị chưa nộp"),
+    # ---- numbers that are no hours; stamps that are no deadlines -----------------------------
+    once("Mỗi đơn vị nộp 02 hồ sơ trước 17h ngày 10/3/2025", "2025-03-10"),
+    event("03 giáo viên dự thi ngày 20/5/2025", "2025-05-20", None),
+    event("Khối 1 tổ chức thi ngày 20/5/2025", "2025-05-20", None),
+    event("lúc 8g30 ngày 3/3/2025", "2025-03-03T08:30:00", None),
+    none("Đăng lúc 10:25 05/03/2025"),
+    none("Thời gian ký: 08/08/2025 11:32:54 +07:00"),
+    none("Ngày cập nhật: 12/02/2025"),
+    every("ngày cuối cùng của tháng", "2025-01-31", "2025-02-28", "2025-03-31"),
+    window("Các ngày 26, 27, 28/6", "2025-06-26", "2025-06-28"),
+    event("Kỳ thi diễn ra các ngày 26, 27/6", "2025-06-26", "2025-06-27"),
     # ---- none: words that only look like timelines --------------------------------------------
     none(""),
     none("   "),
