@@ -162,10 +162,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "plan.summary_tasks": {"vi": "<b>{count} nhiệm vụ:</b>", "en": "<b>{count} tasks:</b>"},
     "plan.summary_regime": {
-        "vi": "📅 Chế độ báo cáo “theo quy định” — {regime}. Bấm Lưu là xác nhận; muốn khác, "
-        "Văn phòng đặt REPORT_REGIME hoặc sửa thời hạn nhiệm vụ sau khi lưu.",
-        "en": "📅 Report regime for “theo quy định” — {regime}. Saving confirms it; to change "
-        "it, set REPORT_REGIME or correct the task's timeline after saving.",
+        "vi": "📅 Chế độ báo cáo “theo quy định” — {regime}. Bấm ✅ Áp dụng là xác nhận chế độ "
+        "này; muốn khác, đặt REPORT_REGIME hoặc sửa thời hạn nhiệm vụ sau khi áp dụng.",
+        "en": "📅 Report regime for “theo quy định” — {regime}. ✅ Apply confirms it; to change "
+        "it, set REPORT_REGIME or correct the task's timeline after applying.",
     },
     "plan.summary_columns": {
         "vi": "🧾 Cột đã đọc — {columns}",

@@ -109,3 +109,28 @@ async def test_an_unreadable_file_is_one_clear_message(bot, emulator, sessions):
     reply = await emu.wait_for(lambda: emu.last_bot_message(OFFICE_ADMIN))
     assert "Không nhập được kế hoạch" in reply["text"] and "Chưa có gì được lưu" in reply["text"]
     assert plans(sessions) == 0
+
+
+async def test_the_preview_names_the_report_regime_and_apply_confirms_it(bot, emulator, sessions):
+    from tests.test_plan_text import SEED_000
+
+    with session_scope(sessions) as session:
+        import_sample(session)
+    emu = emulator.emulator
+    before = len(emu.bot_messages(OFFICE_ADMIN))
+    emu.send_document(OFFICE_ADMIN, SEED_000.encode(), "kh91.txt", "text/plain")
+    summary = await emu.wait_for(
+        lambda: len(emu.bot_messages(OFFICE_ADMIN)) > before and emu.bot_messages(OFFICE_ADMIN)[-1]
+    )
+    text = summary["text"]
+    # Section III's duties, unit by unit, and the regime their "theo quy định" was read as.
+    assert "III.2.2" in text and "Các trường THPT" in text
+    assert "Chế độ báo cáo “theo quy định” — 6 tháng một lần, hạn 15/06 và 15/12" in text
+    assert "Nghị định 09/2019" in text and "✅ Áp dụng là xác nhận" in text
+    await press(emu, summary, "plan:apply")
+    assert await emu.wait_for(
+        lambda: "Đã lưu kế hoạch" in emu.bot_messages(OFFICE_ADMIN)[-1]["text"]
+    )
+    with sessions() as session:
+        report = session.scalar(select(Task).where(Task.ref == "III.2.2"))
+        assert report is not None and "15/6 và 15/12" in report.timeline_text
