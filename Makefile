@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## run: the main job — the bot with a token; without one, the offline demo
 run: $(STAMP)
-	$(BIN)/nhacviec run
+	$(BIN)/nhacviec run --demo-without-token
 
 ## system: the Debian packages for old formats and scans (LibreOffice, Tesseract + Vietnamese)
 system:

@@ -997,10 +997,18 @@ def _unit_query(code: str):  # type: ignore[no-untyped-def]
 
 
 @app.command("run")
-def run() -> None:
+def run(
+    demo_without_token: bool = typer.Option(
+        False,
+        "--demo-without-token",
+        help="With no TELEGRAM_BOT_TOKEN, run the offline demo instead of failing "
+        "(what `make run` does).",
+    ),
+) -> None:
     """Start the bot with its scheduler (long polling, or a webhook when WEBHOOK_URL is set).
 
-    Example: nhacviec run
+    Without a token it stops with exit code 2 and says how to get one: a service manager must
+    not restart a demo forever. Example: nhacviec run
     """
     from sqlalchemy.exc import OperationalError
     from telegram.error import InvalidToken, NetworkError
@@ -1014,9 +1022,17 @@ def run() -> None:
     s = settings()
     configure_logging(s.log_level, s.secrets())
     if not s.has_token:
-        err.print(OFFLINE, markup=False, highlight=False)
-        _demo(DemoOptions())
-        return
+        if demo_without_token:
+            err.print(OFFLINE, markup=False, highlight=False)
+            _demo(DemoOptions())
+            return
+        err.print(NO_TOKEN + "\n\nThe offline demo: nhacviec demo (or make run).",
+                  markup=False, highlight=False)  # fmt: skip
+        raise typer.Exit(2)
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(s.database_url).render_as_string(hide_password=True)
+    err.print(f"nhacviec: home {s.nhacviec_home} · database {shown}", markup=False, highlight=False)
     engine = _engine(s)
     try:
         ensure_current(engine)

@@ -85,6 +85,9 @@ class Settings:
     health_port: int = 0  # 0: no HTTP health endpoint
     healthcheck_url: str = ""  # a dead-man's switch pinged after each good tick
     attachments_dir: str = ""  # empty: report files stay on Telegram (their file ids are kept)
+    # What relative paths (the SQLite file, `.env`, ATTACHMENTS_DIR) are read against:
+    # NHACVIEC_HOME, else the folder the command was started from.
+    nhacviec_home: Path = field(default_factory=Path.cwd)
 
     @property
     def has_token(self) -> bool:
@@ -113,11 +116,20 @@ class Settings:
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
-    """Read `.env` (if present), overlaid by the environment, into validated Settings."""
+    """Read `.env` (if present), overlaid by the environment, into validated Settings.
+
+    Relative paths are read against NHACVIEC_HOME (from the environment), else the working
+    folder: a service manager and a shell then find the same `.env` and the same database."""
+    environment = os.environ if environ is None else environ
+    home = _home(environment.get("NHACVIEC_HOME", ""))
     values: dict[str, str] = {}
-    if env_file is not None and Path(env_file).is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    values.update(os.environ if environ is None else environ)
+    if env_file is not None:
+        env_path = Path(env_file) if Path(env_file).is_absolute() else home / env_file
+        if env_path.is_file():
+            values.update({k: v for k, v in dotenv_values(env_path).items() if v is not None})
+    values.update(environment)
+    if values.get("NHACVIEC_HOME", "").strip() and not environment.get("NHACVIEC_HOME"):
+        home = _home(values["NHACVIEC_HOME"])  # named in .env: the paths after it follow
 
     def get(name: str) -> str:
         return values.get(name, "").strip()
@@ -125,7 +137,8 @@ def load_settings(
     return Settings(
         telegram_bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
         telegram_api_base_url=_base_url(get("TELEGRAM_API_BASE_URL")),
-        database_url=_database_url(get("DATABASE_URL")),
+        database_url=_against(home, _database_url(get("DATABASE_URL"))),
+        nhacviec_home=home,
         timezone=_timezone(get("TIMEZONE")),
         office_admins=_ids("OFFICE_ADMINS", get("OFFICE_ADMINS")),
         locale=_choice("LOCALE", get("LOCALE") or "vi", LOCALES, lower=True),
@@ -135,7 +148,7 @@ def load_settings(
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT") or "8443", 1, 65535),
         tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
-        attachments_dir=get("ATTACHMENTS_DIR"),
+        attachments_dir=str(home / get("ATTACHMENTS_DIR")) if get("ATTACHMENTS_DIR") else "",
         health_port=_int("HEALTH_PORT", get("HEALTH_PORT") or "0", 0, 65535),
         healthcheck_url=_ping_url(get("HEALTHCHECK_URL")),
         reminder_policy=_reminder_policy(get("REMINDER_POLICY")),
@@ -243,6 +256,24 @@ def _base_url(raw: str) -> str:
             f"{raw!r} is not an http(s) URL (example: http://127.0.0.1:8081/bot)",
         )
     return raw.rstrip("/")
+
+
+def _home(raw: str) -> Path:
+    home = Path(raw.strip() or Path.cwd()).expanduser()
+    return home if home.is_absolute() else Path.cwd() / home
+
+
+def _against(home: Path, url: str) -> str:
+    """A SQLite file named relative to the working folder, made absolute against home."""
+    scheme, sep, rest = url.partition(":///")
+    if (
+        not sep
+        or not scheme.startswith("sqlite")
+        or rest.startswith("/")
+        or rest in ("", ":memory:")
+    ):
+        return url
+    return f"{scheme}:///{home / rest}"
 
 
 def _database_url(raw: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +20,8 @@ def test_defaults_are_those_of_a_vietnamese_office():
     s = load_settings({}, env_file=None)
     assert s.telegram_api_base_url == "https://api.telegram.org/bot"
     assert s.telegram_file_base_url == "https://api.telegram.org/file/bot"
-    assert s.database_url == "sqlite:///data/nhacviec.sqlite3"
+    # A relative SQLite path is read against the working folder (NHACVIEC_HOME unset).
+    assert s.database_url == f"sqlite:///{Path.cwd() / 'data' / 'nhacviec.sqlite3'}"
     assert s.timezone == ZoneInfo("Asia/Ho_Chi_Minh")
     assert s.locale == "vi"
     assert s.office_admins == frozenset()
@@ -114,12 +116,26 @@ def test_run_without_a_token_says_it_is_offline_explains_the_token_and_runs_the_
     monkeypatch.chdir(tmp_path)
     demos = []
     monkeypatch.setattr(bot.cli, "_demo", demos.append)  # the demo itself: tests/test_demo.py
-    result = CliRunner().invoke(app, ["run"], env={"TELEGRAM_BOT_TOKEN": ""})
+    result = CliRunner().invoke(
+        app, ["run", "--demo-without-token"], env={"TELEGRAM_BOT_TOKEN": ""}
+    )  # what `make run` runs
     assert result.exit_code == 0
     assert "Running offline" in result.output
     assert "@BotFather" in result.output
     assert "TELEGRAM_BOT_TOKEN" in result.output
     assert len(demos) == 1 and demos[0].days == 340
+
+
+def test_run_without_a_token_fails_loudly_for_a_service_manager(monkeypatch, tmp_path):
+    import bot.cli
+
+    monkeypatch.chdir(tmp_path)
+    demos = []
+    monkeypatch.setattr(bot.cli, "_demo", demos.append)
+    result = CliRunner().invoke(app, ["run"], env={"TELEGRAM_BOT_TOKEN": ""})
+    assert result.exit_code == 2 and demos == []
+    assert "@BotFather" in result.output and "nhacviec demo" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_every_setting_is_documented_in_env_example_and_the_example_loads():
@@ -166,3 +182,17 @@ def test_the_reminder_policy_report_days_and_office_days_off_are_read_and_checke
             load_settings({variable: value}, None)
         assert caught.value.variable == variable
         assert problem in caught.value.problem
+
+
+def test_relative_paths_are_read_against_nhacviec_home(tmp_path, monkeypatch):
+    home = tmp_path / "srv"
+    home.mkdir()
+    (home / ".env").write_text("TIMEZONE=Asia/Bangkok\nATTACHMENTS_DIR=files\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # started from elsewhere, as a service manager would
+    s = load_settings({"NHACVIEC_HOME": str(home)})
+    assert s.timezone == ZoneInfo("Asia/Bangkok")  # its .env was found
+    assert s.database_url == f"sqlite:///{home / 'data' / 'nhacviec.sqlite3'}"
+    assert s.attachments_dir == str(home / "files")
+    absolute = load_settings({"NHACVIEC_HOME": str(home), "DATABASE_URL": "sqlite:////var/x.db"})
+    assert absolute.database_url == "sqlite:////var/x.db"
+    assert load_settings({"DATABASE_URL": "sqlite://"}, None).database_url == "sqlite://"
