@@ -137,6 +137,79 @@ def db_check() -> None:
         engine.dispose()
 
 
+@db_app.command("backup")
+def db_backup(
+    file: Path = typer.Argument(..., help="Where to write the backup."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """A consistent copy of the database, safe while the bot runs (SQLite's online backup;
+    pg_dump's custom format for PostgreSQL). Example: nhacviec db backup backups/2026-12-06.db
+    """
+    from db.backup import BackupError, backup
+
+    try:
+        held = backup(settings().database_url, file, overwrite=force)
+    except BackupError as error:
+        err.print(f"Cannot back up: {error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    out.print(f"Backed up to {file} — {held.describe()}.", markup=False, highlight=False)
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path = typer.Argument(..., help="A file written by `nhacviec db backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Replace the database without asking."),
+) -> None:
+    """Replace the database with a backup; stop the bot first. Without --yes it only says what
+    would be replaced. Example: nhacviec db restore backups/2026-12-06.db --yes"""
+    from db.backup import BackupError, restore, restore_plan
+
+    url = settings().database_url
+    try:
+        now, held = restore_plan(url, file)
+        out.print(f"The database now: {now.describe()}", markup=False, highlight=False)
+        out.print(f"The backup:       {held.describe()}", markup=False, highlight=False)
+        if not yes:
+            err.print("Nothing replaced. To replace the database with the backup, stop the bot "
+                      "and run again with --yes.", markup=False, highlight=False)  # fmt: skip
+            raise typer.Exit(2)
+        after = restore(url, file)
+    except BackupError as error:
+        err.print(f"Cannot restore: {error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    out.print(f"Restored: {after.describe()}.", markup=False, highlight=False)
+    out.print("If nhacviec is newer than the backup, run: nhacviec db upgrade", highlight=False)
+
+
+@db_app.command("copy")
+def db_copy(
+    to: str = typer.Option(..., "--to", help="The empty database to fill (a SQLAlchemy URL)."),
+) -> None:
+    """Move the installation to another database, every row (SQLite → PostgreSQL).
+    Example: nhacviec db copy --to postgresql+psycopg://nhacviec@127.0.0.1/nhacviec"""
+    from config.settings import ConfigError, _database_url
+    from db.backup import BackupError, copy_database
+    from db.session import make_engine
+
+    try:
+        target_url = _database_url(to)
+    except ConfigError as error:
+        err.print(f"--to: {error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    source, target = _engine(settings()), make_engine(target_url)
+    try:
+        copied = copy_database(source, target)
+    except BackupError as error:
+        err.print(f"Cannot copy: {error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        source.dispose()
+        target.dispose()
+    rows = sum(copied.values())
+    out.print(f"Copied {rows} rows in {len(copied)} tables. Set DATABASE_URL to the new "
+              "database and start the bot.", highlight=False)  # fmt: skip
+
+
 DEADLINE_HELP = """Read a timeline phrase ("Thời gian thực hiện") into dates.
 
 Without TEXT, reads one phrase per line from standard input and prints one result per line,
