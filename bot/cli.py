@@ -378,11 +378,12 @@ def units_list(
 
     with _session(settings()) as session:
         units = list_units(session, include_inactive=all_units)
-    table = Table("code", "name", "kind", "district", "members", "active")
+    table = Table("code", "name", "kind", "district", "members", "linked", "active")
+    tz = settings().timezone
     for u in units:
-        table.add_row(
-            u.code, u.name, u.kind, u.district, str(u.members), "yes" if u.active else "no"
-        )
+        linked = f"{u.linked_at.astimezone(tz):%d/%m/%Y}" if u.linked_at else "—"
+        table.add_row(u.code, u.name, u.kind, u.district, str(u.members), linked,
+                      "yes" if u.active else "no")  # fmt: skip
     out.print(table)
     empty = sum(1 for u in units if u.members == 0)
     out.print(f"{len(units)} units; {empty} with no active member (they get no reminders).")
@@ -438,38 +439,93 @@ def units_move(user_id: int, code: str) -> None:
     out.print(f"Member {user_id} moved to {code}.")
 
 
-@units_app.command("invite")
+UNITS_INVITE_HELP = """One-time invitation links: for one unit, several, a group, or all.
+
+With one unit the link alone is printed on the last line. With more, one link per unit is made
+in one go and written to a printable sheet (--sheet, XLSX: unit, link, QR code, A4 landscape) to
+hand out or send to each district's Phòng GDĐT; --only-unlinked leaves out the units someone
+already receives messages for.
+
+Examples:
+
+\b
+  nhacviec units invite THPT-NGOQUYEN --role head
+  nhacviec units invite --group "Các trường THPT PT nhiều cấp" --sheet moi-thpt.xlsx
+  nhacviec units invite --all --only-unlinked --sheet moi.xlsx
+"""
+
+
+@units_app.command("invite", help=UNITS_INVITE_HELP)
 def units_invite(
-    code: str,
+    codes: list[str] = typer.Argument(None, help="Unit codes."),
+    group: str = typer.Option("", "--group", help="Every unit of a group."),
+    every: bool = typer.Option(False, "--all", help="Every active unit."),
+    only_unlinked: bool = typer.Option(
+        False, "--only-unlinked", help="Only units nobody has linked to yet."
+    ),
+    sheet: Path | None = typer.Option(None, "--sheet", help="Write the links to this .xlsx."),
     role: str = typer.Option("head", help="head, staff or office."),
-    days: int = typer.Option(14, help="Days before the link expires."),
+    days: int = typer.Option(14, help="Days before the links expire."),
     bot_username: str | None = typer.Option(
         None, help="The bot's username; default: asked from the Bot API (getMe)."
     ),
 ) -> None:
-    """A one-time invitation link for a unit; the link alone is printed on the last line.
-
-    Example: nhacviec units invite THPT-NGOQUYEN --role head
-    """
     from datetime import UTC, datetime
 
-    from db.invites import create_invite, deep_link
+    from db.invites import create_invite, deep_link, units_to_invite
     from db.models import Role
     from db.registry import RegistryError
 
     if role not in Role._value2member_map_:
         err.print("--role must be head, staff or office", markup=False)
         raise typer.Exit(2)
+    codes = list(codes or [])
+    if sum(bool(x) for x in (codes, group, every)) != 1:
+        err.print("Name units (CODE…), or give --group NAME, or --all: one of them.", markup=False)
+        raise typer.Exit(2)
+    if sheet is not None and sheet.suffix.lower() != ".xlsx":
+        err.print("--sheet writes an .xlsx file (it holds the QR codes).", markup=False)
+        raise typer.Exit(2)
     s = settings()
     username = bot_username or _bot_username(s)
+    now = datetime.now(UTC)
     try:
         with _session(s) as session:
-            invite = create_invite(session, code, Role(role), datetime.now(UTC), days, "cli")
+            units = units_to_invite(session, codes, group, every, only_unlinked)
+            made = [(unit, create_invite(session, unit.code, Role(role), now, days, "cli"))
+                    for unit in units]  # fmt: skip
     except RegistryError as error:
         raise _registry_failed(error) from None
-    expires = invite.expires_at.astimezone(s.timezone)
-    out.print(f"Invitation for {code} ({role}), single use, expires {expires:%d/%m/%Y %H:%M}:")
-    print(deep_link(username, invite.token))
+    if not made:
+        out.print("No unit to invite (all of them are linked already).")
+        return
+    if len(made) == 1 and sheet is None:
+        unit, invite = made[0]
+        expires = invite.expires_at.astimezone(s.timezone)
+        out.print(f"Invitation for {unit.code} ({role}), single use, expires "
+                  f"{expires:%d/%m/%Y %H:%M}:")  # fmt: skip
+        print(deep_link(username, invite.token))
+        return
+    from reports.invite_sheet import SheetRow, write_invite_sheet
+
+    rows = [
+        SheetRow(unit.code, unit.name, unit.district, deep_link(username, invite.token),
+                 invite.expires_at.astimezone(s.timezone))
+        for unit, invite in made
+    ]  # fmt: skip
+    if sheet is None:
+        for row in rows:
+            print(f"{row.code}\t{row.name}\t{row.link}")
+        out.print(f"{len(rows)} invitations made.", highlight=False)
+        return
+    labels = {"head": "thủ trưởng", "staff": "cán bộ", "office": "Văn phòng"}
+    what = group or ("các đơn vị" if codes else "tất cả đơn vị")
+    try:
+        write_invite_sheet(sheet, rows, f"Liên kết mời dùng bot Nhắc việc — {what}", labels[role])
+    except OSError as error:
+        err.print(f"Cannot write {sheet}: {error.strerror}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    out.print(f"{len(rows)} invitations made, one per unit; the sheet: {sheet}", highlight=False)
 
 
 def _bot_username(s: Settings) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Invite, Member, Role, Unit
 from db.registry import RegistryError, unit_by_code
-from db.text import clean
+from db.text import clean, folded
 
 TOKEN_BYTES = 18  # 144 bits; 24 URL-safe characters, within Telegram's 64 for ?start=
 DEFAULT_DAYS = 14
@@ -92,6 +94,46 @@ def create_invite(
     )  # fmt: skip
     session.flush()
     return NewInvite(token, unit.code, role, expires_at)
+
+
+def units_to_invite(
+    session: Session,
+    codes: Sequence[str] = (),
+    group: str = "",
+    every: bool = False,
+    only_unlinked: bool = False,
+) -> list[Unit]:
+    """The active units a batch of invitations is for: named, a group's, or all; with
+    `only_unlinked`, those nobody receives messages for yet."""
+    query = select(Unit).where(Unit.active.is_(True)).order_by(Unit.district, Unit.code)
+    units = list(session.scalars(query))
+    if codes:
+        wanted = set(codes)
+        missing = sorted(wanted - {u.code for u in units})
+        if missing:
+            raise RegistryError([f"no active unit with code {code!r}" for code in missing])
+        units = [u for u in units if u.code in wanted]
+    elif group:
+        names = {g.name for u in units for g in u.groups}
+        match = next((n for n in names if _group_key(n) == _group_key(group)), None)
+        if match is None:
+            known = ", ".join(sorted(names)) or "none"
+            raise RegistryError([f"no group named {group!r} (groups: {known})"])
+        units = [u for u in units if any(g.name == match for g in u.groups)]
+    elif not every:
+        raise RegistryError(["name units (CODE…), a --group, or --all"])
+    if only_unlinked:
+        linked = set(
+            session.scalars(select(Member.unit_id).where(Member.active.is_(True)).distinct())
+        )
+        units = [u for u in units if u.id not in linked]
+    return units
+
+
+def _group_key(name: str) -> str:
+    """ "Các trường THPT, PT nhiều cấp" and "truong thpt pt nhieu cap" name one group."""
+    words = re.sub(r"[^a-z0-9 ]+", " ", folded(name)).split()
+    return " ".join(words[1:] if words[:1] == ["cac"] else words)
 
 
 def failures_recently(session: Session, user_id: int | None, now: datetime) -> int:

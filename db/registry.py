@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,36 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Member, Unit, UnitGroup
+from db.text import folded
 
 SAMPLE_REGISTRY = Path(__file__).parent / "data" / "units_haiphong.csv"
 COLUMNS = ("code", "name", "kind", "district", "parent", "groups")
 REQUIRED = ("code", "name")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+# The column names offices write, folded, for each of ours.
+HEADER_NAMES = {
+    "code": ("ma", "ma don vi", "ma dv", "ma so"),
+    "name": ("ten", "ten don vi", "don vi", "ten truong", "ten co quan"),
+    "kind": ("loai", "loai hinh", "loai don vi", "cap hoc"),
+    "district": ("quan/huyen", "quan huyen", "quan, huyen", "dia ban", "huyen", "quan/huyen/tx"),
+    "parent": ("cap tren", "don vi cap tren", "truc thuoc", "don vi quan ly", "ma cap tren"),
+    "groups": ("nhom", "nhom don vi"),
+    "phone": ("dien thoai", "so dien thoai", "sdt"),
+    "email": ("thu dien tu",),
+}
+
+
+def _column(cell: str) -> str:
+    """Our name for a header cell: "Mã" or "Tên đơn vị" as well as "code" or "name"."""
+    label = cell.strip().lower()
+    key = folded(label.replace("-", " "))
+    for name, synonyms in HEADER_NAMES.items():
+        if key in synonyms:
+            return name
+    return label
 
 
 class RegistryError(ValueError):
@@ -95,7 +120,7 @@ def parse_rows(table: list[list[str]]) -> list[UnitRow]:
         raise RegistryError(
             ["line 1: the header row is missing (code,name,kind,district,parent,groups)"]
         )
-    header = [cell.strip().lower() for cell in table[0]]
+    header = [_column(cell) for cell in table[0]]
     problems = [f"line 1: column '{c}' is missing" for c in REQUIRED if c not in header]
     if problems:
         raise RegistryError(problems)
@@ -226,22 +251,22 @@ class UnitSummary:
     district: str
     active: bool
     members: int  # active members: who will receive reminders
+    linked_at: datetime | None = None  # when the latest of them linked
 
 
 def list_units(session: Session, include_inactive: bool = False) -> list[UnitSummary]:
     """Units with their number of active members: those with none first (they get nothing)."""
-    counts = dict(
-        session.execute(
-            select(Member.unit_id, func.count(Member.id))
-            .where(Member.active.is_(True))
-            .group_by(Member.unit_id)
-        ).all()
-    )
+    rows = session.execute(
+        select(Member.unit_id, func.count(Member.id), func.max(Member.linked_at))
+        .where(Member.active.is_(True))
+        .group_by(Member.unit_id)
+    ).all()
+    counts = {unit_id: (count, linked) for unit_id, count, linked in rows}
     query = select(Unit).order_by(Unit.code)
     if not include_inactive:
         query = query.where(Unit.active.is_(True))
     summaries = [
-        UnitSummary(u.code, u.name, u.kind, u.district, u.active, counts.get(u.id, 0))
+        UnitSummary(u.code, u.name, u.kind, u.district, u.active, *counts.get(u.id, (0, None)))
         for u in session.scalars(query)
     ]
     return sorted(summaries, key=lambda s: (s.members > 0, s.code))

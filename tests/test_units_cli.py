@@ -202,3 +202,63 @@ def test_the_sample_registry_is_valid_and_covers_every_kind():
 def test_a_header_without_code_is_refused():
     with pytest.raises(RegistryError, match="column 'code' is missing"):
         parse_rows([["ten", "name"], ["x", "y"]])
+
+
+def test_one_command_invites_every_school_of_a_group_and_writes_a_printable_sheet(
+    env, engine, tmp_path
+):
+    from openpyxl import load_workbook
+    from sqlalchemy.orm import Session
+
+    from db.models import Member
+
+    runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    with Session(engine) as session:  # one school already has its head
+        school = session.scalars(select(Unit).where(Unit.code == "THPT-NGOQUYEN")).one()
+        session.add(Member(unit_id=school.id, telegram_user_id=7, chat_id=7, full_name="Hà"))
+        session.commit()
+    args = ["units", "invite", "--group", "các trường THPT, PT nhiều cấp", "--only-unlinked",
+            "--sheet", "moi-thpt.xlsx", "--bot-username", "nhacviec_bot"]  # fmt: skip
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "18 invitations made, one per unit" in result.output
+    book = load_workbook(tmp_path / "moi-thpt.xlsx")
+    sheet = book.active
+    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert len(rows) == 18 and "THPT-NGOQUYEN" not in {r[1] for r in rows}
+    assert all(re.fullmatch(r"https://t\.me/nhacviec_bot\?start=[\w-]{24}", r[4]) for r in rows)
+    assert len(sheet._images) == 18  # a QR code per unit
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"
+    with Session(engine) as session:
+        assert len(session.scalars(select(Invite)).all()) == 18
+    # Every link works once: the tokens are distinct.
+    assert len({r[4] for r in rows}) == 18
+    listed = runner.invoke(app, ["units", "list"], env=env)
+    assert "linked" in listed.output
+
+
+def test_bulk_invitation_mistakes_are_one_line_each(env, engine):
+    runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
+    base = ["units", "invite", "--bot-username", "b"]
+    both = runner.invoke(app, [*base, "VP", "--all"], env=env)
+    assert both.exit_code == 2 and "one of them" in both.output
+    unknown = runner.invoke(app, [*base, "--group", "Các trường mầm non"], env=env)
+    assert unknown.exit_code == 2 and "no group named" in unknown.output
+    csv_sheet = runner.invoke(app, [*base, "--all", "--sheet", "x.csv"], env=env)
+    assert csv_sheet.exit_code == 2 and ".xlsx" in csv_sheet.output
+    assert "Traceback" not in both.output + unknown.output + csv_sheet.output
+
+
+def test_the_registry_reads_the_column_names_offices_write(tmp_path):
+    rows = parse_rows([
+        ["Mã", "Tên đơn vị", "Loại hình", "Quận/huyện", "Đơn vị cấp trên", "Nhóm", "Điện thoại"],
+        ["THPT-A", "Trường THPT A", "Trường THPT", "Ngô Quyền", "", "Các trường THPT", "0225"],
+    ])  # fmt: skip
+    [row] = rows
+    assert (row.code, row.name, row.kind, row.district) == (
+        "THPT-A",
+        "Trường THPT A",
+        "Trường THPT",
+        "Ngô Quyền",
+    )
+    assert row.groups == ("Các trường THPT",) and row.extra.get("phone") == "0225"
