@@ -1014,6 +1014,14 @@ def report_export(
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     target = xlsx or Path(export_name(report.plan))
+    if target.suffix.lower() == ".csv":  # asked for a CSV by its name: the details as CSV
+        target.write_text(excel.csv_text(report.rows, s.timezone), encoding="utf-8")
+        out.print(f"Wrote {target} ({len(report.rows)} rows)", highlight=False)
+        return
+    if target.suffix.lower() != ".xlsx":
+        err.print(f"--out {target}: the workbook is an .xlsx file (or name a .csv)",
+                  markup=False, highlight=False)  # fmt: skip
+        raise typer.Exit(2)
     target.write_bytes(excel.workbook_bytes(report, now, s.timezone))
     out.print(f"Wrote {target} ({len(report.rows)} rows, {len(report.answers)} answers)",
               highlight=False)  # fmt: skip
@@ -1055,6 +1063,9 @@ def report_calendar(
     except PlanNotFound as error:
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
+    if ics.suffix.lower() != ".ics":
+        err.print(f"--out {ics}: a calendar is an .ics file", markup=False, highlight=False)
+        raise typer.Exit(2)
     ics.write_bytes(calendar(entries, name, s.timezone, datetime.now(UTC)))
     out.print(f"Wrote {ics} ({len(entries)} entries)", highlight=False)
 
@@ -1319,7 +1330,16 @@ def emulator(
 
 
 def main() -> None:
-    app(prog_name="nhacviec")
+    from bot.cli_errors import explain
+
+    try:
+        app(prog_name="nhacviec")
+    except Exception as error:  # a bug keeps its traceback; what a person can fix is one line
+        line = explain(error)
+        if line is None:
+            raise
+        err.print(line, markup=False, highlight=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -238,8 +238,23 @@ def find_plan(session: Session, ref: str) -> Plan:
     if plan is None and ref.lstrip("#").isdigit():
         plan = session.get(Plan, int(ref.lstrip("#")))
     if plan is None:
-        raise PlanNotFound(f"No plan {ref!r} (see: nhacviec plan list)")
+        raise PlanNotFound(f"No plan {ref!r}{_nearest(session, ref)} (see: nhacviec plan list)")
     return plan
+
+
+def _nearest(session: Session, ref: str) -> str:
+    """ "; did you mean 496/KH-SGDĐT?" for a number typed without its marks or with a slip."""
+    import difflib
+
+    from db.text import folded
+
+    numbers = [n for n in session.scalars(select(Plan.number)) if n]
+    by_key = {folded(n).replace(" ", ""): n for n in numbers}
+    key = folded(ref).replace(" ", "")
+    if key in by_key:
+        return f"; did you mean {by_key[key]}?"
+    close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.75)
+    return f"; did you mean {by_key[close[0]]}?" if close else ""
 
 
 def find_task(session: Session, plan: Plan, ref: str) -> Task:
