@@ -1186,9 +1186,13 @@ def run(
     log = logging.getLogger("nhacviec.run")
     try:
         if s.webhook_url:
+            from urllib.parse import urlsplit
+
             application.run_webhook(
                 listen=s.webhook_listen,
                 port=s.webhook_port,
+                # Served at WEBHOOK_URL's own path, so a reverse proxy passes it through as is.
+                url_path=urlsplit(s.webhook_url).path.strip("/"),
                 webhook_url=s.webhook_url,
                 secret_token=s.webhook_secret.reveal() or None,
                 bootstrap_retries=-1,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import sys
 from collections.abc import Iterable
 
@@ -32,8 +33,10 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 class RedactingFormatter(logging.Formatter):
     """Formats a record on one line and replaces every secret, tracebacks included."""
 
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+    def __init__(self, secrets: Iterable[str], timestamps: bool = True) -> None:
+        # Under systemd the journal stamps each line itself: no second time on it.
+        shape = "%(levelname)s %(name)s %(message)s"
+        super().__init__(f"%(asctime)s {shape}" if timestamps else shape)
         remember_secrets(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
@@ -64,7 +67,8 @@ class RedactedStream(io.TextIOBase):
 
 def configure_logging(level: str, secrets: Iterable[str]) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(secrets))
+    # systemd sets JOURNAL_STREAM when stderr goes to the journal.
+    handler.setFormatter(RedactingFormatter(secrets, timestamps="JOURNAL_STREAM" not in os.environ))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
