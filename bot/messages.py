@@ -123,12 +123,31 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{mark} <code>{code}</code> {name}: {members} members",
     },
     "invite.usage": {
-        "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [head|staff|office]",
-        "en": "Usage: /moi UNIT_CODE [head|staff|office]",
+        "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [head|staff|office] — một link mời; /moi quan — gửi "
+        "mỗi phòng GDĐT link mời của các đơn vị trên địa bàn chưa có người nhận tin.",
+        "en": "Usage: /moi UNIT_CODE [head|staff|office] — one invitation; /moi quan — send "
+        "each district office the links of the units in its district nobody has linked to.",
     },
     "invite.created": {
         "vi": "Link mời cho <b>{unit}</b> ({role}), dùng một lần, hết hạn ngày {expires}:\n{link}",
         "en": "Invitation for <b>{unit}</b> ({role}), single use, expires {expires}:\n{link}",
+    },
+    "invite.district_batch": {
+        "vi": "🔗 <b>Link mời dùng bot Nhắc việc</b> cho các đơn vị trên địa bàn {district} "
+        "(mỗi link dùng một lần, hết hạn ngày {expires}). Kính đề nghị chuyển tới thủ trưởng "
+        "từng đơn vị:\n{lines}",
+        "en": "🔗 <b>Invitation links</b> for the units in {district} (single use, expire "
+        "{expires}). Please pass each to the unit's head:\n{lines}",
+    },
+    "invite.district_sent": {
+        "vi": "Đã gửi {units} link mời cho {offices} phòng GDĐT. {missing}",
+        "en": "Sent {units} invitation links to {offices} district offices. {missing}",
+    },
+    "invite.district_missing": {
+        "vi": "Chưa gửi được cho các phòng chưa có người nhận tin: {names} (in danh sách bằng "
+        "lệnh nhacviec units invite --sheet).",
+        "en": "Not sent to the offices nobody receives messages for: {names} (print their "
+        "links with nhacviec units invite --sheet).",
     },
     "invite.no_unit": {
         "vi": "Không có đơn vị mã {code}.",

@@ -11,11 +11,20 @@ from telegram.ext import ContextTypes
 from bot import messages
 from bot.permissions import Action, actor_for, authorize, in_private, refusal
 from bot.services import Services, services_of
-from db.invites import InviteRefused, Person, create_invite, deactivate_member, deep_link, redeem
+from db.invites import (
+    InviteRefused,
+    Person,
+    create_invite,
+    deactivate_member,
+    deep_link,
+    district_batches,
+    redeem,
+)
 from db.models import Role, Unit
 from db.registry import RegistryError, list_units, unit_by_code
 from db.session import session_scope
-from jobs.outbox import notify_office
+from db.text import folded
+from jobs.outbox import notify, notify_office, unit_recipients
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +136,8 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     with session_scope(services.sessions) as session:
         if refused := _office_or_refuse(services, session, update, "moi"):
             reply = messages.text(refused, locale)
+        elif args and folded(args[0]) == "quan":
+            reply = _district_invites(services, session, context.bot.username, user.id)
         elif (
             not args or len(args) > 2 or (len(args) == 2 and args[1] not in Role._value2member_map_)
         ):
@@ -147,6 +158,48 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                     link=deep_link(context.bot.username, invite.token),
                 )  # fmt: skip
     await message.reply_text(reply, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+
+DISTRICT_CHUNK = 25  # units per message: a district's list in a few messages, never cut
+
+
+def _district_invites(services: Services, session, bot_username: str, user_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Each district office gets, through the outbox, one link per unit of its district that
+    nobody has linked to; the office admin is told who got them and who could not."""
+    from html import escape
+
+    locale, now = services.locale, services.clock()
+    sent_units = sent_offices = 0
+    missing: list[str] = []
+    for batch in district_batches(session):
+        if not batch.units:
+            continue
+        people = unit_recipients(session, batch.office.id)
+        if not people:
+            missing.append(batch.office.name)
+            continue
+        by = f"telegram:{user_id}"
+        made = [(u, create_invite(session, u.code, Role.HEAD, now, created_by=by))
+                for u in batch.units]  # fmt: skip
+        expires = made[0][1].expires_at.astimezone(services.settings.timezone)
+        for start in range(0, len(made), DISTRICT_CHUNK):
+            lines = "\n".join(
+                f"• {escape(unit.name)}: {deep_link(bot_username, invite.token)}"
+                for unit, invite in made[start : start + DISTRICT_CHUNK]
+            )
+            body = messages.text("invite.district_batch", locale, district=escape(
+                batch.office.district), expires=f"{expires:%d/%m/%Y}", lines=lines)  # fmt: skip
+            notify(session, people, f"district-invites:{batch.office.id}:{now:%Y%m%d%H%M%S}:"
+                   f"{start}", body, now, batch.office.id)  # fmt: skip
+        sent_units += len(made)
+        sent_offices += 1
+    note = (
+        messages.text("invite.district_missing", locale, names=escape("; ".join(missing)))
+        if missing
+        else ""
+    )
+    return messages.text("invite.district_sent", locale, units=sent_units, offices=sent_offices,
+                         missing=note).strip()  # fmt: skip
 
 
 async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

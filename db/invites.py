@@ -130,6 +130,29 @@ def units_to_invite(
     return units
 
 
+@dataclass(frozen=True)
+class DistrictBatch:
+    office: Unit  # the district's Phòng GDĐT
+    units: list[Unit]  # the units in its district nobody has linked to yet
+
+
+def district_batches(session: Session) -> list[DistrictBatch]:
+    """Each district's Phòng GDĐT with the active units of its district (its own, or located
+    there) that nobody receives messages for: the links it can hand out locally."""
+    units = list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
+    linked = set(session.scalars(select(Member.unit_id).where(Member.active.is_(True))))
+    offices = [u for u in units if u.district and folded(u.kind).startswith("phong gd")]
+    batches = []
+    for office in offices:
+        mine = [
+            u for u in units
+            if u.id != office.id and u.id not in linked and u not in offices
+            and (u.parent_id == office.id or folded(u.district) == folded(office.district))
+        ]  # fmt: skip
+        batches.append(DistrictBatch(office, mine))
+    return batches
+
+
 def _group_key(name: str) -> str:
     """ "Các trường THPT, PT nhiều cấp" and "truong thpt pt nhieu cap" name one group."""
     words = re.sub(r"[^a-z0-9 ]+", " ", folded(name)).split()

@@ -128,6 +128,33 @@ async def test_the_office_creates_an_invitation_in_the_chat(bot, emulator, regis
     assert "Không có đơn vị" in await say(emu, OFFICE_ADMIN, "/moi NO-SUCH-UNIT")
 
 
+async def test_the_office_sends_each_district_office_the_links_of_its_schools(
+    bot, emulator, registry, clock
+):
+    emu = emulator.emulator
+    district = 504
+    emu.user(district, first_name="Trần Thị Bình")
+    await say(emu, district, f"/start {invite(registry, clock, 'PGD-NGOQUYEN')}")
+    with registry() as session:  # one school of Ngô Quyền already has its head
+        school = unit_by_code(session, "THPT-THAIPHIEN")
+        session.add(Member(telegram_user_id=HEAD, chat_id=HEAD, unit_id=school.id, role=Role.HEAD))
+        session.commit()
+    before = len(emu.bot_messages(district))
+
+    reply = await say(emu, OFFICE_ADMIN, "/moi quan")
+
+    assert "cho 1 phòng GDĐT" in reply and "Phòng GDĐT quận Hồng Bàng" in reply  # unreachable
+    links = await emu.wait_for(
+        lambda: len(emu.bot_messages(district)) > before and emu.bot_messages(district)[-1]
+    )
+    text = links["text"]
+    assert "Ngô Quyền" in text and "Trường THPT Ngô Quyền" in text
+    assert "Trường THPT Thái Phiên" not in text  # linked already
+    token = text.split("Trường THPT Ngô Quyền: ", 1)[1].split()[0].split("=", 1)[1]
+    assert "Trường THPT Ngô Quyền" in await say(emu, HEAD + 100, f"/start {token}")
+    assert "Cách dùng" not in reply
+
+
 async def test_a_member_who_blocks_the_bot_is_marked_inactive_and_the_office_is_told(
     bot, emulator, registry, clock
 ):
