@@ -233,8 +233,23 @@ def test_one_command_invites_every_school_of_a_group_and_writes_a_printable_shee
         assert len(session.scalars(select(Invite)).all()) == 18
     # Every link works once: the tokens are distinct.
     assert len({r[4] for r in rows}) == 18
+    # A link from the sheet links its unit's head.
+    from datetime import UTC, datetime
+
+    from db.invites import Person, redeem
+
+    with Session(engine) as session:
+        member = redeem(session, rows[0][4].split("=", 1)[1], Person(8, 8, "Lan"),
+                        datetime.now(UTC))  # fmt: skip
+        session.commit()
+        assert member.unit_id == units_in(engine)[rows[0][1]].id
     listed = runner.invoke(app, ["units", "list"], env=env)
     assert "linked" in listed.output
+    # Every unit at once: one link each for the 44 still unlinked (of 46).
+    args = ["units", "invite", "--all", "--only-unlinked", "--sheet", "moi-tat-ca.xlsx",
+            "--bot-username", "nhacviec_bot"]  # fmt: skip
+    every = runner.invoke(app, args, env=env)
+    assert every.exit_code == 0 and "44 invitations made" in every.output
 
 
 def test_bulk_invitation_mistakes_are_one_line_each(env, engine):
