@@ -576,7 +576,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         if ("den" in work or "tinh" in work) and _AS_OF.match(work):
             # "Đến ngày 20/01/2025, đã nhận 30 hồ sơ": what stood on a day, not a deadline.
             return Timeline(text, "none", "số liệu tính đến một ngày, không phải thời hạn")
-        if _STAMP.match(work):
+        if work.startswith(_STAMP_STARTS) and _STAMP.match(work):
             # "Đăng lúc 10:25 05/03/2025", "Thời gian ký: …": when a page or a signature was made.
             return Timeline(
                 text, "none", "dấu thời gian của trang hoặc chữ ký, không phải thời hạn"
@@ -605,8 +605,12 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         if bad and bad.group(1) not in ROMAN:
             raise TimelineError(f"Quý không hợp lệ: {bad.group(1).upper()}", text)
     days = report_days or _NO_REPORT_DAYS
+    # Said from the period reported on: a few words tell, before any pattern runs.
+    after = "ngay" in work and (
+        (has_digit and _mentions(work, _AFTER_HINTS)) or "cuoi cung" in work
+    )
     result = (
-        _after_period(ctx, days)
+        (after and _after_period(ctx, days))
         or _recurring(ctx, days)
         or _event(ctx, days)
         or _window(ctx, days)
@@ -633,6 +637,7 @@ def _then_ongoing(once: Timeline, reference: date) -> Timeline:
     return replace(once, rule=f"{once.rule}, sau đó thường xuyên", warnings=())
 
 
+_STAMP_STARTS = ("ngay", "dang", "cap nhat", "in ", "xuat ban", "ky", "thoi gian", "gio ")
 _STAMP = _rx(
     r"^(?:ngay\s+)?(?:dang|cap nhat|in|xuat ban|ky)(?:\s+(?:luc|ngay|vao))?\s*:?\s*\d"
     r"|^(?:thoi gian|ngay|gio) (?:ky|dang|cap nhat|in)\b"
@@ -755,10 +760,6 @@ def _after_period(ctx: _Context, days: ReportDays) -> Timeline | None:
     tháng sau tháng báo cáo", "trước ngày 10/01 của năm liền kề năm báo cáo", "ngày làm việc
     cuối cùng của tháng"."""
     work = ctx.work
-    if "ngay" not in work or not (ctx.has_digit or "cuoi cung" in work):
-        return None
-    if not _mentions(work, _AFTER_HINTS):
-        return None
     match = _LAST_WORKING.search(work) if "cuoi cung" in work else None
     if match:
         freq = _period_freq(match.group(2))
