@@ -1213,8 +1213,15 @@ def _single_day(ctx: _Context) -> tuple[date, bool] | None:
 # ---- windows -----------------------------------------------------------------------------
 
 
+# Every window names a span, a school year or term, a week, or a quarter with these words;
+# a phrase with none of them (most deadlines) is spared the whole reader.
+WINDOW_WORDS = ("-", "–", "den", "toi", "tu", "tuan", "hk", "hoc ky", "nam hoc", "quy")
+
+
 def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     work = ctx.work
+    if not _mentions(work, WINDOW_WORDS):
+        return None
     term = TERM.search(work) if "hk" in work or "hoc ky" in work else None
     if term and not (ctx.has_digit and _DATE_OR_YEAR.search(work)):
         # "Học kỳ II" with no year: the next term that has not ended.
