@@ -52,6 +52,7 @@ class Row:
     explanation_requested: bool
     category: Category
     overdue: bool
+    unit_district: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def rows(
                 and current.explanation_requested_at is not None,
                 category=classify(status, late, occurrence.due_at, now),
                 overdue=is_overdue(status, occurrence.due_at, now),
+                unit_district=unit.district or "",
             )
         )
     out.sort(key=lambda r: (r.plan_id, r.task_position, r.due_at, r.unit_name))

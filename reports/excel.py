@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.data import FormSheet, PlanReport, Row
-from reports.status import Category, label
+from reports.periods import period_name
+from reports.status import ORDER, Category, label
 
 FILLS = {
     Category.DONE_ON_TIME: "C6EFCE",
@@ -38,6 +39,44 @@ DETAIL_HEADER = ("Kế hoạch", "Nhiệm vụ", "Nội dung", "Kỳ", "Hạn", 
                  "Vai trò", "Trạng thái", "Ngày báo cáo", "Ghi chú", "Giải trình")  # fmt: skip
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+CHASE = Font(bold=True, color="9C0006")  # "Chưa báo cáo" past its day: what the office chases
+THIN = Side(style="thin", color="808080")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_ROW = 4  # below the three title rows
+LINE_POINTS = 15  # one line of 11-point text
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, as wide as the page, the header row on every page, pages numbered."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.oddFooter.center.text = "Trang &P / &N"
+
+
+def _grid_and_heights(sheet: Worksheet, first: int, last: int, widths: list[float]) -> None:
+    """Borders around every cell of the table, and each row as tall as its wrapped text (a
+    spreadsheet program does not grow a row it reads from a file, so text would overlap)."""
+    for row in range(first, last + 1):
+        lines = 1
+        for column, width in enumerate(widths, start=1):
+            cell = sheet.cell(row, column)
+            cell.border = GRID
+            if row > first:  # every cell of a row starts at its top, wrapped, as a clerk reads it
+                cell.alignment = WRAP
+            value = cell.value
+            if isinstance(value, str) and value:
+                per_line = max(int(width * 1.15), 4)
+                wanted = sum(-(-max(len(part), 1) // per_line) for part in value.split("\n"))
+                lines = max(lines, wanted)
+        if lines > 1 or row == first:
+            sheet.row_dimensions[row].height = LINE_POINTS * max(lines, 2 if row == first else 1)
 
 
 def safe(value: Any) -> Any:
@@ -89,9 +128,11 @@ def _header(sheet: Worksheet, values: Iterable[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def _widths(sheet: Worksheet, widths: Iterable[float]) -> None:
+def _widths(sheet: Worksheet, widths: Iterable[float]) -> list[float]:
+    widths = list(widths)
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
+    return widths
 
 
 def workbook(report: PlanReport, now: datetime, tz: Any) -> Workbook:
@@ -120,7 +161,8 @@ def _columns(rows: list[Row]) -> list[tuple[int, str, str]]:
     for r in rows:
         key = (r.task_id, r.period_key)
         if key not in seen:
-            heading = r.task_ref if r.period_key == "once" else f"{r.task_ref} ({r.period_key})"
+            named = period_name(r.period_key)
+            heading = f"{r.task_ref} ({named})" if named else r.task_ref
             seen[key] = (r.task_position, r.due_at, heading)
     ordered = sorted(seen.items(), key=lambda kv: (kv[1][0], kv[1][1]))
     return [(task_id, period, heading) for (task_id, period), (_, _, heading) in ordered]
@@ -150,14 +192,57 @@ def _matrix(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> Non
             if row is not None:
                 status_cell = sheet.cell(excel_row, 3 + 2 * i)
                 status_cell.fill = PatternFill("solid", fgColor=FILLS[row.category])
+                status_cell.alignment = WRAP
+                if row.category == Category.NOT_REPORTED and row.overdue:
+                    status_cell.font = CHASE
                 sheet.cell(excel_row, 4 + 2 * i).number_format = "dd/mm/yyyy hh:mm"
     sheet.freeze_panes = "C5"
-    _widths(sheet, [5, 36] + [22, 16] * len(columns))
+    widths = _widths(sheet, [5, 34] + [20, 15] * len(columns))
+    _grid_and_heights(sheet, HEADER_ROW, sheet.max_row, widths)
+    _legend_and_totals(sheet, report.rows)
+    _print_setup(sheet)
+
+
+def _legend_and_totals(sheet: Worksheet, rows: list[Row]) -> None:
+    """What each colour means, how many of each, and each district's part."""
+    start = sheet.max_row + 2
+    sheet.cell(start, 2, "Chú giải và tổng cộng").font = BOLD
+    counts = {category: 0 for category in ORDER}
+    for r in rows:
+        counts[r.category] += 1
+    line = start + 1
+    for category in ORDER:
+        name = sheet.cell(line, 2, label(category))
+        name.fill = PatternFill("solid", fgColor=FILLS[category])
+        name.border = GRID
+        total = sheet.cell(line, 3, counts[category])
+        total.border = GRID
+        line += 1
+    sheet.cell(line, 2, "Tổng số lượt").font = BOLD
+    sheet.cell(line, 3, len(rows)).font = BOLD
+    chase = sum(1 for r in rows if r.category == Category.NOT_REPORTED and r.overdue)
+    sheet.cell(line + 1, 2, "Chữ đỏ đậm: chưa báo cáo, đã quá hạn — cần đôn đốc").font = CHASE
+    sheet.cell(line + 1, 3, chase)
+    districts: dict[str, list[Row]] = {}
+    for r in rows:
+        districts.setdefault(r.unit_district or "Không thuộc quận/huyện", []).append(r)
+    if len(districts) > 1:
+        line += 3
+        titles = ("Theo quận/huyện", "Số lượt", "Hoàn thành", "Chưa báo cáo, quá hạn")
+        for column, title in enumerate(titles, start=2):
+            cell = sheet.cell(line, column, title)
+            cell.font, cell.border = BOLD, GRID
+        for name, part in sorted(districts.items()):
+            line += 1
+            done = sum(1 for r in part if r.status == "done")
+            late = sum(1 for r in part if r.category == Category.NOT_REPORTED and r.overdue)
+            for column, value in enumerate((name, len(part), done, late), start=2):
+                sheet.cell(line, column, safe(value)).border = GRID
 
 
 def detail_rows(rows: Iterable[Row], tz: Any) -> list[list[Any]]:
     return [
-        [r.plan_number, r.task_ref, r.task_title, r.period_key,
+        [r.plan_number, r.task_ref, r.task_title, period_name(r.period_key) or "Một lần",
          r.due_at.astimezone(tz).date(), r.unit_code, r.unit_name, ROLE.get(r.role, r.role),
          label(r.category), _naive(r.answered_at, tz), r.note, r.explanation]
         for r in rows
@@ -172,10 +257,12 @@ def _details(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> No
         excel_row = sheet.max_row
         sheet.cell(excel_row, 5).number_format = "dd/mm/yyyy"
         sheet.cell(excel_row, 10).number_format = "dd/mm/yyyy hh:mm"
-        for column in (3, 11, 12):
+        for column in (3, 7, 9, 11, 12):
             sheet.cell(excel_row, column).alignment = WRAP
     sheet.freeze_panes = "A5"
-    _widths(sheet, [16, 9, 50, 10, 12, 14, 34, 10, 26, 17, 40, 40])
+    widths = _widths(sheet, [14, 8, 42, 14, 11, 17, 28, 9, 20, 15, 30, 26])
+    _grid_and_heights(sheet, HEADER_ROW, sheet.max_row, widths)
+    _print_setup(sheet)
 
 
 def _answers(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> None:
@@ -185,13 +272,17 @@ def _answers(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> No
     _header(sheet, header)
     for a in report.answers:
         _append(sheet, (
-            _naive(a.at, tz), a.task_ref, a.period_key, a.unit_code, a.unit_name,
+            _naive(a.at, tz), a.task_ref, period_name(a.period_key) or "Một lần", a.unit_code,
+            a.unit_name,
             STATUS.get(a.status, a.status), "Có" if a.late else "Không", a.note, a.who, a.files,
         ))  # fmt: skip
         sheet.cell(sheet.max_row, 1).number_format = "dd/mm/yyyy hh:mm"
-        sheet.cell(sheet.max_row, 8).alignment = WRAP
+        for column in (5, 8, 9, 10):
+            sheet.cell(sheet.max_row, column).alignment = WRAP
     sheet.freeze_panes = "A5"
-    _widths(sheet, [17, 9, 10, 14, 34, 16, 9, 50, 24, 30])
+    widths = _widths(sheet, [16, 8, 14, 13, 30, 15, 8, 44, 22, 26])
+    _grid_and_heights(sheet, HEADER_ROW, sheet.max_row, widths)
+    _print_setup(sheet)
 
 
 def _form(sheet: Worksheet, report: PlanReport, form: FormSheet, now: datetime,
@@ -220,7 +311,9 @@ def _form(sheet: Worksheet, report: PlanReport, form: FormSheet, now: datetime,
                                   end_column=column)  # fmt: skip
                 sheet.cell(first, column).alignment = WRAP
     sheet.freeze_panes = "A5"
-    _widths(sheet, [5, 34] + [24] * (len(header) - 2))
+    widths = _widths(sheet, [5, 34] + [24] * (len(header) - 2))
+    _grid_and_heights(sheet, HEADER_ROW, sheet.max_row, widths)
+    _print_setup(sheet)
 
 
 def csv_text(rows: Iterable[Row], tz: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from itertools import takewhile
 
 import pytest
 from icalendar import Calendar
@@ -131,7 +132,8 @@ def test_the_workbook_read_back_cell_by_cell(answered):
     assert matrix.freeze_panes == "C5"
     header = [c.value for c in matrix[4]]
     assert header[:4] == ["TT", "Đơn vị", "D1: trạng thái", "D1: ngày báo cáo"]
-    by_unit = {row[1].value: row for row in matrix.iter_rows(min_row=5)}
+    table = takewhile(lambda row: row[0].value is not None, matrix.iter_rows(min_row=5))
+    by_unit = {row[1].value: row for row in table}
     assert len(by_unit) == 14
     kien_an = by_unit["Phòng GDĐT quận Kiến An"]
     assert kien_an[2].value == "Hoàn thành đúng hạn"
@@ -263,3 +265,50 @@ async def test_the_office_commands_in_telegram(answered, bot, emulator, clock):
     assert "Văn phòng Sở" in refused["text"] and "D1" not in refused["text"]
     unknown = await say(OFFICE_ADMIN, "/tonghop 999/KH Z1")
     assert "Không thấy kế hoạch '999/KH'" in unknown["text"]
+
+
+def test_the_workbook_prints_on_landscape_pages_with_no_column_cut(answered, tmp_path):
+    """Rendered as LibreOffice prints it: every page as wide as the table, its header on
+    each page, the legend and the totals on the summary."""
+    import shutil
+    import subprocess
+
+    import pdfplumber
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by .ci/system (libreoffice-calc-nogui)"
+    with answered() as session:
+        plan = session.scalars(select(Plan)).one()
+        report = data.plan_report(session, plan, AS_OF)
+    book = tmp_path / "tong-hop.xlsx"
+    book.write_bytes(excel.workbook_bytes(report, AS_OF, TZ))
+    matrix = load_workbook(book)["Tổng hợp"]
+    assert matrix.page_setup.orientation == "landscape" and matrix.print_title_rows == "$4:$4"
+    converted = subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr
+    with pdfplumber.open(tmp_path / "tong-hop.pdf") as pdf:
+        pages = [(page.width > page.height, page.extract_text() or "") for page in pdf.pages]
+    assert 3 <= len(pages) <= 6 and all(landscape for landscape, _ in pages)
+    summary_text = pages[0][1]
+    assert "Chú giải và tổng cộng" in summary_text and "Theo quận/huyện" in summary_text
+    assert "Chưa thực hiện / chưa báo cáo" in summary_text
+    # The details: each page carries the header's first and last columns: none is cut off.
+    details = [text for _, text in pages if "Nội dung" in text and "Giải trình" in text]
+    assert details and all("Kế hoạch" in text for text in details)
+    assert all("Trang" in text for _, text in pages)  # numbered pages
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [("2025-Q1", "Quý I/2025"), ("2025", "Năm 2025"), ("2025-H1", "6 tháng đầu năm 2025"),
+     ("2025-H2", "6 tháng cuối năm 2025"), ("2025-03", "Tháng 3/2025"),
+     ("2024-2025", "Năm học 2024-2025"), ("checkin-2025-03", "Kiểm tra tháng 3/2025"),
+     ("once", ""), ("event", "")],
+)  # fmt: skip
+def test_periods_are_named_as_the_office_names_them(key, words):
+    from reports.periods import period_name
+
+    assert period_name(key) == words
