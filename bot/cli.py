@@ -1066,7 +1066,10 @@ def report_calendar(
     if ics.suffix.lower() != ".ics":
         err.print(f"--out {ics}: a calendar is an .ics file", markup=False, highlight=False)
         raise typer.Exit(2)
-    ics.write_bytes(calendar(entries, name, s.timezone, datetime.now(UTC)))
+    from reports.calendar import installation_id
+
+    publisher = installation_id(s.telegram_bot_token.reveal(), s.database_url)
+    ics.write_bytes(calendar(entries, name, s.timezone, datetime.now(UTC), publisher))
     out.print(f"Wrote {ics} ({len(entries)} entries)", highlight=False)
 
 

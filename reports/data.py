@@ -264,7 +264,7 @@ def calendar_entries(
         entries.append(
             Entry(occurrence.id, plan.number or f"#{plan.id}", task.ref, task.title,
                   "event" if task.kind == TaskKind.EVENT else "deadline", occurrence.due_at,
-                  occurrence.starts_at, occurrence.ends_at, shown)
+                  occurrence.starts_at, occurrence.ends_at, shown, occurrence.period_key)
         )  # fmt: skip
     return entries
 

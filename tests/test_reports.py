@@ -4,7 +4,7 @@ of answers: exact counts, the workbook read back cell by cell, the calendar pars
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import takewhile
 
 import pytest
@@ -312,3 +312,39 @@ def test_periods_are_named_as_the_office_names_them(key, words):
     from reports.periods import period_name
 
     assert period_name(key) == words
+
+
+def test_the_feed_is_strict_rfc_5545_with_stable_uids_and_alarms(answered):
+    """Read back by an independent parser (vobject): the zone the times name is described,
+    UIDs do not depend on row ids and differ between offices, summaries end on a word, and a
+    deadline rings the day before."""
+    import vobject
+
+    from reports.calendar import Entry, installation_id, whole_words
+
+    with answered() as session:
+        entries = data.calendar_entries(session)
+    ics = calendar(entries, "Nhắc việc", TZ, AS_OF, installation_id("123456:abc", ""))
+    text = ics.decode("utf-8")
+    assert "BEGIN:VTIMEZONE" in text and "TZID:Asia/Ho_Chi_Minh" in text
+    feed = vobject.readOne(text)
+    events = feed.vevent_list
+    assert len(events) == len(entries)
+    deadline = next(e for e in events if e.summary.value.startswith("Hạn [496/KH-SGDĐT] D1"))
+    [alarm] = deadline.valarm_list
+    assert alarm.trigger.value == timedelta(days=-1) and alarm.action.value == "DISPLAY"
+    meeting = next(e for e in events if e.summary.value.startswith("[496/KH-SGDĐT] E1"))
+    assert meeting.dtstart.value == datetime(2025, 2, 6, 14, 0, tzinfo=TZ)
+    uids = {e.uid.value for e in events}
+    assert len(uids) == len(events) and all(u.endswith("@bot123456.nhacviec") for u in uids)
+    # Rebuilt from scratch (new row ids), the same deadline keeps its UID; another office's not.
+    moved = [Entry(e.occurrence_id + 1000, e.plan_number, e.task_ref, e.title, e.kind, e.due_at,
+                   e.starts_at, e.ends_at, e.units, e.period_key) for e in entries]  # fmt: skip
+    again = vobject.readOne(calendar(moved, "x", TZ, AS_OF, "bot123456").decode("utf-8"))
+    assert {e.uid.value for e in again.vevent_list} == uids
+    other = vobject.readOne(calendar(entries, "x", TZ, AS_OF, "bot999").decode("utf-8"))
+    assert not {e.uid.value for e in other.vevent_list} & uids
+    long = whole_words("Bố trí các điểm cầu tại cơ sở theo đúng yêu cầu " * 5)
+    assert long.endswith("…") and not long[:-1].endswith(" ") and len(long) <= 120
+    words = ["Bố", "trí", "các", "điểm", "cầu", "tại", "cơ", "sở", "theo", "đúng", "yêu", "cầu"]
+    assert long[:-1].split()[-1] in words
