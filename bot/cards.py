@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.messages import text
 from jobs.content import OfficeDigest, ReminderContent, TaskInfo
+from reports.periods import period_name
 
 Buttons = list[list[tuple[str, str]]]
 
@@ -132,7 +133,8 @@ def task_lines(info: TaskInfo, now: datetime, tz: Any, locale: str) -> list[str]
         left = left_text(due.date(), today, locale)
         lines.append(text("card.due", locale, when=when, left=left))
         if info.period_key not in ("once", "event"):
-            lines.append(text("card.period", locale, period=info.period_key))
+            period = period_name(info.period_key) if locale == "vi" else info.period_key
+            lines.append(text("card.period", locale, period=period or info.period_key))
     lines.append(text("card.status", locale, status=text(f"status.{info.status}", locale)))
     return lines
 

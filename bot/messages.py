@@ -12,11 +12,11 @@ from typing import Any
 CATALOG: dict[str, dict[str, str]] = {
     "start.welcome": {
         "vi": (
-            "Xin chào {name}!\n\n"
+            "Kính chào đồng chí {name}.\n\n"
             "Đây là <b>Nhắc việc</b> của Sở Giáo dục và Đào tạo: bot nhắc hạn các nhiệm vụ "
             "trong kế hoạch của Sở và nhận báo cáo của đơn vị.\n\n"
-            "Để bắt đầu, bạn cần <b>đường link mời</b> do Văn phòng Sở gửi cho đơn vị mình. "
-            "Hãy mở đường link đó (hoặc liên hệ Văn phòng Sở để được cấp)."
+            "Để bắt đầu, đề nghị đồng chí mở <b>đường link mời</b> do Văn phòng Sở gửi cho đơn "
+            "vị (hoặc liên hệ Văn phòng Sở để được cấp)."
         ),
         "en": (
             "Hello {name}!\n\n"
@@ -30,10 +30,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "help": {
         "vi": (
             "<b>Hướng dẫn sử dụng</b>\n"
-            "• Bot gửi nhắc hạn cho đơn vị của bạn theo kế hoạch của Sở.\n"
+            "• Bot gửi nhắc hạn cho đơn vị theo kế hoạch của Sở.\n"
             "• Bấm nút trên tin nhắc để báo cáo: ✅ Hoàn thành · 🔄 Đang thực hiện · "
             "⚠️ Vướng mắc · 📎 Gửi báo cáo.\n"
-            "• /viec — việc của đơn vị · /lichsu — các báo cáo gần đây · /toi — bạn là ai\n"
+            "• /viec — việc của đơn vị · /lichsu — các báo cáo gần đây · /toi — thông tin tài khoản\n"
             "• Chưa được liên kết với đơn vị? Hãy dùng đường link mời của Văn phòng Sở."
         ),
         "en": (
@@ -49,8 +49,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "command.huongdan": {"vi": "Hướng dẫn sử dụng", "en": "Help"},
     "link.ok": {
         "vi": (
-            "Xin chào {name}! Bạn đã được liên kết với <b>{unit}</b> — {role}.\n"
-            "Từ nay bot sẽ gửi cho bạn nhắc hạn các nhiệm vụ của đơn vị. Gõ /huongdan để xem cách dùng."
+            "Kính chào đồng chí {name}. Tài khoản đã được liên kết với <b>{unit}</b> — {role}.\n"
+            "Từ nay bot gửi tới đồng chí lịch nhắc hạn các nhiệm vụ của đơn vị; gõ /huongdan để "
+            "xem cách dùng."
         ),
         "en": (
             "Hello {name}! You are now linked to <b>{unit}</b> — {role}.\n"
@@ -74,12 +75,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "This invitation link has expired. Ask the office for a new one.",
     },
     "link.throttled": {
-        "vi": "Bạn đã thử link mời sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "vi": "Đồng chí đã thử link mời sai quá nhiều lần. Đề nghị thử lại sau 15 phút.",
         "en": "Too many wrong invitation links. Please try again in 15 minutes.",
     },
     "link.other_unit": {
         "vi": (
-            "Tài khoản của bạn đang thuộc <b>{unit}</b>. Mỗi người chỉ thuộc một đơn vị; "
+            "Tài khoản của đồng chí đang thuộc <b>{unit}</b>. Mỗi người chỉ thuộc một đơn vị; "
             "nếu cần chuyển đơn vị, hãy liên hệ Văn phòng Sở."
         ),
         "en": "Your account belongs to <b>{unit}</b>. To move to another unit, ask the office.",
@@ -92,16 +93,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "role.staff": {"vi": "Cán bộ đơn vị", "en": "unit staff"},
     "role.office": {"vi": "Văn phòng Sở", "en": "Department office"},
     "whoami.linked": {
-        "vi": "Bạn là <b>{name}</b>\nĐơn vị: <b>{unit}</b> ({code})\nVai trò: {role}",
+        "vi": "Đồng chí <b>{name}</b>\nĐơn vị: <b>{unit}</b> ({code})\nVai trò: {role}",
         "en": "You are <b>{name}</b>\nUnit: <b>{unit}</b> ({code})\nRole: {role}",
     },
     "whoami.admin": {
-        "vi": "Bạn là <b>{name}</b> — quản trị của Văn phòng Sở (OFFICE_ADMINS).",
+        "vi": "Đồng chí <b>{name}</b> — quản trị của Văn phòng Sở (khai báo trong cấu hình bot).",
         "en": "You are <b>{name}</b> — an office admin (OFFICE_ADMINS).",
     },
     "not_linked": {
         "vi": (
-            "Bạn chưa được liên kết với đơn vị nào. Hãy mở đường link mời do Văn phòng Sở gửi "
+            "Tài khoản chưa được liên kết với đơn vị nào. Hãy mở đường link mời do Văn phòng Sở gửi "
             "(hoặc liên hệ Văn phòng Sở để được cấp)."
         ),
         "en": "You are not linked to a unit yet. Open the invitation link the office sent you.",
@@ -123,7 +124,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{mark} <code>{code}</code> {name}: {members} members",
     },
     "invite.usage": {
-        "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [head|staff|office] — một link mời; /moi quan — gửi "
+        "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [thutruong|canbo|vanphong] — một link mời; /moi quan — gửi "
         "mỗi phòng GDĐT link mời của các đơn vị trên địa bàn chưa có người nhận tin.",
         "en": "Usage: /moi UNIT_CODE [head|staff|office] — one invitation; /moi quan — send "
         "each district office the links of the units in its district nobody has linked to.",
@@ -144,8 +145,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Sent {units} invitation links to {offices} district offices. {missing}",
     },
     "invite.district_missing": {
-        "vi": "Chưa gửi được cho các phòng chưa có người nhận tin: {names} (in danh sách bằng "
-        "lệnh nhacviec units invite --sheet).",
+        "vi": "Chưa gửi được cho các phòng chưa có người nhận tin: {names} (bộ phận kỹ thuật in "
+        "danh sách link mời cho các phòng này).",
         "en": "Not sent to the offices nobody receives messages for: {names} (print their "
         "links with nhacviec units invite --sheet).",
     },
@@ -204,7 +205,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📝 Form «{title}»: {fields}",
     },
     "plan.summary_unmatched": {
-        "vi": "❓ Tên chưa khớp danh sách đơn vị (gán một lần bằng nhacviec plan map): {names}",
+        "vi": "❓ Tên chưa khớp danh sách đơn vị (cần gán một lần, bộ phận kỹ thuật thực hiện): "
+        "{names}",
         "en": "❓ Names that match no unit (map them once with nhacviec plan map): {names}",
     },
     "plan.ocr_progress": {
@@ -279,7 +281,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "<i>(sent late: the reminder service was down when this was due)</i>",
     },
     "why.late_linked": {
-        "vi": "<i>(gửi ngay khi bạn vừa liên kết với đơn vị: lịch nhắc của việc này đã qua)</i>",
+        "vi": "<i>(gửi ngay khi đồng chí vừa liên kết với đơn vị: lịch nhắc của việc này đã qua)</i>",
         "en": "<i>(sent now that you have linked to the unit: its scheduled reminder had passed)</i>",
     },
     "why.late_plan": {
@@ -399,7 +401,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "answer.late": {"vi": " (quá hạn)", "en": " (late)"},
     "answer.toast": {"vi": "Đã ghi nhận: {status}", "en": "Recorded: {status}"},
     "answer.refused": {
-        "vi": "Bạn không có quyền trả lời cho đơn vị này.",
+        "vi": "Đồng chí không có quyền trả lời cho đơn vị này.",
         "en": "You may not answer for this unit.",
     },
     "answer.gone": {
@@ -554,7 +556,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "command.tonghop": {"vi": "Tổng hợp tiến độ (Văn phòng Sở)", "en": "Progress summary (office)"},
     "command.quahan": {"vi": "Việc quá hạn (Văn phòng Sở)", "en": "Overdue (office)"},
     "command.chuatraloi": {
-        "vi": "Đơn vị chưa trả lời một nhiệm vụ",
+        "vi": "Đơn vị chưa báo cáo một nhiệm vụ",
         "en": "Units that have not answered",
     },
     "command.vuongmac": {"vi": "Các vướng mắc (Văn phòng Sở)", "en": "Blocked answers (office)"},
@@ -598,7 +600,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Usage: /chuatraloi [plan number] TASK_REF (e.g. /chuatraloi D1)",
     },
     "office.unanswered_head": {
-        "vi": "⭕ <b>Chưa trả lời</b> — {plan} · {ref}{period}: {count} đơn vị",
+        "vi": "⭕ <b>Chưa báo cáo</b> — {plan} · {ref}{period}: {count} đơn vị",
         "en": "⭕ <b>Not answered</b> — {plan} · {ref}{period}: {count} units",
     },
     "office.all_answered": {

@@ -23,6 +23,7 @@ from db.models import Occurrence, Plan
 from db.session import session_scope
 from jobs import outbox
 from reports import data, excel, summary
+from reports.periods import period_name
 from reports.status import Category
 
 MAX_LINES = 60
@@ -88,7 +89,8 @@ def _late(row: data.Row, services: Services) -> str:
 
 
 def _period(key: str) -> str:
-    return "" if key == "once" else f" ({key})"
+    named = period_name(key)  # "Quý I/2025", not "2025-Q1"
+    return f" ({named})" if named else ""
 
 
 async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -138,12 +138,11 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             reply = messages.text(refused, locale)
         elif args and folded(args[0]) == "quan":
             reply = _district_invites(services, session, context.bot.username, user.id)
-        elif (
-            not args or len(args) > 2 or (len(args) == 2 and args[1] not in Role._value2member_map_)
-        ):
+        elif not args or len(args) > 2 or (len(args) == 2 and _role(args[1]) is None):
             reply = messages.text("invite.usage", locale)
         else:
-            role = Role(args[1]) if len(args) == 2 else Role.HEAD
+            role = _role(args[1]) if len(args) == 2 else Role.HEAD
+            assert role is not None
             try:
                 invite = create_invite(session, args[0], role, services.clock(),
                                        created_by=f"telegram:{user.id}")  # fmt: skip
@@ -158,6 +157,17 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                     link=deep_link(context.bot.username, invite.token),
                 )  # fmt: skip
     await message.reply_text(reply, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+
+# A role as typed after /moi: the Vietnamese words, or the codes.
+ROLE_WORDS = {"thutruong": Role.HEAD, "canbo": Role.STAFF, "vanphong": Role.OFFICE}
+
+
+def _role(word: str) -> Role | None:
+    key = folded(word).replace(" ", "").replace("_", "")
+    if key in ROLE_WORDS:
+        return ROLE_WORDS[key]
+    return Role(key) if key in Role._value2member_map_ else None
 
 
 DISTRICT_CHUNK = 25  # units per message: a district's list in a few messages, never cut

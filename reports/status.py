@@ -23,7 +23,7 @@ LABELS_VI = {
     Category.DONE_LATE: "Hoàn thành quá hạn",
     Category.IN_PROGRESS_ON_TIME: "Đang thực hiện trong hạn",
     Category.IN_PROGRESS_LATE: "Đang thực hiện quá hạn",
-    Category.NOT_REPORTED: "Chưa thực hiện / chưa báo cáo",
+    Category.NOT_REPORTED: "Chưa báo cáo",
     Category.BLOCKED: "Vướng mắc",
 }
 LABELS_EN = {

@@ -15,7 +15,7 @@ async def test_a_newcomer_sends_start_and_is_told_how_to_get_linked(bot, emulato
     emu.send_text(HEAD, "/start")
 
     reply = await emu.wait_for(lambda: emu.last_bot_message(HEAD))
-    assert "Xin chào Nguyễn Văn An" in reply["text"]
+    assert "Kính chào đồng chí Nguyễn Văn An" in reply["text"]
     assert "đường link mời" in reply["text"]
     assert reply["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "help"
     with sessions() as session:

@@ -229,7 +229,8 @@ async def test_a_member_of_another_unit_cannot_answer_and_the_refusal_is_kept(
     listing = await say(emu, CENTRE, "/viec")
     # A forged button: the centre's head presses the district's task.
     refused = await press(emu, CENTRE, listing, f"s:{occurrence}:{unit}:d")
-    assert refused == {"text": "Bạn không có quyền trả lời cho đơn vị này.", "show_alert": True}
+    no_right = "Đồng chí không có quyền trả lời cho đơn vị này."
+    assert refused == {"text": no_right, "show_alert": True}
     assert responses(world) == []
     with world() as session:
         audit = session.scalars(select(AuditLog).where(AuditLog.action == "refused:answer")).one()

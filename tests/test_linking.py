@@ -44,7 +44,7 @@ async def test_the_head_of_thpt_ngo_quyen_links_with_an_invitation(bot, emulator
 
     reply = await say(emu, HEAD, f"/start {token}")
 
-    assert "Xin chào Nguyễn Văn An" in reply
+    assert "Kính chào đồng chí Nguyễn Văn An" in reply
     assert "Trường THPT Ngô Quyền" in reply
     assert "Thủ trưởng đơn vị" in reply
     with registry() as session:
@@ -76,7 +76,7 @@ async def test_wrong_links_are_refused_then_throttled(bot, emulator, registry, c
     good = invite(registry, clock)
     assert "thử lại sau 15 phút" in await say(emu, OTHER, f"/start {good}")
     clock.advance(minutes=16)
-    assert "Xin chào" in await say(emu, OTHER, f"/start {good}")
+    assert "Kính chào đồng chí" in await say(emu, OTHER, f"/start {good}")
 
 
 async def test_a_person_belongs_to_one_unit(bot, emulator, registry, clock):
@@ -124,7 +124,10 @@ async def test_the_office_creates_an_invitation_in_the_chat(bot, emulator, regis
     assert "Cán bộ đơn vị" in reply
     linked = await say(emu, STAFF, f"/start {link.split('=', 1)[1]}")
     assert "Phòng GDĐT quận Ngô Quyền" in linked
-    assert "Cách dùng" in await say(emu, OFFICE_ADMIN, "/moi")
+    # The role said in Vietnamese words, as the usage shows them.
+    staff = await say(emu, OFFICE_ADMIN, "/moi PGD-NGOQUYEN canbo")
+    assert "Cán bộ đơn vị" in staff and staff.splitlines()[-1].startswith("https://t.me/")
+    assert "thutruong|canbo|vanphong" in await say(emu, OFFICE_ADMIN, "/moi")
     assert "Không có đơn vị" in await say(emu, OFFICE_ADMIN, "/moi NO-SUCH-UNIT")
 
 

@@ -141,7 +141,7 @@ def test_the_workbook_read_back_cell_by_cell(answered):
     assert kien_an[3].value == datetime(2025, 2, 1, 9, 0), "a real date, local time"
     assert by_unit["Phòng GDĐT quận Hải An"][2].value == "Hoàn thành quá hạn"
     assert by_unit["Phòng GDĐT quận Hồng Bàng"][2].value == "Vướng mắc"
-    assert by_unit["Phòng GDĐT huyện Vĩnh Bảo"][2].value == "Chưa thực hiện / chưa báo cáo"
+    assert by_unit["Phòng GDĐT huyện Vĩnh Bảo"][2].value == "Chưa báo cáo"
 
     details = book["Chi tiết"]
     assert [c.value for c in details[4]][:5] == ["Kế hoạch", "Nhiệm vụ", "Nội dung", "Kỳ", "Hạn"]
@@ -239,7 +239,7 @@ async def test_the_office_commands_in_telegram(answered, bot, emulator, clock):
     ranked = await say(OFFICE_ADMIN, "/xephang")
     assert ranked["text"].splitlines()[-1].startswith("14. Phòng GDĐT quận Kiến An — đúng hạn 100%")
     waiting = await say(OFFICE_ADMIN, "/chuatraloi D1")
-    assert "Chưa trả lời — 496/KH-SGDĐT · D1: 9 đơn vị" in waiting["text"]
+    assert "Chưa báo cáo — 496/KH-SGDĐT · D1: 9 đơn vị" in waiting["text"]
     nudge = waiting["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     # The district heads of two silent units are linked; the nudge reaches them.
     with session_scope(answered) as session:
@@ -294,7 +294,7 @@ def test_the_workbook_prints_on_landscape_pages_with_no_column_cut(answered, tmp
     assert 3 <= len(pages) <= 6 and all(landscape for landscape, _ in pages)
     summary_text = pages[0][1]
     assert "Chú giải và tổng cộng" in summary_text and "Theo quận/huyện" in summary_text
-    assert "Chưa thực hiện / chưa báo cáo" in summary_text
+    assert "Chưa báo cáo" in summary_text
     # The details: each page carries the header's first and last columns: none is cut off.
     details = [text for _, text in pages if "Nội dung" in text and "Giải trình" in text]
     assert details and all("Kế hoạch" in text for text in details)
