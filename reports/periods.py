@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -17,6 +18,20 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\d{4})$"), "year"),
     (re.compile(r"^checkin-(\d{4})-(\d{2})$"), "checkin"),
 ]
+
+
+def school_week(iso_year: int, iso_week: int) -> str:
+    """An ISO week as schools count it: week 1 is the week the school year opens in (the
+    week holding 5 September, the opening day), "Tuần 7 năm học 2025-2026"."""
+    monday = date.fromisocalendar(iso_year, iso_week, 1)
+    first_year = monday.year if monday >= _opening_monday(monday.year) else monday.year - 1
+    number = (monday - _opening_monday(first_year)).days // 7 + 1
+    return f"Tuần {number} năm học {first_year}-{first_year + 1}"
+
+
+def _opening_monday(year: int) -> date:
+    opening = date(year, 9, 5)
+    return opening - timedelta(days=opening.weekday())
 
 
 def period_name(key: str) -> str:
@@ -37,7 +52,7 @@ def period_name(key: str) -> str:
         if kind == "school_year":
             return f"Năm học {a}-{b}"
         if kind == "week":
-            return f"Tuần {int(b)}/{a}"
+            return school_week(int(a), int(b))
         if kind == "part":
             return f"Đợt {b}/{a}"
         if kind == "year":

@@ -306,7 +306,8 @@ def test_the_workbook_prints_on_landscape_pages_with_no_column_cut(answered, tmp
     [("2025-Q1", "Quý I/2025"), ("2025", "Năm 2025"), ("2025-H1", "6 tháng đầu năm 2025"),
      ("2025-H2", "6 tháng cuối năm 2025"), ("2025-03", "Tháng 3/2025"),
      ("2024-2025", "Năm học 2024-2025"), ("checkin-2025-03", "Kiểm tra tháng 3/2025"),
-     ("once", ""), ("event", "")],
+     ("once", ""), ("event", ""), ("2025-W36", "Tuần 1 năm học 2025-2026"),
+     ("2026-W02", "Tuần 19 năm học 2025-2026"), ("2026-W36", "Tuần 1 năm học 2026-2027")],
 )  # fmt: skip
 def test_periods_are_named_as_the_office_names_them(key, words):
     from reports.periods import period_name
