@@ -209,15 +209,18 @@ def _report_days(raw: str) -> dict[str, str]:
 
 
 def _report_regime(raw: str) -> str:
-    from plans.assignments import RegimeError, check_regime
+    from jobs.timeline import TimelineError, parse_timeline
 
     phrase = " ".join(raw.split())
     if not phrase:
         return ""  # the default: Nghị định 09/2019
     try:
-        check_regime(phrase, date(2025, 1, 1))
-    except RegimeError as error:
-        raise ConfigError("REPORT_REGIME", str(error)) from None
+        kind = parse_timeline(phrase, date(2025, 1, 1)).kind
+    except TimelineError as error:
+        raise ConfigError("REPORT_REGIME", f"{phrase!r}: {error.message}") from None
+    if kind != "recurring":
+        raise ConfigError("REPORT_REGIME", f"{phrase!r} is no cycle (e.g. 'ngày 15/6 và "
+                          "15/12 hằng năm')")  # fmt: skip
     return phrase
 
 
