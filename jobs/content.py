@@ -262,6 +262,19 @@ class OfficeDigest:
         return not (self.due_this_week or self.overdue or self.answered_today
                     or self.units_without_members)  # fmt: skip
 
+    def fingerprint(self) -> str:
+        """What the digest says, without what only the calendar changes ("late 5 days" the
+        day after "late 4 days"): two digests with one fingerprint tell the office nothing new."""
+        import hashlib
+
+        facts = (
+            sorted((t.occurrence_id, t.unit_id, t.status) for t in self.overdue),
+            sorted((t.occurrence_id, t.unit_id, t.status) for t in self.due_this_week),
+            self.answered_today,
+            sorted(self.units_without_members),
+        )
+        return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()[:16]
+
 
 def office_digest(session: Session, now: datetime, tz: Any) -> OfficeDigest:
     today = now.astimezone(tz).date()

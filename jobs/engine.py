@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 
@@ -25,7 +25,7 @@ from bot import cards
 from bot.messages import text
 from config import Settings
 from db import changes
-from db.models import AuditLog, Heartbeat, Member, Reminder, Unit
+from db.models import AuditLog, Heartbeat, Member, Reminder, ReminderState, Unit
 from db.session import session_scope
 from jobs import content, outbox
 from jobs.leader import Leadership
@@ -385,6 +385,23 @@ class Engine:
             digest = content.office_digest(session, now, tz)
             if digest.empty:
                 return None
+            # Only when something changed since the last digest this chat received.
+            fingerprint = digest.fingerprint()
+            last = session.scalar(
+                select(Reminder.payload)
+                .where(Reminder.kind == "digest_office", Reminder.chat_id == row.chat_id,
+                       Reminder.state == ReminderState.SENT)
+                .order_by(Reminder.sent_at.desc())
+                .limit(1)
+            )  # fmt: skip
+            if last and last.get("fingerprint") == fingerprint:
+                return None
+            # Kept on the row (rendered rows are not the session's own objects): what the next
+            # digest compares with, once this one is sent.
+            session.execute(
+                update(Reminder).where(Reminder.id == row.id)
+                .values(payload={**(row.payload or {}), "fingerprint": fingerprint})
+            )  # fmt: skip
             return cards.office_digest(digest, now, tz, locale)
         if row.kind == "digest_week" and row.unit_id is not None:
             if row.member_id is not None and not session.get(Member, row.member_id).active:  # type: ignore[union-attr]

@@ -202,11 +202,10 @@ async def test_the_office_gets_a_digest_every_working_day_and_heads_a_weekly_sum
     engine, bot = engine_for(settings, seed_000, clock)
     await walk(engine, clock, date(2024, 12, 23), date(2025, 1, 5))
     digests = [local(m.at) for m in bot.to(OFFICE) if "Tổng hợp ngày" in m.text]
-    # Every working day with something to tell: from the week the Q4 deadlines fall in (the
-    # week before, nothing was due, late or answered, and every unit that owes is staffed).
-    assert [d.date() for d in digests] == list(
-        CALENDAR.working_days(date(2024, 12, 30), date(2025, 1, 5))
-    )
+    # A working day when there is news: the week the Q4 deadlines fall in (the week before,
+    # nothing was due, late or answered, and every unit that owes is staffed), then the first
+    # working day after they passed (the units now late); on the days between, nothing new.
+    assert [d.date() for d in digests] == [date(2024, 12, 30), date(2025, 1, 2)]
     assert all(d.time() == time(7, 45) for d in digests)
     last = next(m for m in reversed(bot.to(OFFICE)) if "Tổng hợp ngày" in m.text)
     assert "Quá hạn: <b>" in last.text and "Sở Giáo dục và Đào tạo Hải Phòng</b>: " in last.text
@@ -448,3 +447,28 @@ def test_a_missed_moment_is_late_when_it_was_planned_for_and_a_catch_up_when_it_
     down_since = reconcile([missed], {}, now, CALENDAR,
                            planned_until=datetime(2024, 12, 10, tzinfo=UTC))  # fmt: skip
     assert down_since[0].reason == "catch-up"
+
+
+async def test_the_office_digest_comes_only_when_something_changed(settings, seed_000, clock):
+    with session_scope(seed_000) as session:  # every unit that owes is staffed
+        owing = session.scalars(select(Unit.code).join(Assignment).distinct()).all()
+        for chat, code in enumerate(sorted(set(owing) - {"SGDDT"}), start=900_000):
+            add_member(session, code, chat)
+    engine, bot = engine_for(settings, seed_000, clock)
+    await walk(engine, clock, date(2025, 1, 6), date(2025, 1, 8))
+    digests = [local(m.at).date() for m in bot.to(OFFICE) if "Tổng hợp ngày" in m.text]
+    # The same tasks late, nothing answered: the office is told once, not every morning.
+    assert digests == [date(2025, 1, 6)]
+    with session_scope(seed_000) as session:
+        occurrence, unit = occurrence_of(seed_000, "2.1", "2024")
+        record_answer(session, occurrence, unit, None, Status.IN_PROGRESS, clock.now)
+    await walk(engine, clock, date(2025, 1, 9), date(2025, 1, 10))
+    digests = [local(m.at).date() for m in bot.to(OFFICE) if "Tổng hợp ngày" in m.text]
+    assert digests == [date(2025, 1, 6), date(2025, 1, 9)]  # the answer is news; then quiet
+    with seed_000() as session:
+        skipped = session.scalars(
+            select(Reminder.last_error).where(
+                Reminder.kind == "digest_office", Reminder.state == ReminderState.SKIPPED
+            )
+        ).all()
+    assert skipped.count("nothing to say") == 3  # 7, 8 and 10 January
