@@ -112,17 +112,27 @@ def before_deadline(
 def overdue(
     due: date, until: date, calendar: WorkCalendar, policy: Policy = Policy(), every: int = 0
 ) -> list[Planned]:
-    """The next working day after the due day, then every few working days; from the
-    escalation threshold on, each reminder is an escalation."""
+    """The next working day after the due day, then every few working days, less often the
+    longer it lasts (twice the gap after two weeks late, four times after a month: the same
+    words every three days for three months are not read); from the escalation threshold on,
+    each reminder is an escalation."""
     out = []
     day = calendar.next_working_day(due, inclusive=False)
     until = min(until, due + timedelta(days=policy.overdue_stop_days))
+    gap = every or policy.overdue_every
     while day <= until:
         late = (day - due).days
         kind = "escalation" if late >= policy.escalate_after else "overdue"
         out.append(Planned(kind, -late, calendar.local(day, policy.send_at)))
-        day = calendar.add_working_days(day, every or policy.overdue_every)
+        day = calendar.add_working_days(day, gap * slowing(late))
     return out
+
+
+def slowing(days_late: int) -> int:
+    """How many times the usual gap to wait, this many days late."""
+    if days_late < 14:
+        return 1
+    return 2 if days_late < 30 else 4
 
 
 def event(

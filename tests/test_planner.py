@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from jobs.planner import Policy, before_deadline, event, overdue
@@ -50,9 +51,18 @@ def test_the_late_are_chased_every_three_working_days_then_escalated_after_a_wee
         ("overdue", -3, date(2025, 3, 17)),
         ("overdue", -6, date(2025, 3, 20)),
         ("escalation", -11, date(2025, 3, 25)),
-        ("escalation", -14, date(2025, 3, 28)),
-        ("escalation", -19, date(2025, 4, 2)),  # +3 working days again is past 7/4
+        ("escalation", -14, date(2025, 3, 28)),  # two weeks late: the gap doubles
     ]
+
+
+def test_the_longer_it_lasts_the_less_often_it_is_said():
+    planned = overdue(date(2025, 3, 14), until=date(2025, 6, 30), calendar=cal)
+    moments = [d for _, _, d in days(planned)]
+    gaps = [len(list(cal.working_days(a + timedelta(days=1), b))) for a, b in pairwise(moments)]
+    assert gaps[:3] == [3, 3, 3] and 6 in gaps and gaps[-1] == 12
+    assert gaps == sorted(gaps)  # never more often again
+    assert moments[-1] <= date(2025, 3, 14) + timedelta(days=90)  # and it stops
+    assert len(moments) < 15  # not thirty reminders of one thing
 
 
 def test_overdue_reminders_skip_the_30_4_holidays():

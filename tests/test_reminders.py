@@ -163,7 +163,7 @@ async def test_a_season_of_seed_000_reminders_on_working_days_at_8_none_in_tet(
     assert overdue[0] == date(2025, 1, 2)  # 1/1 is a holiday
     gaps = [len(list(CALENDAR.working_days(a + timedelta(days=1), b)))
             for a, b in pairwise(overdue)]  # fmt: skip
-    assert set(gaps) == {3}, "every third working day"
+    assert gaps[:3] == [3, 3, 3] and gaps == sorted(gaps), "every third working day, then less"
     assert overdue[-1] <= date(2024, 12, 31) + timedelta(days=90), "stops after 90 days late"
     # Several tasks at one moment arrive as one message, not a flood (the Monday summary
     # is a message of its own).
