@@ -89,9 +89,10 @@ def test_in_progress_and_blocked_slow_the_chasing_and_done_stops_it():
     gaps = {}
     for status in ("not_started", "in_progress", "blocked"):
         days = _overdue_days(status)
-        gaps[status] = {len(list(cal.working_days(a + timedelta(days=1), b)))
-                        for a, b in pairwise(days)}  # fmt: skip
-    assert gaps == {"not_started": {3}, "in_progress": {5}, "blocked": {10}}
+        gaps[status] = min(len(list(cal.working_days(a + timedelta(days=1), b)))
+                           for a, b in pairwise(days))  # fmt: skip
+    # The first gaps (they grow the longer it lasts: tests/test_planner.py).
+    assert gaps == {"not_started": 3, "in_progress": 5, "blocked": 10}
     assert _overdue_days("done") == []
 
 

@@ -106,7 +106,7 @@ async def test_webhook_mode_checks_telegrams_secret_token_header(emulator, tmp_p
         }  # fmt: skip
         emu.user(902)
         async with httpx.AsyncClient() as client:
-            url = f"http://127.0.0.1:{port}/"
+            url = f"http://127.0.0.1:{port}/hook"  # served at WEBHOOK_URL's own path
             for _ in range(100):
                 try:
                     forged = await client.post(url, json=update)
