@@ -82,3 +82,24 @@ def test_a_mistyped_plan_number_suggests_the_nearest(sessions, db_url, tmp_path,
     )
     ics = runner.invoke(app, ["report", "calendar", "--out", "x.xlsx"], env=env)
     assert ics.exit_code == 2 and ".ics" in ics.output
+
+
+def test_a_sqlite_file_locked_by_another_process_is_one_line(tmp_path):
+    import sqlite3
+
+    from db.schema import upgrade
+    from db.session import make_engine
+
+    path = tmp_path / "nhacviec.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    holder = sqlite3.connect(path, timeout=1)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of writing
+    try:
+        line = one_line(nhacviec("units", "import", "--sample", "--apply", cwd=tmp_path,
+                                 env={"DATABASE_URL": f"sqlite:///{path}"}))  # fmt: skip
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "locked by another process" in line
