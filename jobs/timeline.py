@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -1330,9 +1330,7 @@ def _week_window(ctx: _Context, week: re.Match[str]) -> Timeline:
     if week.group(3):
         year = _year(week.group(3))
     else:
-        year = ctx.reference.year
-        if _month_end(year, month) < ctx.reference:
-            year += 1
+        year = _upcoming(ctx.reference, lambda y: _month_end(y, month))
     last_day = _month_end(year, month)
     if which.startswith("cuoi"):
         start, end, name = last_day - timedelta(days=6), last_day, "tuần cuối"
@@ -1420,9 +1418,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         if quarter.group(2):
             year = _year(quarter.group(2))
         else:
-            year = ctx.reference.year
-            if _quarter_end(year, number) < ctx.reference:
-                year += 1
+            year = _upcoming(ctx.reference, lambda y: _quarter_end(y, number))
         end = _quarter_end(year, number)
         if exclusive:
             end = date(year, 3 * number - 2, 1) - _ONE_DAY
@@ -1440,9 +1436,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         if raw_year:
             year = _year(raw_year)
         else:
-            year = ctx.reference.year
-            if _month_end(year, number) < ctx.reference:
-                year += 1
+            year = _upcoming(ctx.reference, lambda y: _month_end(y, number))
         if exclusive:
             end = date(year, number, 1) - _ONE_DAY
             return _period_deadline(ctx, f"trước tháng {number}/{year}", end, True)
@@ -1501,6 +1495,12 @@ def _period_list(ctx: _Context, listed: re.Match[str]) -> Timeline:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def _upcoming(reference: date, period_end: Callable[[int], date]) -> int:
+    """The year of a period named without one: the next such period that has not ended."""
+    year = reference.year
+    return year + 1 if period_end(year) < reference else year
 
 
 def _first_period_at(work: str) -> int:

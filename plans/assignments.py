@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jobs.timeline import fold
+from plans.body import _fold_same as _same
 from plans.body import is_field
 from plans.model import PlanDocument, Reading, Section, TaskRow
 
@@ -449,8 +450,3 @@ def _title(text: str) -> str:
         text = text[preamble.end() :]
     text = text[:1].upper() + text[1:]
     return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
-
-
-def _same(text: str) -> str:
-    """fold(), one character for one, so a match in it cuts the original."""
-    return "".join((fold(c) or " ")[:1] if not c.isspace() else " " for c in text)
