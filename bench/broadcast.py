@@ -20,13 +20,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_application
-from bot.emulator.server import EmulatorServer
-from bot.emulator.state import Emulator
 from bot.services import Services
 from config import load_settings
 from db.models import Reminder, ReminderState
 from db.schema import upgrade
 from db.session import make_engine, make_session_factory, session_scope
+from emulator.server import EmulatorServer
+from emulator.state import Emulator
 from jobs import outbox
 
 MESSAGES = 1000

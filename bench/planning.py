@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jobs.occurrences import periods
-from jobs.planner import Policy
 from jobs.schedule import Recipient, Target, iter_plan
-from jobs.timeline import parse_timeline
-from jobs.workcalendar import WorkCalendar
+from timing.planner import Policy
+from timing.timeline import parse_timeline
+from timing.workcalendar import WorkCalendar
 
 UNITS, TASKS = 1000, 50
 START = date(2025, 1, 1)

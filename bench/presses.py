@@ -82,7 +82,7 @@ class RemoteEmulator:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        code = ("import asyncio; from bot.emulator.server import serve_forever; "
+        code = ("import asyncio; from emulator.server import serve_forever; "
                 f"asyncio.run(serve_forever('127.0.0.1', {self.port}))")  # fmt: skip
         root = Path(__file__).resolve().parent.parent
         self.process = subprocess.Popen([sys.executable, "-c", code], cwd=root)

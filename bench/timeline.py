@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jobs.timeline import TimelineError, parse_timeline
 from tests.timeline_corpus import CASES
+from timing.timeline import TimelineError, parse_timeline
 
 
 def ours(case):  # type: ignore[no-untyped-def]

@@ -25,7 +25,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import cards, messages
 from bot.permissions import Action, Actor, actor_for, authorize
 from bot.services import Services, services_of
 from db.answers import Recorded, current_status, record_answer, save_attachment
@@ -33,8 +32,10 @@ from db.group_commit import GroupCommit
 from db.models import ChatState, Member, Occurrence, Response, Status, Task, Unit
 from db.session import session_scope
 from db.text import clean
-from jobs.content import TaskInfo, open_tasks, task_infos
+from duties.model import Duty
+from duties.query import by_pair, open_duties
 from jobs.sender import keyboard
+from texts import cards, messages
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class Asked:
     """A checked request about one unit's part in one occurrence."""
 
     actor: Actor
-    info: TaskInfo | None
+    info: Duty | None
     allowed: bool
 
 
@@ -109,16 +110,17 @@ def check(
 ) -> Asked:
     """Who is asking, may they act for this unit, and what the task is now."""
     actor = actor_for(session, services.settings.office_admins, user_id)
+    now = services.clock()
     allowed = authorize(
         session,
         actor,
         Action.UNIT,
-        services.clock(),
+        now,
         unit_id=unit_id,
         what=what,
         detail={"occurrence_id": occurrence_id},
     )
-    info = task_infos(session, [(occurrence_id, unit_id)]).get((occurrence_id, unit_id))
+    info = by_pair(session, [(occurrence_id, unit_id)], now).get((occurrence_id, unit_id))
     return Asked(actor, info if allowed else None, allowed)
 
 
@@ -175,7 +177,7 @@ class ButtonAnswer:
     now: datetime
 
 
-PressOutcome = tuple[Asked, TaskInfo | None, Recorded | None]
+PressOutcome = tuple[Asked, Duty | None, Recorded | None]
 
 
 def press_group(services: Services) -> GroupCommit[ButtonAnswer, PressOutcome]:
@@ -250,7 +252,7 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _show_recorded(
-    context: ContextTypes.DEFAULT_TYPE, message: Any, chat_id: int, info: TaskInfo,
+    context: ContextTypes.DEFAULT_TYPE, message: Any, chat_id: int, info: Duty,
     status: Status, footer: str,
 ) -> None:  # fmt: skip
     services = services_of(context)
@@ -296,7 +298,7 @@ async def send_card(
     context: ContextTypes.DEFAULT_TYPE,
     chat_id: int,
     services: Services,
-    info: TaskInfo,
+    info: Duty,
     footer: str = "",
 ) -> None:
     body, buttons = cards.card(
@@ -501,7 +503,7 @@ async def tasks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         unit_id = actor.unit_id
         allowed = unit_id is not None and authorize(session, actor, Action.MEMBER, now, what="viec")
         unit = session.get(Unit, unit_id) if unit_id is not None else None
-        tasks = open_tasks(session, now, [unit_id]) if allowed and unit_id is not None else []
+        tasks = open_duties(session, now, [unit_id]) if allowed and unit_id is not None else []
     if unit is None:
         await message.reply_text(messages.text("not_linked", locale), parse_mode=ParseMode.HTML)
         return

@@ -24,7 +24,6 @@ from bot import (
     explanations,
     forms_chat,
     handlers,
-    messages,
     office,
     people,
     plan_upload,
@@ -36,6 +35,7 @@ from bot.tolerant import TolerantBot
 from bot.updates import PerChatUpdateProcessor
 from jobs.engine import Engine
 from jobs.ticker import beat
+from texts import messages
 
 log = logging.getLogger(__name__)
 

@@ -6,17 +6,17 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import cards, messages
 from bot.answers import check, edit_card, pressed, recorded_line, who
 from bot.services import Services, services_of
 from db.answers import checklist_state, submit_checklist, toggle_checklist
 from db.models import ChecklistItem
 from db.session import session_scope
-from jobs.content import TaskInfo
+from duties.model import Duty
+from texts import cards, messages
 
 
 def render(
-    info: TaskInfo, state: list[tuple[ChecklistItem, bool]], locale: str, footer: str = ""
+    info: Duty, state: list[tuple[ChecklistItem, bool]], locale: str, footer: str = ""
 ) -> tuple[str, cards.Buttons]:
     o, u = info.occurrence_id, info.unit_id
     lines = [

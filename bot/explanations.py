@@ -7,15 +7,15 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import cards, messages
 from bot.answers import ask, check, pressed, prompt_buttons
 from bot.permissions import Action, actor_for, authorize, in_private, refusal
 from bot.services import services_of
 from db.answers import request_explanation, save_explanation
 from db.models import ChatState
 from db.session import session_scope
+from duties.query import by_pair
 from jobs import outbox
-from jobs.content import task_infos
+from texts import cards, messages
 
 KIND = "explanation"
 
@@ -36,7 +36,7 @@ async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             session, actor, Action.OFFICE, now, unit_id=unit_id, what="explanation_request"
         )
         if allowed:
-            info = task_infos(session, [(occurrence_id, unit_id)]).get((occurrence_id, unit_id))
+            info = by_pair(session, [(occurrence_id, unit_id)], now).get((occurrence_id, unit_id))
         if info is not None:
             request_explanation(session, occurrence_id, unit_id, now)
             due = info.due_at.astimezone(tz).date()

@@ -24,7 +24,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import cards, messages
 from bot.answers import Asked, ask, check, pressed, prompt_buttons
 from bot.services import Services, services_of
 from db.answers import record_answer
@@ -32,6 +31,7 @@ from db.models import ChatState, FormDefinition, FormSubmission, Occurrence, Sta
 from db.session import session_scope
 from jobs.sender import keyboard
 from plans.forms import Form, FormError, answer, form_from_json, next_question, summary
+from texts import cards, messages
 
 KIND = "form"
 

@@ -8,10 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import messages, people
+from bot import people
 from bot.services import services_of
 from db.models import AuditLog
 from db.session import session_scope
+from texts import messages
 
 log = logging.getLogger(__name__)
 

@@ -16,15 +16,17 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import cards, messages
 from bot.permissions import Action, actor_for, authorize, in_private, refusal
 from bot.services import Services, services_of
 from db.models import Occurrence, Plan
 from db.session import session_scope
+from duties.model import Duty
+from duties.query import in_scope
+from duties.rules import Category
 from jobs import outbox
 from reports import data, excel, summary
-from reports.periods import period_name
-from reports.status import Category
+from texts import cards, messages
+from texts.periods import period_name
 
 MAX_LINES = 60
 
@@ -54,17 +56,17 @@ async def _reply(update: Update, body: str, markup: Any = None) -> None:
 
 def _scope_rows(
     session: Session, services: Services, words: list[str]
-) -> tuple[list[data.Row], str | None]:
+) -> tuple[list[Duty], str | None]:
     try:
         plan_ids, task_ids = data.find_scope(session, words)
     except LookupError as error:
         return [], messages.text("office.scope_unknown", services.locale, problem=str(error))
-    return data.rows(session, services.clock(), plan_ids=plan_ids, task_ids=task_ids), None
+    return in_scope(session, services.clock(), plan_ids=plan_ids, task_ids=task_ids), None
 
 
 async def _office_rows(
     update: Update, context: ContextTypes.DEFAULT_TYPE, what: str
-) -> list[data.Row] | None:
+) -> list[Duty] | None:
     """The rows an office command reports on (its arguments name a plan and/or a task), or
     None once the refusal or the problem with the arguments has been said."""
     if not await _office(update, context, what):
@@ -82,7 +84,7 @@ def _due(moment: datetime, services: Services) -> str:
     return f"{moment.astimezone(services.settings.timezone):%d/%m/%Y}"
 
 
-def _late(row: data.Row, services: Services) -> str:
+def _late(row: Duty, services: Services) -> str:
     today = services.clock().astimezone(services.settings.timezone).date()
     due = row.due_at.astimezone(services.settings.timezone).date()
     return cards.left_text(due, today, services.locale)
@@ -143,7 +145,7 @@ async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 def _label(category: Category, locale: str) -> str:
-    from reports.status import label
+    from duties.rules import label
 
     return label(category, locale)
 
@@ -216,7 +218,7 @@ def _nudge(session: Session, occurrence_id: int, now: datetime) -> tuple[int, in
     if occurrence is None:
         return 0, 0
     rows = [
-        r for r in data.rows(session, now, task_ids=[occurrence.task_id])
+        r for r in in_scope(session, now, task_ids=[occurrence.task_id])
         if r.occurrence_id == occurrence_id and r.category == Category.NOT_REPORTED
     ]  # fmt: skip
     outgoing = []

@@ -21,8 +21,6 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import messages
-from bot.cards import short
 from bot.permissions import Action, actor_for, authorize, in_private
 from bot.services import Services, services_of
 from db.models import ChatState
@@ -34,6 +32,8 @@ from plans.model import PlanDocument
 from plans.reader import MAX_BYTES
 from plans.store import SaveResult, save_plan
 from plans.tables import PlanReadError
+from texts import messages
+from texts.cards import short
 
 log = logging.getLogger(__name__)
 KIND = "plan_import"

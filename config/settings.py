@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from jobs.workcalendar import WorkCalendar
+from timing.workcalendar import WorkCalendar
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite:///data/nhacviec.sqlite3"
@@ -181,7 +181,7 @@ def _pairs(variable: str, raw: str) -> dict[str, str]:
 
 
 def _reminder_policy(raw: str) -> dict[str, str]:
-    from jobs.planner import Policy, PolicyError  # the policy's own check, one place
+    from timing.planner import Policy, PolicyError  # the policy's own check, one place
 
     pairs = _pairs("REMINDER_POLICY", raw)
     unknown = sorted(set(pairs) - set(Policy.__dataclass_fields__))
@@ -195,7 +195,7 @@ def _reminder_policy(raw: str) -> dict[str, str]:
 
 
 def _report_days(raw: str) -> dict[str, str]:
-    from jobs.timeline import ReportDays, TimelineError
+    from timing.timeline import ReportDays, TimelineError
 
     pairs = _pairs("REPORT_DAYS", raw)
     unknown = sorted(set(pairs) - {"yearly", "half_yearly", "quarterly", "monthly", "weekly"})
@@ -209,7 +209,7 @@ def _report_days(raw: str) -> dict[str, str]:
 
 
 def _report_regime(raw: str) -> str:
-    from jobs.timeline import TimelineError, parse_timeline
+    from timing.timeline import TimelineError, parse_timeline
 
     phrase = " ".join(raw.split())
     if not phrase:

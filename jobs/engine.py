@@ -21,15 +21,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 
-from bot import cards
-from bot.messages import text
 from config import Settings
 from db import changes
 from db.models import AuditLog, Heartbeat, Member, Reminder, ReminderState, Unit
 from db.session import session_scope
+from duties import query as duty_query
 from jobs import content, outbox
 from jobs.leader import Leadership
 from jobs.sender import Buttons, Delivery, deliver
+from texts import cards
+from texts.messages import text
 
 log = logging.getLogger(__name__)
 
@@ -341,7 +342,7 @@ class Engine:
             body, buttons = cards.reminder(found, now, tz, locale, why.get(row.id, ""))
             return [_Outgoing(chat_id, [row], body, buttons)]
         # The nearest deadline first; one message however many piled up.
-        reminders.sort(key=lambda rc: rc[1].info.due_at)
+        reminders.sort(key=lambda rc: rc[1].duty.due_at)
         reasons = [why.get(row.id, "") for row, _ in reminders]
         body, buttons = cards.bundle([c for _, c in reminders], now, tz, locale,
                                      bundle_why(reasons))  # fmt: skip
@@ -382,7 +383,7 @@ class Engine:
         """Digests and notices: their content is read now, when they are sent."""
         tz, locale = self.settings.timezone, self.settings.locale
         if row.kind == "digest_office":
-            digest = content.office_digest(session, now, tz)
+            digest = duty_query.office_digest(session, now, tz)
             if digest.empty:
                 return None
             # Only when something changed since the last digest this chat received.
@@ -406,7 +407,7 @@ class Engine:
         if row.kind == "digest_week" and row.unit_id is not None:
             if row.member_id is not None and not session.get(Member, row.member_id).active:  # type: ignore[union-attr]
                 return None
-            tasks = content.open_tasks(session, now, [row.unit_id])
+            tasks = duty_query.open_duties(session, now, [row.unit_id])
             unit = session.get(Unit, row.unit_id)
             if not tasks or unit is None:
                 return None

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from jobs.timeline import Timeline
+from timing.timeline import Timeline
 
 PeriodKind = Literal["deadline", "event", "checkin"]
 

@@ -40,10 +40,10 @@ from db.models import (
 )
 from db.session import upsert_insert
 from jobs.occurrences import Period, periods
-from jobs.planner import Policy, PolicyError
 from jobs.schedule import Decision, Recipient, Target, digests, plan, reconcile
-from jobs.timeline import ReportDays, Timeline, TimelineError, parse_timeline, report_day_mapping
-from jobs.workcalendar import WorkCalendar
+from timing.planner import Policy, PolicyError
+from timing.timeline import ReportDays, Timeline, TimelineError, parse_timeline, report_day_mapping
+from timing.workcalendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 

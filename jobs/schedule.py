@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from jobs.occurrences import Period
-from jobs.planner import Planned, Policy, before_deadline, event, overdue
-from jobs.workcalendar import WorkCalendar
+from timing.planner import Planned, Policy, before_deadline, event, overdue
+from timing.workcalendar import WorkCalendar
 
 DIGEST_TIME_OFFICE = (7, 45)  # before the office's first reminders go out at 08:00
 

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from jobs.timeline import fold
 from plans.body import _fold_same as _same
 from plans.body import is_field
 from plans.model import PlanDocument, Reading, Section, TaskRow
+from timing.timeline import fold
 
 # Nghị định 09/2019/NĐ-CP, Điều 12: a period's figures run from the 15th of the month before
 # it to the 14th of its last month; the report goes out the day after the cut-off. The office

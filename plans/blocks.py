@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from jobs.timeline import fold
 from plans.tables import ROLES, table_layout
+from timing.timeline import fold
 
 NUMBER = re.compile(r"^\d{1,3}\.?$")
 # Where a timeline cell starts (folded): a date, a period, a deadline word.

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from jobs.timeline import fold
 from plans.model import Reading, Section, TaskRow
+from timing.timeline import fold
 
 MARKER = re.compile(
     r"^\s*(?:(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?|(?P<letter>[a-zđ])\)|(?P<roman>[IVX]{1,6})\.)"

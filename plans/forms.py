@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.text import clean
-from jobs.timeline import fold
+from timing.timeline import fold
 
 TYPES = ("number", "text")
 MAX_REPEAT = 50

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import NameMapping, Unit, UnitGroup
-from jobs.timeline import fold
+from timing.timeline import fold
 
 # Written-out forms and their abbreviations, longest first: both sides are reduced to these.
 ABBREVIATIONS = [

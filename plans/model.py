@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from jobs.timeline import ReportDays, Timeline, TimelineError, parse_timeline
+from timing.timeline import ReportDays, Timeline, TimelineError, parse_timeline
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ def _distance(a: str, b: str) -> int:
 
 def _corrected(result: OcrText, line: list[Word], after: Word | None) -> list[Word]:
     """`line` with its doubted timeline words read (`after`: the next line's first word)."""
-    from jobs.timeline import fold
+    from timing.timeline import fold
 
     out = list(line)
     for i, word in enumerate(line):
@@ -369,7 +369,7 @@ def _within(lines: list[list[Word]], bounds: list[float]) -> list[list[Word]]:
 
 
 def _looks_like_header(line: list[Word]) -> bool:
-    from jobs.timeline import fold
+    from timing.timeline import fold
 
     text = fold(" ".join(w.text for w in line))
     first = fold(line[0].text).strip(".:;,'\"")

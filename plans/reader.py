@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from jobs.timeline import fold
 from plans.convert import LEGACY, convert_legacy
 from plans.limits import (
     LIMITS,
@@ -45,6 +44,7 @@ from plans.text import (
     read_header,
     text_lines,
 )
+from timing.timeline import fold
 
 MAX_BYTES = LIMITS.max_bytes
 FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xlsm", ".csv", *LEGACY, *IMAGES)

@@ -270,8 +270,8 @@ def set_policy(
     """Override reminder settings for a plan or one of its tasks; checked before saving.
 
     An empty value removes an override. Returns the owner's overrides after the change."""
-    from jobs.planner import Policy, PolicyError
-    from jobs.timeline import ReportDays, TimelineError, report_day_mapping
+    from timing.planner import Policy, PolicyError
+    from timing.timeline import ReportDays, TimelineError, report_day_mapping
 
     owner: Plan | Task = task if task is not None else plan
     current = dict(owner.policy or {})

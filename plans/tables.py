@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from jobs.timeline import ReportDays, TimelineError, fold, report_day_mapping
 from plans.model import FormField, FormSpec, Reading, Section, TaskRow
 from plans.text import split_agencies
+from timing.timeline import ReportDays, TimelineError, fold, report_day_mapping
 
 # Checked in this order for each column; a column takes the first role whose words it has.
 # "Thời gian thực hiện" must be a timeline before "thực hiện" can make a lead, and "Đơn vị

@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from jobs.timeline import TimelineError, fold, parse_timeline
 from plans.assignments import assigned_tasks, due_by
 from plans.body import body_tasks, is_field
 from plans.model import (
@@ -28,6 +27,7 @@ from plans.model import (
     Section,
     TaskRow,
 )
+from timing.timeline import TimelineError, fold, parse_timeline
 
 APPENDIX = re.compile(r"^\s*PH[UỤ]\s+L[UỤ]C\b", re.IGNORECASE)
 # "Số: 59/QĐ-BTNMT", "Số: 49/2012/QĐ-UBND", "Số: 50 /ĐHVN-KT&ĐBCL": anywhere on its line (an

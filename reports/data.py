@@ -1,4 +1,5 @@
-"""What the reports are made of, read from the database into plain rows (the thin edge)."""
+"""What the reports are made of besides the duties (`duties.query`): the answers, the forms,
+the calendar entries, read from the database into plain rows (the thin edge)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.assigned import with_assigned_units
 from db.models import (
     Assignment,
     Attachment,
@@ -22,37 +22,9 @@ from db.models import (
     Task,
     TaskKind,
     Unit,
-    UnitStatus,
 )
-from reports.status import Category, classify, is_overdue
-
-
-@dataclass(frozen=True)
-class Row:
-    """One unit's part in one occurrence of one task."""
-
-    plan_id: int
-    plan_number: str
-    task_id: int
-    task_ref: str
-    task_title: str
-    task_position: int
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    role: str
-    occurrence_id: int
-    period_key: str
-    due_at: datetime
-    status: str
-    late: bool
-    answered_at: datetime | None
-    note: str
-    explanation: str
-    explanation_requested: bool
-    category: Category
-    overdue: bool
-    unit_district: str = ""
+from duties import query
+from duties.model import Duty
 
 
 @dataclass(frozen=True)
@@ -74,7 +46,7 @@ class Answer:
 @dataclass
 class PlanReport:
     plan: Plan
-    rows: list[Row]
+    rows: list[Duty]
     answers: list[Answer] = field(default_factory=list)
     forms: list[FormSheet] = field(default_factory=list)
 
@@ -85,74 +57,6 @@ class FormSheet:
     title: str
     fields: dict[str, Any]
     submissions: list[tuple[str, dict[str, Any], datetime | None]]  # unit name, answers, when
-
-
-def rows(
-    session: Session,
-    now: datetime,
-    plan_ids: list[int] | None = None,
-    task_ids: list[int] | None = None,
-    unit_ids: list[int] | None = None,
-) -> list[Row]:
-    """Every (occurrence, assigned unit) of active tasks, events aside (nothing to answer)."""
-    query = with_assigned_units(
-        select(Occurrence, Task, Plan, Assignment.role, Unit, UnitStatus)
-    ).where(Task.active.is_(True), Unit.active.is_(True), Task.kind != TaskKind.EVENT)
-    if plan_ids is not None:
-        query = query.where(Plan.id.in_(plan_ids))
-    if task_ids is not None:
-        query = query.where(Task.id.in_(task_ids))
-    if unit_ids is not None:
-        query = query.where(Unit.id.in_(unit_ids))
-    found = session.execute(query).all()
-    notes = _latest_notes(session, [o.id for o, *_ in found])
-    out = []
-    for occurrence, task, plan, role, unit, current in found:
-        status = current.status.value if current is not None else "not_started"
-        late = bool(current.late) if current is not None else False
-        answered = current.updated_at if current is not None and current.last_response_id else None
-        out.append(
-            Row(
-                plan_id=plan.id,
-                plan_number=plan.number or f"#{plan.id}",
-                task_id=task.id,
-                task_ref=task.ref,
-                task_title=task.title,
-                task_position=task.position,
-                unit_id=unit.id,
-                unit_code=unit.code,
-                unit_name=unit.name,
-                role=role.value,
-                occurrence_id=occurrence.id,
-                period_key=occurrence.period_key,
-                due_at=occurrence.due_at,
-                status=status,
-                late=late,
-                answered_at=answered,
-                note=notes.get((occurrence.id, unit.id), ""),
-                explanation=current.explanation if current is not None else "",
-                explanation_requested=current is not None
-                and current.explanation_requested_at is not None,
-                category=classify(status, late, occurrence.due_at, now),
-                overdue=is_overdue(status, occurrence.due_at, now),
-                unit_district=unit.district or "",
-            )
-        )
-    out.sort(key=lambda r: (r.plan_id, r.task_position, r.due_at, r.unit_name))
-    return out
-
-
-def _latest_notes(session: Session, occurrence_ids: list[int]) -> dict[tuple[int, int], str]:
-    notes: dict[tuple[int, int], str] = {}
-    for start in range(0, len(occurrence_ids), 5000):
-        chunk = occurrence_ids[start : start + 5000]
-        for occurrence_id, unit_id, note in session.execute(
-            select(Response.occurrence_id, Response.unit_id, Response.note)
-            .where(Response.occurrence_id.in_(chunk), Response.note != "")
-            .order_by(Response.id)
-        ):
-            notes[(occurrence_id, unit_id)] = note
-    return notes
 
 
 def answers(session: Session, plan_id: int) -> list[Answer]:
@@ -217,7 +121,7 @@ def form_sheets(session: Session, plan_id: int) -> list[FormSheet]:
 def plan_report(session: Session, plan: Plan, now: datetime) -> PlanReport:
     return PlanReport(
         plan=plan,
-        rows=rows(session, now, plan_ids=[plan.id]),
+        rows=query.in_scope(session, now, plan_ids=[plan.id]),
         answers=answers(session, plan.id),
         forms=form_sheets(session, plan.id),
     )

@@ -20,9 +20,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.data import FormSheet, PlanReport, Row
-from reports.periods import period_name
-from reports.status import ORDER, Category, label
+from duties.model import Duty
+from duties.rules import ORDER, Category, label
+from reports.data import FormSheet, PlanReport
+from texts.periods import period_name
 
 FILLS = {
     Category.DONE_ON_TIME: "C6EFCE",
@@ -155,7 +156,7 @@ def workbook_bytes(report: PlanReport, now: datetime, tz: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _columns(rows: list[Row]) -> list[tuple[int, str, str]]:
+def _columns(rows: list[Duty]) -> list[tuple[int, str, str]]:
     """(task id, period, heading) in the plan's order."""
     seen: dict[tuple[int, str], tuple[int, datetime, str]] = {}
     for r in rows:
@@ -176,7 +177,7 @@ def _matrix(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> Non
         header += [f"{heading}: trạng thái", f"{heading}: ngày báo cáo"]
     _header(sheet, header)
     units: dict[int, str] = {}
-    cells: dict[tuple[int, int, str], Row] = {}
+    cells: dict[tuple[int, int, str], Duty] = {}
     for r in report.rows:
         units.setdefault(r.unit_id, r.unit_name)
         cells[(r.unit_id, r.task_id, r.period_key)] = r
@@ -203,7 +204,7 @@ def _matrix(sheet: Worksheet, report: PlanReport, now: datetime, tz: Any) -> Non
     _print_setup(sheet)
 
 
-def _legend_and_totals(sheet: Worksheet, rows: list[Row]) -> None:
+def _legend_and_totals(sheet: Worksheet, rows: list[Duty]) -> None:
     """What each colour means, how many of each, and each district's part."""
     start = sheet.max_row + 2
     sheet.cell(start, 2, "Chú giải và tổng cộng").font = BOLD
@@ -223,7 +224,7 @@ def _legend_and_totals(sheet: Worksheet, rows: list[Row]) -> None:
     chase = sum(1 for r in rows if r.category == Category.NOT_REPORTED and r.overdue)
     sheet.cell(line + 1, 2, "Chữ đỏ đậm: chưa báo cáo, đã quá hạn — cần đôn đốc").font = CHASE
     sheet.cell(line + 1, 3, chase)
-    districts: dict[str, list[Row]] = {}
+    districts: dict[str, list[Duty]] = {}
     for r in rows:
         districts.setdefault(r.unit_district or "Không thuộc quận/huyện", []).append(r)
     if len(districts) > 1:
@@ -240,7 +241,7 @@ def _legend_and_totals(sheet: Worksheet, rows: list[Row]) -> None:
                 sheet.cell(line, column, safe(value)).border = GRID
 
 
-def detail_rows(rows: Iterable[Row], tz: Any) -> list[list[Any]]:
+def detail_rows(rows: Iterable[Duty], tz: Any) -> list[list[Any]]:
     return [
         [r.plan_number, r.task_ref, r.task_title, period_name(r.period_key) or "Một lần",
          r.due_at.astimezone(tz).date(), r.unit_code, r.unit_name, ROLE.get(r.role, r.role),
@@ -316,7 +317,7 @@ def _form(sheet: Worksheet, report: PlanReport, form: FormSheet, now: datetime,
     _print_setup(sheet)
 
 
-def csv_text(rows: Iterable[Row], tz: Any) -> str:
+def csv_text(rows: Iterable[Duty], tz: Any) -> str:
     """The details as CSV (UTF-8 with a BOM so Excel reads the Vietnamese right)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")

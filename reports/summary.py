@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.data import Row
-from reports.status import ORDER, Category
+from duties.model import Duty
+from duties.rules import ORDER, Category
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class TaskSummary:
         return sum(self.counts.values())
 
 
-def by_task(rows: Iterable[Row]) -> list[TaskSummary]:
-    groups: dict[tuple[int, int, str], list[Row]] = defaultdict(list)
+def by_task(rows: Iterable[Duty]) -> list[TaskSummary]:
+    groups: dict[tuple[int, int, str], list[Duty]] = defaultdict(list)
     for row in rows:
         groups[(row.plan_id, row.task_position, row.period_key)].append(row)
     out = []
@@ -47,17 +47,17 @@ def by_task(rows: Iterable[Row]) -> list[TaskSummary]:
     return out
 
 
-def overdue(rows: Iterable[Row]) -> list[Row]:
+def overdue(rows: Iterable[Duty]) -> list[Duty]:
     return sorted((r for r in rows if r.overdue), key=lambda r: (r.unit_name, r.due_at))
 
 
-def blocked(rows: Iterable[Row]) -> list[Row]:
+def blocked(rows: Iterable[Duty]) -> list[Duty]:
     return sorted(
         (r for r in rows if r.category == Category.BLOCKED), key=lambda r: (r.unit_name, r.due_at)
     )
 
 
-def not_answered(rows: Iterable[Row]) -> list[Row]:
+def not_answered(rows: Iterable[Duty]) -> list[Duty]:
     return sorted(
         (r for r in rows if r.category == Category.NOT_REPORTED), key=lambda r: r.unit_name
     )
@@ -81,9 +81,9 @@ class Score:
         return self.done_on_time / counted if counted else 1.0
 
 
-def scorecard(rows: Iterable[Row]) -> list[Score]:
+def scorecard(rows: Iterable[Duty]) -> list[Score]:
     """Per unit, worst first: lowest on-time rate, then most overdue."""
-    per_unit: dict[int, list[Row]] = defaultdict(list)
+    per_unit: dict[int, list[Duty]] = defaultdict(list)
     for row in rows:
         per_unit[row.unit_id].append(row)
     scores = []

@@ -13,11 +13,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_application, start_application, stop_application
-from bot.emulator import Emulator, EmulatorServer
 from bot.services import Services
 from config import Settings, load_settings
 from db.schema import upgrade
 from db.session import make_engine, make_session_factory
+from emulator import Emulator, EmulatorServer
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -7,15 +7,21 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "config", "db", "jobs", "plans", "reports")
+PACKAGES = (
+    "bot", "cli", "config", "db", "duties", "emulator", "jobs", "plans", "reports", "texts",
+    "timing",
+)  # fmt: skip
+EDGES = ("bot", "cli", "emulator")  # may import anything below them
 ALLOWED = {
-    ("bot", "config"), ("bot", "db"), ("bot", "jobs"), ("bot", "plans"), ("bot", "reports"),
-    ("reports", "db"), ("reports", "plans"),
-    ("plans", "db"), ("plans", "jobs"),
-    ("jobs", "config"), ("jobs", "db"),
+    *{(edge, p) for edge in EDGES for p in PACKAGES if p not in EDGES},
+    ("cli", "bot"), ("cli", "emulator"), ("emulator", "bot"),
+    ("jobs", "config"), ("jobs", "db"), ("jobs", "duties"), ("jobs", "texts"), ("jobs", "timing"),
+    ("reports", "db"), ("reports", "duties"), ("reports", "plans"), ("reports", "texts"),
+    ("plans", "db"), ("plans", "timing"),
+    ("texts", "duties"),
+    ("duties", "db"),
+    ("config", "timing"),
 }  # fmt: skip
-# To be removed by the duties layer (#20); listed in ARCHITECTURE.md.
-KNOWN_EXCEPTIONS = {("jobs", "bot"), ("config", "jobs")}
 
 
 def imports() -> dict[tuple[str, str], list[str]]:
@@ -40,15 +46,30 @@ def imports() -> dict[tuple[str, str], list[str]]:
 
 
 def test_imports_point_only_the_allowed_ways():
-    unexpected = {edge: files for edge, files in imports().items()
-                  if edge not in ALLOWED | KNOWN_EXCEPTIONS}  # fmt: skip
+    unexpected = {edge: files for edge, files in imports().items() if edge not in ALLOWED}
     assert unexpected == {}
 
 
-def test_the_known_exceptions_are_still_real_and_written_down():
-    # When #20 removes one, this test says to take it off the list (and off the page).
-    found = set(imports())
-    assert found >= KNOWN_EXCEPTIONS
+def test_nothing_below_the_edges_imports_an_edge():
+    # The duties layer's promise: the bot, the command line and the emulator sit on top.
+    upward = {(a, b) for a, b in imports() if b in EDGES and a not in EDGES}
+    assert upward == set()
+
+
+def test_no_import_circle_between_packages():
+    graph: dict[str, set[str]] = {}
+    for source, target in imports():
+        graph.setdefault(source, set()).add(target)
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, ()):
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    assert [p for p in PACKAGES if reaches(p, p, {p})] == []
+
+
+def test_the_page_names_every_package():
     page = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    for source, target in KNOWN_EXCEPTIONS:
-        assert f"`{source}` → `{target}`" in page
+    assert [p for p in PACKAGES if f"`{p}/`" not in page] == []

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from config.settings import ConfigError, load_settings
 from plans.assignments import DEFAULT_REGIME, RegimeError, regime_of, use_regime
 from plans.text import parse_plan_text

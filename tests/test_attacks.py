@@ -329,7 +329,7 @@ async def test_a_token_telegram_rejects_never_appears_in_the_command_lines_error
     from aiohttp import web
     from typer.testing import CliRunner
 
-    from bot.cli import app
+    from cli.main import app
     from tests.test_health import _free_port
 
     token = "987654:AAH-this-is-a-secret-token-value"
@@ -528,8 +528,8 @@ async def test_the_emulator_refuses_other_interfaces_unless_given_a_control_toke
     import httpx
     from typer.testing import CliRunner
 
-    from bot.cli import app
-    from bot.emulator.server import EmulatorServer
+    from cli.main import app
+    from emulator.server import EmulatorServer
 
     refused = CliRunner().invoke(app, ["emulator", "--host", "0.0.0.0"])
     assert refused.exit_code == 2 and "--control-token" in refused.output

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from db.backup import BackupError, backup, copy_database, inspect_backup, restore, restore_plan
 from db.models import AuditLog, Plan, Task, Unit
 from db.registry import import_sample

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from db.registry import import_sample
 from db.session import session_scope
 from plans.store import save_plan
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def nhacviec(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed command as a person runs it (its own process: no test runner between)."""
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         cwd=cwd,
         capture_output=True,

@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 from rich.console import Console
 from sqlalchemy import select
 
-from bot.demo import run_demo
 from db.models import FormSubmission, Member, Reminder, ReminderState
 from db.session import make_engine, make_session_factory
-from reports import data
-from reports.status import Category
+from duties.query import in_scope
+from duties.rules import Category
+from emulator.demo import run_demo
 
 
 async def test_the_demo_walks_the_clock_and_leaves_a_report_with_every_status(tmp_path):
@@ -34,9 +34,9 @@ async def test_the_demo_walks_the_clock_and_leaves_a_report_with_every_status(tm
     engine = make_engine(f"sqlite:///{result.database}")
     sessions = make_session_factory(engine)
     with sessions() as session:
-        rows = data.rows(session, datetime(2025, 2, 13, 8, 0, tzinfo=UTC))
+        rows = in_scope(session, datetime(2025, 2, 13, 8, 0, tzinfo=UTC))
         # The same answers judged before the 04/02 deadline: "in progress" is on time then.
-        before = data.rows(session, datetime(2025, 2, 2, 8, 0, tzinfo=UTC))
+        before = in_scope(session, datetime(2025, 2, 2, 8, 0, tzinfo=UTC))
         members = session.scalars(select(Member)).all()
         failed = session.scalars(
             select(Reminder).where(Reminder.state == ReminderState.FAILED)

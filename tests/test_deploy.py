@@ -88,7 +88,7 @@ def test_the_compose_file_upgrades_before_the_bot_and_its_commands_run(tmp_path)
 
     def run(command: list[str]) -> subprocess.CompletedProcess[str]:
         assert command[0] == "nhacviec"
-        return subprocess.run([sys.executable, "-m", "bot.cli", *command[1:]], env=env,
+        return subprocess.run([sys.executable, "-m", "cli.main", *command[1:]], env=env,
                               capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
 
     try:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from plans.forms import (
     FormError,
     answer,

@@ -14,11 +14,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from db.models import Plan
-from jobs.timeline import TimelineError, parse_timeline
 from plans.reader import PlanReadError, read_plan_bytes
 from plans.template import write_template
 from tests.conftest import OFFICE_ADMIN
 from tests.plan_fixtures import docx_004
+from timing.timeline import TimelineError, parse_timeline
 
 TODAY = date(2025, 1, 24)
 WORDS = [

@@ -11,8 +11,8 @@ from aiohttp import web
 from typer.testing import CliRunner
 
 from bot.app import build_application, start_application, stop_application
-from bot.cli import app
 from bot.services import Services
+from cli.main import app
 from db.models import Heartbeat
 from db.session import session_scope
 from jobs.health import verdict

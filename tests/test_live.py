@@ -93,7 +93,7 @@ async def test_a_plan_applied_from_the_command_line_reaches_linked_heads_within_
     assert cards_to(emu, OTHER_HEAD) == []
 
     seed = str(SEEDS / "000_1e4b81b5c3e88a0d.txt")
-    command = [sys.executable, "-m", "bot.cli", "plan", "import", seed, "--apply",
+    command = [sys.executable, "-m", "cli.main", "plan", "import", seed, "--apply",
                "--today", "2024-10-01"]  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         *command, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from db.models import Base
 from db.schema import (
     SchemaOutOfDate,

@@ -8,10 +8,10 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from jobs.occurrences import periods
-from jobs.planner import Policy
 from jobs.schedule import Recipient, Target, plan
-from jobs.timeline import parse_timeline
-from jobs.workcalendar import WorkCalendar
+from timing.planner import Policy
+from timing.timeline import parse_timeline
+from timing.workcalendar import WorkCalendar
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 REF = date(2025, 1, 10)
@@ -107,7 +107,7 @@ def test_the_office_hears_of_an_escalation_once_the_unit_at_every_rung():
 def test_a_policy_is_overridden_by_name_and_a_bad_value_is_refused():
     import pytest
 
-    from jobs.planner import PolicyError
+    from timing.planner import PolicyError
 
     policy = Policy().overridden({"before_days": "7, 1, 0", "send_at": "07:30",
                                   "coordinator_all": "true", "report_day": "15/12"})  # fmt: skip

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot import cards
 from config import Settings
 from db.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
 from db.registry import import_sample
 from db.session import session_scope
-from jobs import content
+from duties import query
+from texts import cards
 
 NOW = datetime(2025, 3, 3, 0, 45, tzinfo=UTC)  # Monday 07:45 in Hà Nội
 SCHOOLS = ("THPT-NGOQUYEN", "THPT-TRANPHU", "THPT-LEQUYDON")
@@ -37,7 +37,7 @@ def test_three_overdue_schools_lead_the_digest_of_a_registry_of_46_units(session
                                        role=AssignmentRole.LEAD))  # fmt: skip
     assert len(units) == 46
     with sessions() as session:
-        digest = content.office_digest(session, NOW, tz)
+        digest = query.office_digest(session, NOW, tz)
     names = {units[c].name for c in SCHOOLS}
     assert set(digest.units_without_members) == names, "only the units that owe something"
 

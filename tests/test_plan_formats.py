@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from db.models import ChecklistItem, Task
 from db.registry import import_sample
 from db.session import session_scope

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from db.models import (
     Assignment,
     AssignmentRole,

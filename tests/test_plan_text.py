@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from plans.text import parse_plan_text, split_agencies
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

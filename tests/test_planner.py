@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from jobs.planner import Policy, before_deadline, event, overdue
-from jobs.workcalendar import WorkCalendar
+from timing.planner import Policy, before_deadline, event, overdue
+from timing.workcalendar import WorkCalendar
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 cal = WorkCalendar()

@@ -212,7 +212,7 @@ def test_a_document_that_yields_nothing_says_what_was_looked_for_and_what_to_sen
 
 
 def test_all_day_events_are_planned_as_events():
-    from jobs.timeline import parse_timeline
+    from timing.timeline import parse_timeline
 
     exam = parse_timeline("Ngày thi: 04/01/2025", date(2024, 12, 5))
     assert (exam.kind, exam.start, exam.due) == ("event", date(2025, 1, 4), None)
@@ -237,7 +237,7 @@ def test_no_table_raises_anything_but_the_typed_error(table):
 def test_the_preview_says_which_column_was_taken_as_what(tmp_path):
     from typer.testing import CliRunner
 
-    from bot.cli import app
+    from cli.main import app
 
     result = CliRunner().invoke(
         app, ["plan", "import", str(REALDOCS / "vju-840-pl1-2025.docx")],
@@ -254,7 +254,7 @@ def test_the_preview_says_which_column_was_taken_as_what(tmp_path):
      ("hạn ngày 21 (hai mươi mốt) tháng 3 năm 2025", date(2025, 3, 21))],
 )  # fmt: skip
 def test_numbers_spelled_out_in_brackets_are_the_digits_again(phrase, expected):
-    from jobs.timeline import parse_timeline
+    from timing.timeline import parse_timeline
 
     assert parse_timeline(phrase, date(2025, 1, 2)).due == expected
 

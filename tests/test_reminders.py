@@ -27,12 +27,12 @@ from db.models import (
 from db.registry import import_sample, unit_by_code
 from db.session import session_scope
 from jobs.engine import Engine
-from jobs.workcalendar import WorkCalendar
 from plans.matching import remember
 from plans.store import save_plan
 from plans.text import parse_plan_text
 from tests.fakes import FakeBot, Sent
 from tests.test_plan_text import SEED_000, SEED_004
+from timing.workcalendar import WorkCalendar
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 HEAD, DISTRICT_HEAD, SCHOOL_HEAD, OFFICE = 5001, 5101, 5201, 9000
@@ -341,7 +341,7 @@ def test_schedule_preview_prints_what_will_be_sent_when(seed_000, db_url, tmp_pa
 
     from typer.testing import CliRunner
 
-    from bot.cli import app
+    from cli.main import app
 
     monkeypatch.chdir(tmp_path)
     env = {"DATABASE_URL": db_url, "OFFICE_ADMINS": str(OFFICE)}
@@ -376,7 +376,7 @@ def test_the_office_corrects_a_typo_and_overrides_the_ladder_for_one_plan(
 
     from typer.testing import CliRunner
 
-    from bot.cli import app
+    from cli.main import app
 
     monkeypatch.chdir(tmp_path)
     env = {"DATABASE_URL": db_url}

@@ -13,19 +13,20 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from config import Settings
 from db.answers import record_answer, save_explanation
 from db.models import FormDefinition, FormSubmission, Member, Occurrence, Plan, Role, Status, Task
 from db.registry import import_sample, unit_by_code
 from db.session import session_scope
+from duties.query import in_scope
+from duties.rules import Category
 from jobs import outbox
 from plans.matching import remember
 from plans.store import save_plan
 from plans.text import parse_plan_text
 from reports import data, excel, summary
 from reports.calendar import calendar
-from reports.status import Category
 from tests.conftest import OFFICE_ADMIN
 from tests.test_plan_text import SEED_004
 
@@ -94,7 +95,7 @@ def answered(sessions, db_url):  # type: ignore[no-untyped-def]
 
 def test_counts_follow_the_government_conventions(answered):
     with answered() as session:
-        rows = data.rows(session, AS_OF)
+        rows = in_scope(session, AS_OF)
     tasks = summary.by_task(rows)
     d1 = next(t for t in tasks if t.task_ref == "D1")
     assert d1.total == 14
@@ -111,7 +112,7 @@ def test_counts_follow_the_government_conventions(answered):
     assert [r.unit_name for r in summary.blocked(rows)] == ["Phòng GDĐT quận Hồng Bàng"]
     # The same "in progress", judged before the deadline, is on time.
     with answered() as session:
-        early = data.rows(session, at(3, 12))
+        early = in_scope(session, at(3, 12))
     early_d1 = next(t for t in summary.by_task(early) if t.task_ref == "D1")
     assert early_d1.counts[Category.IN_PROGRESS_ON_TIME] == 2
     scores = summary.scorecard(r for r in rows if r.task_ref == "D1")
@@ -170,7 +171,7 @@ def test_the_workbook_read_back_cell_by_cell(answered):
 
 def test_csv_neutralises_formulas_and_keeps_vietnamese(answered):
     with answered() as session:
-        rows = data.rows(session, AS_OF)
+        rows = in_scope(session, AS_OF)
     text = excel.csv_text(rows, TZ)
     assert text.startswith("\ufeffKế hoạch,Nhiệm vụ")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
@@ -310,7 +311,7 @@ def test_the_workbook_prints_on_landscape_pages_with_no_column_cut(answered, tmp
      ("2026-W02", "Tuần 19 năm học 2025-2026"), ("2026-W36", "Tuần 1 năm học 2026-2027")],
 )  # fmt: skip
 def test_periods_are_named_as_the_office_names_them(key, words):
-    from reports.periods import period_name
+    from texts.periods import period_name
 
     assert period_name(key) == words
 

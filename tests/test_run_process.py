@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def start_bot(env: dict[str, str], tmp_path: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run",
+        sys.executable, "-m", "cli.main", "run",
         cwd=tmp_path,
         env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env},
         stdout=asyncio.subprocess.PIPE,

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
 from bot.logs import RedactingFormatter
+from cli.main import app
 from config import ConfigError, load_settings
 
 TOKEN = "987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -111,11 +111,11 @@ def test_the_token_is_redacted_from_log_lines_and_tracebacks():
 def test_run_without_a_token_says_it_is_offline_explains_the_token_and_runs_the_demo(
     monkeypatch, tmp_path
 ):
-    import bot.cli
+    import cli.main
 
     monkeypatch.chdir(tmp_path)
     demos = []
-    monkeypatch.setattr(bot.cli, "_demo", demos.append)  # the demo itself: tests/test_demo.py
+    monkeypatch.setattr(cli.main, "_demo", demos.append)  # the demo itself: tests/test_demo.py
     result = CliRunner().invoke(
         app, ["run", "--demo-without-token"], env={"TELEGRAM_BOT_TOKEN": ""}
     )  # what `make run` runs
@@ -127,11 +127,11 @@ def test_run_without_a_token_says_it_is_offline_explains_the_token_and_runs_the_
 
 
 def test_run_without_a_token_fails_loudly_for_a_service_manager(monkeypatch, tmp_path):
-    import bot.cli
+    import cli.main
 
     monkeypatch.chdir(tmp_path)
     demos = []
-    monkeypatch.setattr(bot.cli, "_demo", demos.append)
+    monkeypatch.setattr(cli.main, "_demo", demos.append)
     result = CliRunner().invoke(app, ["run"], env={"TELEGRAM_BOT_TOKEN": ""})
     assert result.exit_code == 2 and demos == []
     assert "@BotFather" in result.output and "nhacviec demo" in result.output

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bot.cli import app
-from jobs.timeline import ReportDays, TimelineError, parse_timeline
+from cli.main import app
 from tests.timeline_corpus import BASE, CASES, REFERENCE
+from timing.timeline import ReportDays, TimelineError, parse_timeline
 
 
 def read(case_text: str, reference: date = REFERENCE) -> dict | None:

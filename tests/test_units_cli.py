@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.emulator import EmulatorServer
+from cli.main import app
 from db.models import Invite, Unit
 from db.registry import SAMPLE_REGISTRY, RegistryError, parse_rows
+from emulator import EmulatorServer
 from tests.conftest import BOT_TOKEN
 
 runner = CliRunner()

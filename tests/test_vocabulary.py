@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import CATALOG
-from reports.status import Category, label
+from duties.rules import Category, label
+from texts.messages import CATALOG
 
 # Words a developer would write and a school head should never read.
 CODE_WORDS = re.compile(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobs.workcalendar import WorkCalendar
+from timing.workcalendar import WorkCalendar
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 cal = WorkCalendar()

@@ -24,8 +24,6 @@ from rich.progress import BarColumn, Progress, TextColumn
 from sqlalchemy import func, select
 
 from bot.app import build_application, start_application, stop_application
-from bot.emulator.server import EmulatorServer
-from bot.emulator.state import Emulator
 from bot.services import Services
 from config import Settings, load_settings
 from db.invites import create_invite
@@ -33,6 +31,8 @@ from db.models import Assignment, FormDefinition, Plan, Role, Unit
 from db.registry import import_sample
 from db.schema import upgrade
 from db.session import make_engine, make_session_factory, session_scope
+from emulator.server import EmulatorServer
+from emulator.state import Emulator
 from plans.matching import remember
 from plans.reader import load_plan_file, read_plan_bytes
 from plans.store import find_plan, find_task, save_plan, set_timeline

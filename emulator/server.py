@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.state import FAULTS, JSON, ApiError, Emulator
+from emulator.state import FAULTS, JSON, ApiError, Emulator
 
 log = logging.getLogger(__name__)
 

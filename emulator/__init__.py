@@ -4,7 +4,7 @@ It speaks the Bot API's HTTP+JSON on 127.0.0.1 so python-telegram-bot talks to i
 through TELEGRAM_API_BASE_URL, and it plays the users through a Python or HTTP control API.
 """
 
-from bot.emulator.server import EmulatorServer, make_app
-from bot.emulator.state import ApiError, Emulator, FaultRule, Limits
+from emulator.server import EmulatorServer, make_app
+from emulator.state import ApiError, Emulator, FaultRule, Limits
 
 __all__ = ["ApiError", "Emulator", "EmulatorServer", "FaultRule", "Limits", "make_app"]

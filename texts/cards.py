@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot.messages import text
-from jobs.content import OfficeDigest, ReminderContent, TaskInfo
-from reports.periods import period_name
+from duties.model import Duty, OfficeDigest, Reminded
+from texts.messages import text
+from texts.periods import period_name
 
 Buttons = list[list[tuple[str, str]]]
 
@@ -64,7 +64,7 @@ def _local(moment: datetime, tz: Any) -> datetime:
     return moment.astimezone(tz)
 
 
-def answer_buttons(info: TaskInfo, locale: str) -> Buttons:
+def answer_buttons(info: Duty, locale: str) -> Buttons:
     o, u = info.occurrence_id, info.unit_id
     rows: Buttons = [
         [(text("button.done", locale), answer_data(o, u, "d")),
@@ -96,9 +96,7 @@ def parse_pair(data: str) -> tuple[str, int, int, int | None] | None:
     return match[1], int(match[2]), int(match[3]), extra
 
 
-def card(
-    info: TaskInfo, now: datetime, tz: Any, locale: str, footer: str = ""
-) -> tuple[str, Buttons]:
+def card(info: Duty, now: datetime, tz: Any, locale: str, footer: str = "") -> tuple[str, Buttons]:
     """A task as its own message: what it is, when, its status, and how to answer."""
     lines = task_lines(info, now, tz, locale)
     if footer:
@@ -107,7 +105,7 @@ def card(
     return "\n".join(lines), answer_buttons(info, locale) if answerable else []
 
 
-def task_lines(info: TaskInfo, now: datetime, tz: Any, locale: str) -> list[str]:
+def task_lines(info: Duty, now: datetime, tz: Any, locale: str) -> list[str]:
     """The body of a task card: plan, task, unit, role, when, status."""
     today = now.astimezone(tz).date()
     number = info.plan_number or ""
@@ -139,7 +137,7 @@ def task_lines(info: TaskInfo, now: datetime, tz: Any, locale: str) -> list[str]
     return lines
 
 
-def headline(kind: str, info: TaskInfo, audience: str, now: datetime, tz: Any, locale: str) -> str:
+def headline(kind: str, info: Duty, audience: str, now: datetime, tz: Any, locale: str) -> str:
     today = now.astimezone(tz).date()
     due_day = _local(info.due_at, tz).date()
     late = (today - due_day).days
@@ -159,11 +157,11 @@ def headline(kind: str, info: TaskInfo, audience: str, now: datetime, tz: Any, l
 
 
 def reminder(
-    content: ReminderContent, now: datetime, tz: Any, locale: str, why: str = ""
+    content: Reminded, now: datetime, tz: Any, locale: str, why: str = ""
 ) -> tuple[str, Buttons]:
     """A reminder card: its rung as the headline, then why it comes now when the rung alone
     does not say it (`why`: first, catch_up, late_linked, late_plan — see engine.why_now)."""
-    info = content.info
+    info = content.duty
     lines = [headline(content.kind, info, content.audience, now, tz, locale)]
     if why and content.audience == "unit":
         lines.append(text(f"why.{why}", locale))
@@ -176,11 +174,11 @@ def reminder(
 
 
 def bundle(
-    contents: Sequence[ReminderContent], now: datetime, tz: Any, locale: str, why: str = ""
+    contents: Sequence[Reminded], now: datetime, tz: Any, locale: str, why: str = ""
 ) -> tuple[str, Buttons]:
     """Several reminders for one chat at once (after downtime, or on a busy morning): one
     message, one line each, and a button to open each task."""
-    units = sorted({c.info.unit_name for c in contents})
+    units = sorted({c.duty.unit_name for c in contents})
     lines = [text("bundle.head", locale, count=len(contents), unit=", ".join(units))]
     if why and any(c.audience == "unit" for c in contents):
         lines.append(text(f"why.{why}", locale))
@@ -189,7 +187,7 @@ def bundle(
     row: list[tuple[str, str]] = []
     today = now.astimezone(tz).date()
     for i, content in enumerate(contents, start=1):
-        info = content.info
+        info = content.duty
         lines.append(
             text(
                 "bundle.line",
@@ -222,7 +220,7 @@ def _plain(html_text: str) -> str:
     return html_text.replace("<b>", "").replace("</b>", "")
 
 
-def _digest_lines(items: Sequence[TaskInfo], now: datetime, tz: Any, locale: str) -> list[str]:
+def _digest_lines(items: Sequence[Duty], now: datetime, tz: Any, locale: str) -> list[str]:
     today = now.astimezone(tz).date()
     lines = [
         text(
@@ -247,7 +245,7 @@ def office_digest(digest: OfficeDigest, now: datetime, tz: Any, locale: str) -> 
     today = now.astimezone(tz).date()
     lines = [text("digest.office.head", locale, date=day_text(digest.day, locale)), ""]
     lines.append(text("digest.office.overdue", locale, count=len(digest.overdue)))
-    behind: dict[str, list[TaskInfo]] = {}
+    behind: dict[str, list[Duty]] = {}
     for info in digest.overdue:
         behind.setdefault(info.unit_name, []).append(info)
     ranked = sorted(behind.items(), key=lambda kv: (-len(kv[1]), min(i.due_at for i in kv[1])))
@@ -270,7 +268,7 @@ def office_digest(digest: OfficeDigest, now: datetime, tz: Any, locale: str) -> 
     return "\n".join(lines)
 
 
-def week_summary(unit_name: str, tasks: Sequence[TaskInfo], now: datetime, tz: Any,
+def week_summary(unit_name: str, tasks: Sequence[Duty], now: datetime, tz: Any,
                  locale: str) -> str:  # fmt: skip
     today = now.astimezone(tz).date()
     week = today.isocalendar()

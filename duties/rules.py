@@ -1,12 +1,15 @@
-"""One unit's standing on one occurrence, named as Vietnam's task-tracking systems name it.
+"""A duty's rules, named as Vietnam's task-tracking systems name them.
 
-Pure: the recorded status, whether it came late, the due moment and `now` in; a category out.
+Pure: the recorded status, whether it came late, the due moment and `now` in; a category,
+"overdue" or "late" out. Every edge asks here, through the `Duty` read model.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+
+from db.models import Status
 
 
 class Category(StrEnum):
@@ -54,3 +57,27 @@ def classify(status: str, late: bool, due_at: datetime, now: datetime) -> Catego
 def is_overdue(status: str, due_at: datetime, now: datetime) -> bool:
     """Not done and past its last allowed moment."""
     return status != "done" and now > due_at
+
+
+def answered_late(due_at: datetime, now: datetime) -> bool:
+    """An answer after the deadline is accepted, and marked late."""
+    return now > due_at
+
+
+# What a chat can be asked next about a duty (ChatState.kind).
+NOTE, FILE = "note", "file"
+
+
+def asked_after(status: str) -> str:
+    """What a unit is asked after a status: why it is blocked, or what it did (skippable)."""
+    return NOTE if status in ("blocked", "done") else ""
+
+
+def checklist_status(ticked: int, total: int) -> Status:
+    """A sent checklist: done when every item is ticked, else in progress."""
+    return Status.DONE if total and ticked == total else Status.IN_PROGRESS
+
+
+def form_closed(sent: bool, due_at: datetime, now: datetime) -> bool:
+    """A sent form may be corrected until the deadline; a first answer is taken late."""
+    return sent and now > due_at

@@ -236,7 +236,7 @@ def deadline(
     import json
     from datetime import date, datetime
 
-    from jobs.timeline import TimelineError, parse_timeline
+    from timing.timeline import TimelineError, parse_timeline
 
     if today is None:
         reference = datetime.now(settings().timezone).date()
@@ -766,8 +766,8 @@ def plan_policy(
     from datetime import UTC, datetime
 
     from jobs.outbox import base_policy, task_policy
-    from jobs.planner import PolicyError
     from plans.store import PlanNotFound, find_plan, find_task, set_policy
+    from timing.planner import PolicyError
 
     s = settings()
     pairs: dict[str, str] = {}
@@ -924,6 +924,7 @@ def _now(s: Settings, today: str):  # type: ignore[no-untyped-def]
 
 
 def _report_rows(session, s: Settings, scope: list[str], now):  # type: ignore[no-untyped-def]
+    from duties.query import in_scope
     from reports import data
 
     try:
@@ -931,7 +932,7 @@ def _report_rows(session, s: Settings, scope: list[str], now):  # type: ignore[n
     except LookupError as error:
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
-    return data.rows(session, now, plan_ids=plan_ids, task_ids=task_ids)
+    return in_scope(session, now, plan_ids=plan_ids, task_ids=task_ids)
 
 
 TODAY_HELP = "Report as of the end of this day (YYYY-MM-DD)."
@@ -946,8 +947,8 @@ def report_summary(
     scorecard per unit. Example: nhacviec report summary 496/KH-SGDĐT"""
     from rich.table import Table
 
+    from duties.rules import ORDER, label
     from reports import summary
-    from reports.status import ORDER, label
 
     s = settings()
     now = _now(s, today)
@@ -975,8 +976,8 @@ def report_overdue(
     """What is overdue, by unit. Example: nhacviec report overdue"""
     from rich.table import Table
 
+    from duties.rules import label
     from reports import summary
-    from reports.status import label
 
     s = settings()
     now = _now(s, today)
@@ -1224,8 +1225,8 @@ class DemoOptions:
 
 
 def _demo(options: DemoOptions) -> None:
-    from bot.demo import run_demo
     from bot.logs import configure_logging
+    from emulator.demo import run_demo
     from plans.reader import PlanReadError
 
     configure_logging("WARNING", [])
@@ -1320,8 +1321,8 @@ def emulator(
     Its control API plays every user; on an address other machines reach it runs only with a
     control token: nhacviec emulator --host 0.0.0.0 --control-token "$(openssl rand -hex 16)"
     """
-    from bot.emulator.server import is_loopback, serve_forever
     from bot.logs import configure_logging
+    from emulator.server import is_loopback, serve_forever
 
     if not is_loopback(host) and not control_token:
         err.print(
@@ -1337,7 +1338,7 @@ def emulator(
 
 
 def main() -> None:
-    from bot.cli_errors import explain
+    from cli.errors import explain
 
     try:
         app(prog_name="nhacviec")

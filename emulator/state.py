@@ -389,7 +389,7 @@ class Emulator:
 
     def _text_content(self, text: str, parse_mode: str | None) -> JSON:
         """What Telegram keeps of a text: the plain text (the markup checked and removed)."""
-        from bot.emulator.html_text import plain_text
+        from emulator.html_text import plain_text
 
         shown = plain_text(text) if (parse_mode or "").upper() == "HTML" else text
         if not shown.strip():

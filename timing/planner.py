@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from jobs.workcalendar import WorkCalendar
+from timing.workcalendar import WorkCalendar
 
 
 class PolicyError(ValueError):
