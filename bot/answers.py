@@ -11,8 +11,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -25,17 +24,22 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.permissions import Action, Actor, actor_for, authorize
+from bot import plan_upload
+from bot.replies import refused_or_gone
 from bot.services import Services, services_of
-from db.answers import Recorded, current_status, record_answer, save_attachment
+from bot.steps import step
 from db.group_commit import GroupCommit
 from db.models import ChatState, Member, Occurrence, Response, Status, Task, Unit
 from db.session import session_scope
 from db.text import clean
+from duties import actions
+from duties.answers import Recorded
 from duties.model import Duty
-from duties.query import by_pair, open_duties
+from duties.permissions import Action, Actor, actor_for, authorize
+from duties.query import open_duties
 from jobs.sender import keyboard
 from texts import cards, messages
+from texts.buttons import CANCEL, OPEN, STATUS, Button
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ FILE_TYPES = {
     ".txt",
     ".csv",
 }
-NOTE, FILE = "note", "file"
+NOTE, FILE = actions.NOTE, actions.FILE
 
 
 @dataclass
@@ -72,26 +76,54 @@ class Asked:
     info: Duty | None
     allowed: bool
 
+    @property
+    def problem(self) -> str | None:
+        """The catalog key of why nothing can be done, or None."""
+        if not self.allowed:
+            return "answer.refused"
+        return "answer.gone" if self.info is None else None
+
 
 @dataclass
 class Press:
-    """A button press that names something: the query, who pressed, what the data says."""
+    """A button press that names something: the query, who pressed, which declared button
+    it is and the values its data carries."""
 
     query: Any
     user: Any
-    parsed: Any
+    kind: Button
+    values: tuple[Any, ...]
 
 
-async def pressed(update: Update, parse: Callable[[str], Any]) -> Press | None:
-    """The press, if its data parses and it came from a message; otherwise it is answered
-    (so the client stops waiting) and None is returned."""
+async def pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *kinds: Button
+) -> Press | None:
+    """The press, if its data is one of `kinds` and it came from a message; otherwise it is
+    answered (so the client stops waiting: an unreadable button is said to be stale) and
+    None is returned."""
     query, user = update.callback_query, update.effective_user
-    parsed = parse(query.data or "") if query is not None else None
-    if query is None or user is None or parsed is None or query.message is None:
-        if query is not None:
-            await query.answer()
+    if query is None:
         return None
-    return Press(query, user, parsed)
+    if user is None or query.message is None:
+        await query.answer()
+        return None
+    for kind in kinds:
+        values = kind.parse(query.data or "")
+        if values is not None:
+            return Press(query, user, kind, values)
+    await stale_button(query, services_of(context).locale)
+    return None
+
+
+async def stale_button(query: Any, locale: str) -> None:
+    """A button no declaration of this version reads: from an old message, or forged."""
+    await query.answer(messages.text("button.stale", locale), show_alert=True)
+
+
+async def any_other_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The last handler: a press no other handler's pattern took."""
+    if update.callback_query is not None:
+        await stale_button(update.callback_query, services_of(context).locale)
 
 
 def who(actor: Actor, fallback: str = "") -> str:
@@ -110,34 +142,15 @@ def check(
 ) -> Asked:
     """Who is asking, may they act for this unit, and what the task is now."""
     actor = actor_for(session, services.settings.office_admins, user_id)
-    now = services.clock()
-    allowed = authorize(
-        session,
-        actor,
-        Action.UNIT,
-        now,
-        unit_id=unit_id,
-        what=what,
-        detail={"occurrence_id": occurrence_id},
-    )
-    info = by_pair(session, [(occurrence_id, unit_id)], now).get((occurrence_id, unit_id))
-    return Asked(actor, info if allowed else None, allowed)
-
-
-def ask(
-    session: Session, chat_id: int, member: Member | None, kind: str, data: dict[str, Any], now: Any
-) -> None:
-    state = session.get(ChatState, chat_id) or ChatState(chat_id=chat_id)
-    state.kind, state.data, state.updated_at = kind, data, now
-    state.member_id = member.id if member is not None else None
-    session.merge(state)
+    seen = actions.look(session, actor, (occurrence_id, unit_id), services.clock(), what)
+    return Asked(actor, seen.duty, seen.allowed)
 
 
 def prompt_buttons(locale: str, skip: bool = False) -> Any:
     # Skipping the optional note keeps the answer; cancelling a question drops it: their
     # acknowledgements differ ("Đã hủy." after ✅ read as "my done was cancelled").
     label = messages.text("button.skip" if skip else "button.cancel", locale)
-    return keyboard([[(label, "q:s" if skip else "q:x")]])
+    return keyboard([[(label, CANCEL.data("s" if skip else "x"))]])
 
 
 async def edit_card(message: Any, body: str, buttons: cards.Buttons) -> None:
@@ -186,49 +199,31 @@ def press_group(services: Services) -> GroupCommit[ButtonAnswer, PressOutcome]:
 
 
 def _record_press(services: Services, session: Session, press: ButtonAnswer) -> PressOutcome:
-    occurrence_id, unit_id, now = press.occurrence_id, press.unit_id, press.now
-    asked = check(session, services, press.user_id, occurrence_id, unit_id, "answer")
-    info = asked.info
-    if info is None:
-        return asked, None, None
-    recorded = None
-    # What the chat is asked next (a file, a note) is about this task and unit.
-    about = {"occurrence_id": occurrence_id, "unit_id": unit_id, "ref": info.task_ref}
-    if press.code == "f":
-        ask(session, press.chat_id, asked.actor.member, FILE, about, now)
-    else:
-        status = Status(cards.STATUS_CODES[press.code])
-        member_id = asked.actor.member.id if asked.actor.member is not None else None
-        recorded = record_answer(
-            session, occurrence_id, unit_id, member_id, status, now, due_at=info.due_at
-        )
-        if status in (Status.BLOCKED, Status.DONE):
-            about["status"] = status.value
-            ask(session, press.chat_id, asked.actor.member, NOTE, about, now)
-        info = replace(info, status=recorded.status.value, late=recorded.late)
-    return asked, info, recorded
+    actor = actor_for(session, services.settings.office_admins, press.user_id)
+    choice = None if press.code == "f" else Status(cards.STATUS_CODES[press.code])
+    done = actions.press(
+        session, actor, (press.occurrence_id, press.unit_id), choice, press.now, press.chat_id
+    )
+    return Asked(actor, done.duty, done.allowed), done.duty, done.recorded
 
 
 async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """✅ 🔄 ⚠️ 📎 on a task card."""
     services = services_of(context)
-    press = await pressed(update, cards.parse_answer)
+    press = await pressed(update, context, STATUS)
     if press is None:
         return
-    query, user, parsed = press.query, press.user, press.parsed
-    occurrence_id, unit_id, code = parsed
+    query, user = press.query, press.user
+    occurrence_id, unit_id, code = press.values
     locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
     presses: GroupCommit[ButtonAnswer, PressOutcome] = context.bot_data["presses"]
     asked, info, recorded = await presses.submit(
         ButtonAnswer(user.id, occurrence_id, unit_id, code, chat_id, now)
     )
     # Stored and committed: now say so.
-    if not asked.allowed:
-        await query.answer(messages.text("answer.refused", locale), show_alert=True)
+    if await refused_or_gone(query, asked, locale):
         return
-    if info is None:
-        await query.answer(messages.text("answer.gone", locale), show_alert=True)
-        return
+    assert info is not None
     if recorded is None:  # 📎: ask for the file
         await query.answer()
         await context.bot.send_message(
@@ -278,18 +273,15 @@ async def _show_recorded(
 async def open_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """📋 on a list (a bundle of reminders, /viec): the task's own card, with its buttons."""
     services = services_of(context)
-    press = await pressed(update, cards.parse_open)
+    press = await pressed(update, context, OPEN)
     if press is None:
         return
-    query, user, parsed = press.query, press.user, press.parsed
+    query, user = press.query, press.user
     with session_scope(services.sessions) as session:
-        asked = check(session, services, user.id, *parsed, "open")
-    if not asked.allowed:
-        await query.answer(messages.text("answer.refused", services.locale), show_alert=True)
+        asked = check(session, services, user.id, *press.values, "open")
+    if await refused_or_gone(query, asked, services.locale):
         return
-    if asked.info is None:
-        await query.answer(messages.text("answer.gone", services.locale), show_alert=True)
-        return
+    assert asked.info is not None
     await query.answer()
     await send_card(context, query.message.chat.id, services, asked.info)
 
@@ -318,47 +310,40 @@ async def send_card(
 async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cancel (or Skip) under a question: the chat is no longer being asked anything."""
     services = services_of(context)
-    query = update.callback_query
-    if query is None or query.message is None:
+    press = await pressed(update, context, CANCEL)
+    if press is None:
         return
+    query = press.query
     with session_scope(services.sessions) as session:
         state = session.get(ChatState, query.message.chat.id)
         if state is not None and state.kind != "plan_import":
             session.delete(state)
-    said = "answer.skipped" if query.data == "q:s" else "answer.cancelled"
+    said = "answer.skipped" if press.values == ("s",) else "answer.cancelled"
     await query.answer(messages.text(said, services.locale))
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(None)
 
 
-async def text_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text in a private chat: the answer to whatever the chat is being asked."""
-    from bot import explanations, forms_chat
-
+@step(FILE)
+async def _file_expected(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text while a file is expected: ask for the file again."""
     services = services_of(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+    message = update.effective_message
+    assert message is not None
     with services.sessions() as session:
         state = session.get(ChatState, message.chat.id)
-        kind = state.kind if state is not None else ""
-    if kind == NOTE:
-        await _note(message, user.id, services)
-    elif kind == forms_chat.KIND:
-        await forms_chat.form_text(update, context)
-    elif kind == explanations.KIND:
-        await explanations.explanation_text(update, context)
-    elif kind == FILE:
-        with services.sessions() as session:
-            state = session.get(ChatState, message.chat.id)
-            ref = state.data.get("ref", "") if state is not None else ""
-        await message.reply_text(
-            messages.text("answer.ask_file", services.locale, ref=ref, mb=MAX_FILE_MB),
-            parse_mode=ParseMode.HTML,
-            reply_markup=prompt_buttons(services.locale),
-        )
-    else:
-        await message.reply_text(messages.text("answer.nothing_asked", services.locale))
+        ref = state.data.get("ref", "") if state is not None else ""
+    await message.reply_text(
+        messages.text("answer.ask_file", services.locale, ref=ref, mb=MAX_FILE_MB),
+        parse_mode=ParseMode.HTML,
+        reply_markup=prompt_buttons(services.locale),
+    )
+
+
+@step(NOTE)
+async def _note_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_user is not None
+    await _note(update.effective_message, update.effective_user.id, services_of(context))
 
 
 async def _note(message: Message, user_id: int, services: Services) -> None:
@@ -368,23 +353,21 @@ async def _note(message: Message, user_id: int, services: Services) -> None:
         state = session.get(ChatState, message.chat.id)
         assert state is not None
         data = dict(state.data)
-        occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
-        asked = check(session, services, user_id, occurrence_id, unit_id, "note")
-        if asked.info is not None:
-            status = current_status(session, occurrence_id, unit_id)
-            member_id = asked.actor.member.id if asked.actor.member is not None else None
-            # A note is an answer of its own: the history keeps it beside the status it explains.
-            record_answer(session, occurrence_id, unit_id, member_id, status, now, note=note)
+        actor = actor_for(session, services.settings.office_admins, user_id)
+        done = actions.note(session, actor, _key(data), note, now)
         session.delete(state)
-    if asked.info is None:
-        key = "answer.refused" if not asked.allowed else "answer.gone"
-        await message.reply_text(messages.text(key, locale))
+    if await refused_or_gone(message, done, locale):
         return
     echo = note if len(note) <= 500 else note[:500] + "…"
     await message.reply_text(
         messages.text("answer.note_saved", locale, ref=data.get("ref", ""), note=echo),
         parse_mode=ParseMode.HTML,
     )
+
+
+def _key(data: dict[str, Any]) -> tuple[int, int]:
+    """The duty a question in ChatState.data is about."""
+    return int(data["occurrence_id"]), int(data["unit_id"])
 
 
 def _human_size(size: int) -> str:
@@ -396,8 +379,6 @@ def _human_size(size: int) -> str:
 async def file_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document or photo in a private chat: a report file when one is expected; from the
     office, otherwise, a plan to import; else a hint."""
-    from bot import plan_upload
-
     services = services_of(context)
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
@@ -445,27 +426,13 @@ async def file_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         if state is None or state.kind not in (NOTE, FILE):
             return
         data = dict(state.data)
-        occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
-        asked = check(session, services, user.id, occurrence_id, unit_id, "file")
-        if asked.info is not None:
-            member_id = asked.actor.member.id if asked.actor.member is not None else None
-            save_attachment(
-                session,
-                occurrence_id,
-                unit_id,
-                member_id,
-                now,
-                file_id=file_id,
-                file_unique_id=unique,
-                file_name=name,
-                mime_type=mime,
-                size=size,
-                local_path=local_path,
-            )
+        actor = actor_for(session, services.settings.office_admins, user.id)
+        file = {"file_id": file_id, "file_unique_id": unique, "file_name": name,
+                "mime_type": mime, "size": size, "local_path": local_path}  # fmt: skip
+        done = actions.attach(session, actor, _key(data), file, now)
+        if done.duty is not None:
             session.delete(state)
-    if asked.info is None:
-        key = "answer.refused" if not asked.allowed else "answer.gone"
-        await message.reply_text(messages.text(key, locale))
+    if await refused_or_gone(message, done, locale):
         return
     await message.reply_text(
         messages.text(
@@ -530,7 +497,7 @@ async def tasks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             label = messages.text("button.open", locale, i=i, ref=info.task_ref)
             if not buttons or len(buttons[-1]) == 3:
                 buttons.append([])
-            buttons[-1].append((label, cards.open_data(info.occurrence_id, info.unit_id)))
+            buttons[-1].append((label, OPEN.data(info.occurrence_id, info.unit_id)))
     pieces = messages.split_for_telegram("\n".join(lines))
     for i, piece in enumerate(pieces):
         last = i == len(pieces) - 1

@@ -27,6 +27,7 @@ from bot import (
     office,
     people,
     plan_upload,
+    steps,
 )
 from bot.aiohttp_request import AiohttpRequest
 from bot.limiter import PriorityRateLimiter
@@ -35,6 +36,7 @@ from bot.tolerant import TolerantBot
 from bot.updates import PerChatUpdateProcessor
 from jobs.engine import Engine
 from jobs.ticker import beat
+from texts import buttons as b
 from texts import messages
 
 log = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         MessageHandler((filters.Document.ALL | filters.PHOTO) & private, answers.file_reply)
     )
     application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & private, answers.text_reply)
+        MessageHandler(filters.TEXT & ~filters.COMMAND & private, steps.text_reply)
     )
     for name, command in (
         ("tonghop", office.summary_command),
@@ -95,23 +97,22 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         ("xephang", office.rank_command),
     ):
         application.add_handler(CommandHandler(name, command))
-    for callback, pattern in (
-        (answers.status_button, r"^s:"),
-        (answers.open_button, r"^o:"),
-        (answers.cancel_button, r"^q:[xs]$"),
-        (checklists.checklist_button, r"^(c|k|ks):"),
-        (forms_chat.form_button, r"^(f|fe|fc):"),
-        (explanations.request_button, r"^x:"),
-        (explanations.explain_button, r"^e:"),
-        (office.nudge_button, r"^rn:\d+$"),
+    for callback, kinds in (
+        (answers.status_button, [b.STATUS]),
+        (answers.open_button, [b.OPEN]),
+        (answers.cancel_button, [b.CANCEL]),
+        (checklists.checklist_button, [b.CHECKLIST, b.TICK, b.CHECKLIST_SEND]),
+        (forms_chat.form_button, [b.FORM, b.FORM_EDIT, b.FORM_CONFIRM]),
+        (explanations.request_button, [b.EXPLAIN_REQUEST]),
+        (explanations.explain_button, [b.EXPLAIN]),
+        (office.nudge_button, [b.NUDGE]),
+        (plan_upload.plan_button, [b.PLAN_APPLY, b.PLAN_CANCEL]),
+        (handlers.help_button, [b.HELP]),
     ):
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
-    application.add_handler(
-        CallbackQueryHandler(plan_upload.plan_button, pattern=r"^plan:(apply|cancel)$")
-    )
-    application.add_handler(
-        CallbackQueryHandler(handlers.help_button, pattern=f"^{handlers.HELP_CALLBACK}$")
-    )
+        for kind in kinds:
+            application.add_handler(CallbackQueryHandler(callback, pattern=kind.pattern))
+    # Last: a press no declaration of this version reads gets one clear answer.
+    application.add_handler(CallbackQueryHandler(answers.any_other_button))
     application.add_error_handler(handlers.on_error)
 
     return application

@@ -6,13 +6,17 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.answers import check, edit_card, pressed, recorded_line, who
+from bot.answers import edit_card, pressed, recorded_line, who
+from bot.replies import refused_or_gone
 from bot.services import Services, services_of
-from db.answers import checklist_state, submit_checklist, toggle_checklist
 from db.models import ChecklistItem
 from db.session import session_scope
+from duties import actions
+from duties.answers import checklist_state
 from duties.model import Duty
+from duties.permissions import actor_for
 from texts import cards, messages
+from texts.buttons import CHECKLIST, CHECKLIST_SEND, TICK
 
 
 def render(
@@ -29,8 +33,8 @@ def render(
     for i, (item, checked) in enumerate(state, start=1):
         mark = "☑" if checked else "☐"
         lines.append(messages.text("checklist.line", locale, mark=mark, i=i, label=item.label))
-        buttons.append([(f"{mark} {i}. {cards.short(item.label, 40)}", f"k:{o}:{u}:{item.id}")])
-    buttons.append([(messages.text("button.submit", locale), f"ks:{o}:{u}")])
+        buttons.append([(f"{mark} {i}. {cards.short(item.label, 40)}", TICK.data(o, u, item.id))])
+    buttons.append([(messages.text("button.submit", locale), CHECKLIST_SEND.data(o, u))])
     lines += ["", footer or messages.text("checklist.hint", locale)]
     return "\n".join(lines), buttons
 
@@ -38,41 +42,37 @@ def render(
 async def checklist_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """c: open the checklist · k: tick an item · ks: submit."""
     services = services_of(context)
-    press = await pressed(update, cards.parse_pair)
+    press = await pressed(update, context, CHECKLIST, TICK, CHECKLIST_SEND)
     if press is None:
         return
-    query, user, parsed = press.query, press.user, press.parsed
-    prefix, occurrence_id, unit_id, item_id = parsed
+    query, user, kind = press.query, press.user, press.kind
+    occurrence_id, unit_id, *rest = press.values
     locale, now = services.locale, services.clock()
-    result = None
+    key = (occurrence_id, unit_id)
     with session_scope(services.sessions) as session:
-        asked = check(session, services, user.id, occurrence_id, unit_id, "checklist")
-        member_id = asked.actor.member.id if asked.actor.member is not None else None
-        if asked.info is not None:
-            try:
-                if prefix == "k" and item_id is not None:
-                    toggle_checklist(session, occurrence_id, unit_id, item_id, member_id, now)
-                elif prefix == "ks":
-                    result = submit_checklist(session, occurrence_id, unit_id, member_id, now)
-            except LookupError:
-                asked.info = None
-            state = checklist_state(session, occurrence_id, unit_id)
-    if not asked.allowed or asked.info is None:
-        key = "answer.refused" if not asked.allowed else "answer.gone"
-        await query.answer(messages.text(key, locale), show_alert=True)
+        actor = actor_for(session, services.settings.office_admins, user.id)
+        if kind is TICK:
+            done = actions.tick(session, actor, key, rest[0], now)
+        elif kind is CHECKLIST_SEND:
+            done = actions.send_checklist(session, actor, key, now)
+        else:
+            done = actions.look(session, actor, key, now, "checklist")
+        state = checklist_state(session, occurrence_id, unit_id) if done.duty else []
+    if await refused_or_gone(query, done, locale):
         return
+    assert done.duty is not None
     await query.answer()
     footer = ""
-    if result is not None:
-        done, total, recorded = result
+    if done.checklist is not None and done.recorded is not None:
+        ticked, total = done.checklist
         footer = "\n".join([
-            messages.text("checklist.submitted", locale, ref=asked.info.task_ref, done=done,
+            messages.text("checklist.submitted", locale, ref=done.duty.task_ref, done=ticked,
                           total=total),
-            recorded_line(services, recorded.status, who(asked.actor, user.full_name),
-                          recorded.late),
+            recorded_line(services, done.recorded.status, who(actor, user.full_name),
+                          done.recorded.late),
         ])  # fmt: skip
-    body, buttons = render(asked.info, state, locale, footer)
-    if prefix == "c":
+    body, buttons = render(done.duty, state, locale, footer)
+    if kind is CHECKLIST:
         await _send(context, query.message.chat.id, services, body, buttons)
     else:
         await edit_card(query.message, body, buttons)

@@ -7,15 +7,18 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.answers import ask, check, pressed, prompt_buttons
-from bot.permissions import Action, actor_for, authorize, in_private, refusal
+from bot.answers import check, pressed, prompt_buttons
+from bot.replies import refused_or_gone
 from bot.services import services_of
-from db.answers import request_explanation, save_explanation
+from bot.steps import step
 from db.models import ChatState
 from db.session import session_scope
-from duties.query import by_pair
+from duties import actions
+from duties.actions import ask
+from duties.permissions import actor_for, in_private, refusal
 from jobs import outbox
 from texts import cards, messages
+from texts.buttons import EXPLAIN, EXPLAIN_REQUEST
 
 KIND = "explanation"
 
@@ -23,22 +26,17 @@ KIND = "explanation"
 async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """📝 under an escalation (office only): send the unit a formal request."""
     services = services_of(context)
-    press = await pressed(update, cards.parse_pair)
+    press = await pressed(update, context, EXPLAIN_REQUEST)
     if press is None:
         return
     query, user = press.query, press.user
-    _, occurrence_id, unit_id, _ = press.parsed
+    occurrence_id, unit_id = press.values
     locale, now, tz = services.locale, services.clock(), services.settings.timezone
-    info = None
     with session_scope(services.sessions) as session:
         actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
-        allowed = authorize(
-            session, actor, Action.OFFICE, now, unit_id=unit_id, what="explanation_request"
-        )
-        if allowed:
-            info = by_pair(session, [(occurrence_id, unit_id)], now).get((occurrence_id, unit_id))
+        done = actions.request_explanation(session, actor, (occurrence_id, unit_id), now)
+        info = done.duty
         if info is not None:
-            request_explanation(session, occurrence_id, unit_id, now)
             due = info.due_at.astimezone(tz).date()
             body = messages.text(
                 "explain.notice",
@@ -48,7 +46,9 @@ async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 title=cards.short(info.task_title, 300),
                 due=cards.day_text(due, locale),
             )
-            button = [[(messages.text("button.explain", locale), f"e:{occurrence_id}:{unit_id}")]]
+            button = [
+                [(messages.text("button.explain", locale), EXPLAIN.data(occurrence_id, unit_id))]
+            ]
             outbox.notify(
                 session,
                 outbox.unit_recipients(session, unit_id),
@@ -59,26 +59,26 @@ async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 button,
                 audience="unit",
             )
-    if not allowed:
+    if not done.allowed:  # an office action: the refusal says where it may be used
         await query.answer(messages.text(refusal(actor), locale), show_alert=True)
         return
-    if info is None:
-        await query.answer(messages.text("answer.gone", locale), show_alert=True)
+    if await refused_or_gone(query, done, locale):
         return
-    done = messages.text("explain.requested", locale, unit=info.unit_name, ref=info.task_ref)
+    assert info is not None
+    said = messages.text("explain.requested", locale, unit=info.unit_name, ref=info.task_ref)
     await query.answer()
     if query.message is not None:
-        await context.bot.send_message(query.message.chat.id, done, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(query.message.chat.id, said, parse_mode=ParseMode.HTML)
 
 
 async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """✍️ on the request: the next text from this chat is the explanation."""
     services = services_of(context)
-    press = await pressed(update, cards.parse_pair)
+    press = await pressed(update, context, EXPLAIN)
     if press is None:
         return
-    query, user, parsed = press.query, press.user, press.parsed
-    _, occurrence_id, unit_id, _ = parsed
+    query, user = press.query, press.user
+    occurrence_id, unit_id = press.values
     with session_scope(services.sessions) as session:
         asked = check(session, services, user.id, occurrence_id, unit_id, "explanation")
         if asked.info is not None:
@@ -90,10 +90,9 @@ async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 {"occurrence_id": occurrence_id, "unit_id": unit_id, "ref": asked.info.task_ref},
                 services.clock(),
             )
-    if asked.info is None:
-        key = "answer.refused" if not asked.allowed else "answer.gone"
-        await query.answer(messages.text(key, services.locale), show_alert=True)
+    if await refused_or_gone(query, asked, services.locale):
         return
+    assert asked.info is not None
     await query.answer()
     await context.bot.send_message(
         query.message.chat.id,
@@ -103,6 +102,7 @@ async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
+@step(KIND)
 async def explanation_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     message, user = update.effective_message, update.effective_user
@@ -115,15 +115,14 @@ async def explanation_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             return
         data = dict(state.data)
         occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
-        asked = check(session, services, user.id, occurrence_id, unit_id, "explanation")
-        if asked.info is not None:
-            member_id = asked.actor.member.id if asked.actor.member is not None else None
-            save_explanation(session, occurrence_id, unit_id, member_id, message.text, now)
+        actor = actor_for(session, services.settings.office_admins, user.id)
+        done = actions.explain(session, actor, (occurrence_id, unit_id), message.text, now)
+        if done.duty is not None:
             body = messages.text(
                 "explain.to_office",
                 locale,
-                unit=asked.info.unit_name,
-                ref=asked.info.task_ref,
+                unit=done.duty.unit_name,
+                ref=done.duty.task_ref,
                 text=cards.short(message.text, 1500),
             )
             outbox.notify_office(
@@ -136,10 +135,9 @@ async def explanation_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 except_chat=message.chat.id,
             )
         session.delete(state)
-    if asked.info is None:
-        key = "answer.refused" if not asked.allowed else "answer.gone"
-        await message.reply_text(messages.text(key, locale))
+    if await refused_or_gone(message, done, locale):
         return
+    assert done.duty is not None
     await message.reply_text(
-        messages.text("explain.saved", locale, unit=asked.info.unit_name, ref=asked.info.task_ref)
+        messages.text("explain.saved", locale, unit=done.duty.unit_name, ref=done.duty.task_ref)
     )

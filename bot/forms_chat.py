@@ -24,14 +24,18 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.answers import Asked, ask, check, pressed, prompt_buttons
+from bot.answers import Asked, check, pressed, prompt_buttons
+from bot.replies import refused_or_gone
 from bot.services import Services, services_of
-from db.answers import record_answer
+from bot.steps import step
 from db.models import ChatState, FormDefinition, FormSubmission, Occurrence, Status
 from db.session import session_scope
+from duties import actions, rules
+from duties.actions import ask
 from jobs.sender import keyboard
 from plans.forms import Form, FormError, answer, form_from_json, next_question, summary
 from texts import cards, messages
+from texts.buttons import FORM, FORM_CONFIRM, FORM_EDIT
 
 KIND = "form"
 
@@ -75,9 +79,10 @@ def _step(form: Form, draft: dict[str, Any], occurrence_id: int, unit_id: int,
         lines = [messages.text("form.summary", locale, title=form.title)]
         lines += [messages.text("form.summary_line", locale, label=label, value=value)
                   for label, value in summary(form, draft)]  # fmt: skip
+        key = (occurrence_id, unit_id)
         buttons = keyboard([[
-            (messages.text("form.button_confirm", locale), f"fc:{occurrence_id}:{unit_id}"),
-            (messages.text("form.button_edit", locale), f"fe:{occurrence_id}:{unit_id}"),
+            (messages.text("form.button_confirm", locale), FORM_CONFIRM.data(*key)),
+            (messages.text("form.button_edit", locale), FORM_EDIT.data(*key)),
         ]])  # fmt: skip
         return "\n".join(lines), buttons
     label = question.field.label
@@ -97,24 +102,14 @@ def _question_key(form: Form, draft: dict[str, Any]) -> str:
     return "summary" if question is None else f"{question.field.key}#{question.repetition}"
 
 
-def _closed(session: Session, submission: FormSubmission, occurrence_id: int, now: Any) -> bool:
-    """A sent form may be corrected until the deadline; a first answer is taken late."""
-    occurrence = session.get(Occurrence, occurrence_id)
-    return (
-        bool(submission.answers.get("final"))
-        and occurrence is not None
-        and (now > occurrence.due_at)
-    )
-
-
 async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """f: start or resume · fe: start again · fc: send."""
     services = services_of(context)
-    press = await pressed(update, cards.parse_pair)
+    press = await pressed(update, context, FORM, FORM_EDIT, FORM_CONFIRM)
     if press is None:
         return
-    query, user, parsed = press.query, press.user, press.parsed
-    prefix, occurrence_id, unit_id, _ = parsed
+    query, user, kind = press.query, press.user, press.kind
+    occurrence_id, unit_id = press.values
     locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
     reply: tuple[str, Any] | None = None
     problem = None
@@ -127,14 +122,14 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         elif asked.info is not None and found is not None:
             definition, form = found
             submission = _submission(session, definition.id, occurrence_id, unit_id)
-            if _closed(session, submission, occurrence_id, now):
+            if rules.form_closed(bool(submission.answers.get("final")), asked.info.due_at, now):
                 problem = "form.closed"
-            elif prefix == "fc":
+            elif kind is FORM_CONFIRM:
                 reply = _send(session, services, asked, submission, form, occurrence_id, unit_id)
                 session.query(ChatState).filter(ChatState.chat_id == chat_id).delete()
             else:
                 answers = dict(submission.answers)
-                if prefix == "fe" or "draft" not in answers:
+                if kind is FORM_EDIT or "draft" not in answers:
                     # Start again (or afresh): a correction starts from nothing, the form
                     # already sent stays until the new one is sent.
                     answers["draft"] = {}
@@ -145,15 +140,13 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                      "form_id": definition.id}, now)  # fmt: skip
                 reply = _step(form, answers["draft"], occurrence_id, unit_id, locale)
                 asking = _question_key(form, answers["draft"])
-    if not asked.allowed or asked.info is None:
-        key = "answer.refused" if not asked.allowed else "answer.gone"
-        await query.answer(messages.text(key, locale), show_alert=True)
+    if await refused_or_gone(query, asked, locale):
         return
     if problem is not None:
         await query.answer(messages.text(problem, locale), show_alert=True)
         return
     await query.answer()
-    if prefix in ("fc", "fe"):
+    if kind in (FORM_CONFIRM, FORM_EDIT):
         await _drop_buttons(query)
     if reply is not None:
         sent = await context.bot.send_message(chat_id, reply[0], parse_mode=ParseMode.HTML,
@@ -186,13 +179,15 @@ def _send(session: Session, services: Services, asked: Asked, submission: FormSu
     submission.answers = {"final": draft}
     submission.submitted_at = submission.updated_at = now
     submission.member_id = asked.actor.member.id if asked.actor.member is not None else None
-    recorded = record_answer(session, occurrence_id, unit_id, submission.member_id, Status.DONE,
-                             now, note=f"Đã gửi biểu mẫu: {form.title}")  # fmt: skip
     assert asked.info is not None
+    recorded = actions.record(session, (occurrence_id, unit_id), submission.member_id,
+                              Status.DONE, now, note=f"Đã gửi biểu mẫu: {form.title}",
+                              due_at=asked.info.due_at)  # fmt: skip
     late = messages.text("answer.late", locale) if recorded.late else ""
     return messages.text("form.submitted", locale, ref=asked.info.task_ref, late=late), None
 
 
+@step(KIND)
 async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to the current question: checked, saved, then the next question."""
     services = services_of(context)
@@ -234,9 +229,10 @@ async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 submission.answers, submission.updated_at = answers, now
             reply = _step(form, draft, occurrence_id, unit_id, locale)
             asking = _question_key(form, draft)
-    if asked.info is None or found is None:
-        key = "answer.refused" if not asked.allowed else "answer.gone"
-        await message.reply_text(messages.text(key, locale))
+    if await refused_or_gone(message, asked, locale):
+        return
+    if found is None:  # the form was taken off the task meanwhile
+        await message.reply_text(messages.text("answer.gone", locale))
         return
     if stale:
         await message.reply_text(

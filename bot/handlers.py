@@ -13,10 +13,9 @@ from bot.services import services_of
 from db.models import AuditLog
 from db.session import session_scope
 from texts import messages
+from texts.buttons import HELP
 
 log = logging.getLogger(__name__)
-
-HELP_CALLBACK = "help"
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,7 +33,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         [
             [
                 InlineKeyboardButton(
-                    messages.text("button.help", services.locale), callback_data=HELP_CALLBACK
+                    messages.text("button.help", services.locale), callback_data=HELP.data()
                 )
             ]
         ]

@@ -16,16 +16,18 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.permissions import Action, actor_for, authorize, in_private, refusal
+from bot.answers import pressed
 from bot.services import Services, services_of
 from db.models import Occurrence, Plan
 from db.session import session_scope
 from duties.model import Duty
+from duties.permissions import Action, actor_for, authorize, in_private, refusal
 from duties.query import in_scope
 from duties.rules import Category
 from jobs import outbox
 from reports import data, excel, summary
 from texts import cards, messages
+from texts.buttons import NUDGE
 from texts.periods import period_name
 
 MAX_LINES = 60
@@ -180,7 +182,7 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
                            count=len(waiting))]  # fmt: skip
     lines += [messages.text("office.unanswered_line", locale, unit=r.unit_name,
                             late=_late(r, services)) for r in waiting[: MAX_LINES * 3]]  # fmt: skip
-    button = [[(messages.text("office.button_nudge", locale), f"rn:{period}")]]
+    button = [[(messages.text("office.button_nudge", locale), NUDGE.data(period))]]
     from jobs.sender import keyboard
 
     await _reply(update, "\n".join(lines), keyboard(button))
@@ -189,15 +191,12 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """🔔 under /chuatraloi: a reminder now to every unit still silent on that occurrence."""
     services = services_of(context)
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = await pressed(update, context, NUDGE)
+    if press is None:
         return
+    query, user = press.query, press.user
     locale, now = services.locale, services.clock()
-    try:
-        occurrence_id = int((query.data or "").split(":")[1])
-    except (IndexError, ValueError):
-        await query.answer()
-        return
+    (occurrence_id,) = press.values
     queued = units = 0
     with session_scope(services.sessions) as session:
         actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))

@@ -8,7 +8,6 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.permissions import Action, actor_for, authorize, in_private, refusal
 from bot.services import Services, services_of
 from db.invites import (
     InviteRefused,
@@ -23,6 +22,7 @@ from db.models import Role, Unit
 from db.registry import RegistryError, list_units, unit_by_code
 from db.session import session_scope
 from db.text import folded
+from duties.permissions import Action, actor_for, authorize, in_private, refusal
 from jobs.outbox import notify, notify_office, unit_recipients
 from texts import messages
 

@@ -21,10 +21,10 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.permissions import Action, actor_for, authorize, in_private
 from bot.services import Services, services_of
 from db.models import ChatState
 from db.session import session_scope
+from duties.permissions import Action, actor_for, authorize, in_private
 from plans.assignments import RegimeError, regime_of, use_regime
 from plans.isolated import read_isolated_async
 from plans.matching import Registry
@@ -33,11 +33,12 @@ from plans.reader import MAX_BYTES
 from plans.store import SaveResult, save_plan
 from plans.tables import PlanReadError
 from texts import messages
+from texts.buttons import PLAN_APPLY, PLAN_CANCEL
 from texts.cards import short
 
 log = logging.getLogger(__name__)
 KIND = "plan_import"
-APPLY, CANCEL = "plan:apply", "plan:cancel"
+APPLY, CANCEL = PLAN_APPLY.data(), PLAN_CANCEL.data()
 
 
 def _today(services: Services):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from emulator.state import ApiError
+from emulator.errors import ApiError
 
 ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
            "span", "tg-spoiler", "blockquote", "tg-emoji"}  # fmt: skip

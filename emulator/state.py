@@ -15,24 +15,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-JSON = dict[str, Any]
-
-
-class ApiError(Exception):
-    """An error the Bot API answers with, in Telegram's own words."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.retry_after = retry_after
-
-    def envelope(self) -> JSON:
-        body: JSON = {"ok": False, "error_code": self.code, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
+from emulator.errors import JSON, ApiError
+from emulator.html_text import plain_text
 
 FAULTS = {
     "retry_after": lambda rule: ApiError(
@@ -389,8 +373,6 @@ class Emulator:
 
     def _text_content(self, text: str, parse_mode: str | None) -> JSON:
         """What Telegram keeps of a text: the plain text (the markup checked and removed)."""
-        from emulator.html_text import plain_text
-
         shown = plain_text(text) if (parse_mode or "").upper() == "HTML" else text
         if not shown.strip():
             raise ApiError(400, "Bad Request: message text is empty")

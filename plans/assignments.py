@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from plans.agencies import split_agencies
 from plans.body import _fold_same as _same
 from plans.body import is_field
 from plans.model import PlanDocument, Reading, Section, TaskRow
@@ -432,8 +433,6 @@ def _phrases(text: str, folded: str) -> list[str]:
 
 
 def _units(unit: str) -> tuple[str, ...]:
-    from plans.text import split_agencies
-
     parts: list[str] = []
     for piece in re.split(r";", unit):
         # "Các trường THPT, đơn vị trực thuộc": two kinds of unit, each matched on its own.

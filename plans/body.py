@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from plans.agencies import split_agencies
 from plans.model import Reading, Section, TaskRow
 from timing.timeline import fold
 
@@ -187,8 +188,6 @@ def _who(fields: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]
 
 
 def _agencies(text: str) -> tuple[str, ...]:
-    from plans.text import split_agencies
-
     parts: list[str] = []
     for piece in re.split(r";", text):
         parts.extend(split_agencies(piece))

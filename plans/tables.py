@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from plans.agencies import split_agencies
 from plans.model import FormField, FormSpec, Reading, Section, TaskRow
-from plans.text import split_agencies
 from timing.timeline import ReportDays, TimelineError, fold, report_day_mapping
 
 # Checked in this order for each column; a column takes the first role whose words it has.

@@ -15,7 +15,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from plans.agencies import split_agencies
 from plans.assignments import assigned_tasks, due_by
+from plans.blocks import LOST, block_tables, table_seen
 from plans.body import body_tasks, is_field
 from plans.model import (
     BodyDeadline,
@@ -27,6 +29,7 @@ from plans.model import (
     Section,
     TaskRow,
 )
+from plans.tables import tasks_from_table
 from timing.timeline import TimelineError, fold, parse_timeline
 
 APPENDIX = re.compile(r"^\s*PH[UỤ]\s+L[UỤ]C\b", re.IGNORECASE)
@@ -109,9 +112,6 @@ def parse_plan_text(text: str, today: date) -> PlanDocument:
 
 def _paragraph_tables(doc: PlanDocument, lines: list[str], reference: date) -> None:
     """A ruled table that pdftotext turned into paragraphs, one per cell (plans/blocks.py)."""
-    from plans.blocks import LOST, block_tables, table_seen
-    from plans.tables import tasks_from_table
-
     tables = block_tables(lines)
     if not tables and table_seen(lines):
         doc.warnings.append(LOST)
@@ -533,20 +533,6 @@ def _timeline_at(line: str, rest: list[str], reference: date) -> int | None:
             if timeline.kind != "none":
                 return word.start()
     return None
-
-
-AGENCY_SPLIT = re.compile(
-    r"\s*[,;]\s*(?=(?:[Cc]ác\s+)?(?:Sở|sở|UBND|Ủy ban|Trường|Bộ|Ban|Phòng|Trung tâm)\b)"
-)
-
-
-def split_agencies(cell: str) -> tuple[str, ...]:
-    """ "Sở Xây dựng, UBND quận huyện" → two agencies; "Sở Lao động, Thương binh và Xã hội"
-    stays one (what follows the comma is not the start of an agency's name)."""
-    cell = cell.strip(" ;,.")
-    if not cell:
-        return ()
-    return tuple(part.strip(" ;,.") for part in AGENCY_SPLIT.split(cell) if part.strip(" ;,."))
 
 
 def _form(title: str, lines: list[str]) -> FormSpec:

@@ -495,3 +495,16 @@ async def test_a_nul_in_a_note_and_a_300_character_file_name_are_stored(
         note = session.scalars(select(Response.note).where(Response.note != "")).one()
     assert len(attachment.file_name) <= 255 and attachment.file_name.startswith("Báo cáo rất dài")
     assert note == "Thiếu kinh phí"
+
+
+async def test_a_button_from_an_old_message_is_answered_clearly(bot, emulator, world, clock):
+    emu = await ready(bot, emulator, world)
+    card = await open_card(emu)
+    occurrence, unit = d1(world)
+    stale = "Nút này thuộc một tin nhắn cũ và không còn dùng được."
+    # A tag this version has no button for, and a known tag whose data it cannot read.
+    for data in (f"zz:{occurrence}:{unit}", f"s:{occurrence}:{unit}:z", "q:?"):
+        answer = await press(emu, HEAD, card, data)
+        assert answer["show_alert"] and answer["text"].startswith(stale)
+    listing = await say(emu, HEAD, "/viec")  # and the bot still works
+    assert "Việc của" in listing["text"]

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.permissions import Action, actor_for, authorize
 from db.invites import MAX_FAILURES, create_invite, hash_token
 from db.models import AuditLog, Invite, Member, Role
 from db.registry import import_sample, unit_by_code
 from db.session import session_scope
+from duties.permissions import Action, actor_for, authorize
 from tests.conftest import OFFICE_ADMIN
 
 HEAD, STAFF, OTHER = 501, 502, 503

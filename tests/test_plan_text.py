@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.main import app
-from plans.text import parse_plan_text, split_agencies
+from plans.agencies import split_agencies
+from plans.text import parse_plan_text
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 TODAY = date(2026, 11, 23)

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from config import Settings
-from db.answers import record_answer
 from db.models import (
     Assignment,
     Member,
@@ -26,6 +25,7 @@ from db.models import (
 )
 from db.registry import import_sample, unit_by_code
 from db.session import session_scope
+from duties.actions import record
 from jobs.engine import Engine
 from plans.matching import remember
 from plans.store import save_plan
@@ -138,7 +138,7 @@ async def test_a_season_of_seed_000_reminders_on_working_days_at_8_none_in_tet(
     # The head answers task 2.1 done on Christmas day; 2.2 stays unanswered.
     occurrence, unit = occurrence_of(seed_000, "2.1", "2024")
     with session_scope(seed_000) as session:
-        record_answer(session, occurrence, unit, None, Status.DONE, at(date(2024, 12, 25), 9))
+        record(session, (occurrence, unit), None, Status.DONE, at(date(2024, 12, 25), 9))
     await walk(engine, clock, date(2024, 12, 25), date(2025, 4, 15))
 
     head = bot.to(HEAD)
@@ -273,7 +273,7 @@ async def test_done_cancels_what_is_pending_and_an_inactive_member_gets_nothing(
     await engine.tick()  # planned: the 08:00 rung is in the outbox
     occurrence, unit = occurrence_of(seed_000, "2.1", "2024")
     with session_scope(seed_000) as session:
-        record_answer(session, occurrence, unit, None, Status.DONE, clock.now)
+        record(session, (occurrence, unit), None, Status.DONE, clock.now)
     clock.now = at(date(2024, 12, 17), 8, 0)
     await engine.tick()
     assert all("2.1" not in task_refs(seed_000, m) for m in bot.to(HEAD))
@@ -461,7 +461,7 @@ async def test_the_office_digest_comes_only_when_something_changed(settings, see
     assert digests == [date(2025, 1, 6)]
     with session_scope(seed_000) as session:
         occurrence, unit = occurrence_of(seed_000, "2.1", "2024")
-        record_answer(session, occurrence, unit, None, Status.IN_PROGRESS, clock.now)
+        record(session, (occurrence, unit), None, Status.IN_PROGRESS, clock.now)
     await walk(engine, clock, date(2025, 1, 9), date(2025, 1, 10))
     digests = [local(m.at).date() for m in bot.to(OFFICE) if "Tổng hợp ngày" in m.text]
     assert digests == [date(2025, 1, 6), date(2025, 1, 9)]  # the answer is news; then quiet

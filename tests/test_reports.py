@@ -15,10 +15,11 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from config import Settings
-from db.answers import record_answer, save_explanation
 from db.models import FormDefinition, FormSubmission, Member, Occurrence, Plan, Role, Status, Task
 from db.registry import import_sample, unit_by_code
 from db.session import session_scope
+from duties.actions import record
+from duties.answers import save_explanation
 from duties.query import in_scope
 from duties.rules import Category
 from jobs import outbox
@@ -67,12 +68,12 @@ def answered(sessions, db_url):  # type: ignore[no-untyped-def]
                       full_name="Trần Kiến An", role=Role.HEAD)  # fmt: skip
         session.add(head)
         session.flush()
-        record_answer(session, d1, unit("PGD-KIENAN"), head.id, Status.DONE, at(1))
-        record_answer(session, d1, unit("PGD-HAIAN"), None, Status.IN_PROGRESS, at(3))
-        record_answer(session, d1, unit("PGD-HAIAN"), None, Status.DONE, at(6))
-        record_answer(session, d1, unit("PGD-LECHAN"), None, Status.IN_PROGRESS, at(1))
-        record_answer(session, d1, unit("PGD-NGOQUYEN"), None, Status.IN_PROGRESS, at(2))
-        record_answer(session, d1, unit("PGD-HONGBANG"), None, Status.BLOCKED, at(3),
+        record(session, (d1, unit("PGD-KIENAN")), head.id, Status.DONE, at(1))
+        record(session, (d1, unit("PGD-HAIAN")), None, Status.IN_PROGRESS, at(3))
+        record(session, (d1, unit("PGD-HAIAN")), None, Status.DONE, at(6))
+        record(session, (d1, unit("PGD-LECHAN")), None, Status.IN_PROGRESS, at(1))
+        record(session, (d1, unit("PGD-NGOQUYEN")), None, Status.IN_PROGRESS, at(2))
+        record(session, (d1, unit("PGD-HONGBANG")), None, Status.BLOCKED, at(3),
                       note='=HYPERLINK("http://x","Thiếu kinh phí")')  # fmt: skip
         save_explanation(session, d1, unit("PGD-LECHAN"), None, "Chờ số liệu trường", at(8))
         form = session.scalar(select(FormDefinition))

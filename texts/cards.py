@@ -7,39 +7,19 @@ names what was pressed and carries no trust (handlers re-check who may act).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from duties.model import Duty, OfficeDigest, Reminded
+from texts.buttons import CHECKLIST, EXPLAIN_REQUEST, FORM, OPEN, STATUS
 from texts.messages import text
 from texts.periods import period_name
 
 Buttons = list[list[tuple[str, str]]]
 
 STATUS_CODES = {"d": "done", "p": "in_progress", "b": "blocked"}
-_ANSWER = re.compile(r"^s:(\d{1,12}):(\d{1,12}):([dpbf])$")
-_OPEN = re.compile(r"^o:(\d{1,12}):(\d{1,12})$")
 DIGEST_LINES = 10
-
-
-def answer_data(occurrence_id: int, unit_id: int, code: str) -> str:
-    return f"s:{occurrence_id}:{unit_id}:{code}"
-
-
-def parse_answer(data: str) -> tuple[int, int, str] | None:
-    match = _ANSWER.match(data or "")
-    return (int(match[1]), int(match[2]), match[3]) if match else None
-
-
-def open_data(occurrence_id: int, unit_id: int) -> str:
-    return f"o:{occurrence_id}:{unit_id}"
-
-
-def parse_open(data: str) -> tuple[int, int] | None:
-    match = _OPEN.match(data or "")
-    return (int(match[1]), int(match[2])) if match else None
 
 
 def short(value: str, limit: int) -> str:
@@ -67,33 +47,21 @@ def _local(moment: datetime, tz: Any) -> datetime:
 def answer_buttons(info: Duty, locale: str) -> Buttons:
     o, u = info.occurrence_id, info.unit_id
     rows: Buttons = [
-        [(text("button.done", locale), answer_data(o, u, "d")),
-         (text("button.in_progress", locale), answer_data(o, u, "p"))],
-        [(text("button.blocked", locale), answer_data(o, u, "b")),
-         (text("button.file", locale), answer_data(o, u, "f"))],
+        [(text("button.done", locale), STATUS.data(o, u, "d")),
+         (text("button.in_progress", locale), STATUS.data(o, u, "p"))],
+        [(text("button.blocked", locale), STATUS.data(o, u, "b")),
+         (text("button.file", locale), STATUS.data(o, u, "f"))],
     ]  # fmt: skip
     extra: list[tuple[str, str]] = []
     if info.checklist_total:
         label = text("button.checklist", locale, done=info.checklist_done,
                      total=info.checklist_total)  # fmt: skip
-        extra.append((label, f"c:{o}:{u}"))
+        extra.append((label, CHECKLIST.data(o, u)))
     if info.has_form:
-        extra.append((text("button.form", locale), f"f:{o}:{u}"))
+        extra.append((text("button.form", locale), FORM.data(o, u)))
     if extra:
         rows.append(extra)
     return rows
-
-
-_PAIR = re.compile(r"^([a-z]{1,2}):(\d{1,12}):(\d{1,12})(?::(\d{1,12}))?$")
-
-
-def parse_pair(data: str) -> tuple[str, int, int, int | None] | None:
-    """(prefix, occurrence, unit, extra id) of "c:1:2", "k:1:2:9", "f:1:2", "x:1:2" …"""
-    match = _PAIR.match(data or "")
-    if match is None:
-        return None
-    extra = int(match[4]) if match[4] else None
-    return match[1], int(match[2]), int(match[3]), extra
 
 
 def card(info: Duty, now: datetime, tz: Any, locale: str, footer: str = "") -> tuple[str, Buttons]:
@@ -168,7 +136,9 @@ def reminder(
     lines += ["", *task_lines(info, now, tz, locale)]
     if content.audience == "escalated":
         request = text("button.explain_request", locale)
-        return "\n".join(lines), [[(request, f"x:{info.occurrence_id}:{info.unit_id}")]]
+        return "\n".join(lines), [
+            [(request, EXPLAIN_REQUEST.data(info.occurrence_id, info.unit_id))]
+        ]
     answerable = content.audience == "unit" and info.task_kind != "event"
     return "\n".join(lines), answer_buttons(info, locale) if answerable else []
 
@@ -201,10 +171,10 @@ def bundle(
         )
         if content.audience == "unit" and info.task_kind != "event":
             row.append((text("button.open", locale, i=i, ref=info.task_ref),
-                        open_data(info.occurrence_id, info.unit_id)))  # fmt: skip
+                        OPEN.data(info.occurrence_id, info.unit_id)))  # fmt: skip
         elif content.audience == "escalated":
             row.append((text("button.explain_open", locale, i=i, ref=info.task_ref),
-                        f"x:{info.occurrence_id}:{info.unit_id}"))  # fmt: skip
+                        EXPLAIN_REQUEST.data(info.occurrence_id, info.unit_id)))  # fmt: skip
             if len(row) == 3:
                 buttons.append(row)
                 row = []

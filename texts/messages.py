@@ -404,6 +404,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Đồng chí không có quyền trả lời cho đơn vị này.",
         "en": "You may not answer for this unit.",
     },
+    "button.stale": {
+        "vi": "Nút này thuộc một tin nhắn cũ và không còn dùng được. Gõ /viec để xem việc hiện tại.",
+        "en": "This button belongs to an old message and no longer works. Type /viec for the current tasks.",
+    },
     "answer.gone": {
         "vi": "Nhiệm vụ này đã thay đổi hoặc không còn giao cho đơn vị. Gõ /viec để xem việc hiện tại.",
         "en": "This task changed or is no longer assigned to the unit. Type /viec for the current tasks.",

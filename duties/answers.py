@@ -66,19 +66,15 @@ def record_answer(
     member_id: int | None,
     status: Status,
     now: datetime,
+    *,
+    late: bool,
     note: str = "",
-    due_at: datetime | None = None,
 ) -> Recorded:
     """Append the response and move the unit's current status, in the caller's transaction.
 
     Two statements (an insert and an upsert): a thousand units answering at once is the
-    case this is shaped for. `due_at`, when the caller already knows it, saves a query."""
-    if due_at is None:
-        due_at = session.scalar(select(Occurrence.due_at).where(Occurrence.id == occurrence_id))
-        if due_at is None:
-            raise LookupError(f"occurrence {occurrence_id} does not exist")
-    # An answer after the deadline is accepted and marked late.
-    late = now > due_at
+    case this is shaped for. Whether it came late is the duty's rule, decided by the caller
+    (`duties.actions.record`)."""
     # Core statements on the session's connection (same transaction): the ORM has no part in
     # them, and going through it cost as much as the statements.
     connection = session.connection()
@@ -200,29 +196,20 @@ def checklist_state(
     return [(item, item.id in checked) for item in items]
 
 
-def submit_checklist(
-    session: Session, occurrence_id: int, unit_id: int, member_id: int | None, now: datetime
-) -> tuple[int, int, Recorded]:
-    """Send the checklist: every item ticked is done, else in progress, with the count."""
-    state = checklist_state(session, occurrence_id, unit_id)
-    done, total = sum(1 for _, c in state if c), len(state)
+def mark_checklist_sent(session: Session, occurrence_id: int, unit_id: int, now: datetime) -> None:
     for answer in session.scalars(
         select(ChecklistAnswer).where(
             ChecklistAnswer.occurrence_id == occurrence_id, ChecklistAnswer.unit_id == unit_id
         )
     ):
         answer.submitted_at = now
-    status = Status.DONE if total and done == total else Status.IN_PROGRESS
-    recorded = record_answer(
-        session,
-        occurrence_id,
-        unit_id,
-        member_id,
-        status,
-        now,
-        note=f"Danh sách kiểm tra: {done}/{total}",
-    )
-    return done, total, recorded
+
+
+def due_at(session: Session, occurrence_id: int) -> datetime:
+    found = session.scalar(select(Occurrence.due_at).where(Occurrence.id == occurrence_id))
+    if found is None:
+        raise LookupError(f"occurrence {occurrence_id} does not exist")
+    return found
 
 
 def request_explanation(session: Session, occurrence_id: int, unit_id: int, now: datetime) -> None:

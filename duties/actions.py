@@ -1,0 +1,182 @@
+"""The answering actions: each takes `(session, actor, key, input, now)` and returns an
+`Outcome` — data saying what was recorded, what the chat is asked next, and what to tell
+whom — that the edge (the chat, the web workspace) renders. The permission check, the duty
+read and the rules are applied here, once, for every edge.
+
+`key` is a duty's (occurrence id, unit id). The caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from db.models import ChatState, Member, Status
+from duties import answers, query, rules
+from duties.answers import Recorded
+from duties.model import Duty
+from duties.permissions import Action, Actor, authorize
+
+Key = tuple[int, int]  # (occurrence id, unit id)
+
+NOTE, FILE = rules.NOTE, rules.FILE
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action did: refused, the duty gone, or done (and what was recorded)."""
+
+    allowed: bool
+    duty: Duty | None  # as it stands after the action
+    recorded: Recorded | None = None
+    asks: str = ""  # what the chat is asked next ("" nothing)
+    checklist: tuple[int, int] | None = None  # (ticked, total) when a checklist was sent
+
+    @property
+    def problem(self) -> str | None:
+        """The catalog key of why nothing was done, or None."""
+        if not self.allowed:
+            return "answer.refused"
+        if self.duty is None:
+            return "answer.gone"
+        return None
+
+
+def member_id(actor: Actor) -> int | None:
+    return actor.member.id if actor.member is not None else None
+
+
+def ask(
+    session: Session, chat_id: int, member: Member | None, kind: str, data: dict[str, Any],
+    now: datetime,
+) -> None:  # fmt: skip
+    """Remember what the chat is asked (it survives a restart)."""
+    state = session.get(ChatState, chat_id) or ChatState(chat_id=chat_id)
+    state.kind, state.data, state.updated_at = kind, data, now
+    state.member_id = member.id if member is not None else None
+    session.merge(state)
+
+
+def about(duty: Duty, **extra: Any) -> dict[str, Any]:
+    """What a question about a duty carries in ChatState.data."""
+    return {"occurrence_id": duty.occurrence_id, "unit_id": duty.unit_id, "ref": duty.task_ref,
+            **extra}  # fmt: skip
+
+
+def look(
+    session: Session, actor: Actor, key: Key, now: datetime, what: str,
+    action: Action = Action.UNIT,
+) -> Outcome:  # fmt: skip
+    """May the actor act on this duty, and what is it now. A refusal is audited."""
+    occurrence_id, unit_id = key
+    allowed = authorize(
+        session, actor, action, now, unit_id=unit_id, what=what,
+        detail={"occurrence_id": occurrence_id},
+    )  # fmt: skip
+    duty = query.one(session, occurrence_id, unit_id, now) if allowed else None
+    return Outcome(allowed, duty)
+
+
+def record(
+    session: Session, key: Key, member: int | None, status: Status, now: datetime,
+    note: str = "", due_at: datetime | None = None,
+) -> Recorded:  # fmt: skip
+    """An answer appended and the unit's status moved, marked late by the duty's rule."""
+    occurrence_id, unit_id = key
+    if due_at is None:
+        due_at = answers.due_at(session, occurrence_id)
+    late = rules.answered_late(due_at, now)
+    return answers.record_answer(session, occurrence_id, unit_id, member, status, now,
+                                 late=late, note=note)  # fmt: skip
+
+
+def press(
+    session: Session, actor: Actor, key: Key, choice: Status | None, now: datetime, chat_id: int
+) -> Outcome:
+    """A status button (`choice`), or 📎 (None: the chat is asked for a file)."""
+    seen = look(session, actor, key, now, "answer")
+    duty = seen.duty
+    if duty is None:
+        return seen
+    if choice is None:
+        ask(session, chat_id, actor.member, FILE, about(duty), now)
+        return replace(seen, asks=FILE)
+    recorded = record(session, key, member_id(actor), choice, now, due_at=duty.due_at)
+    asks = rules.asked_after(choice.value)
+    if asks:
+        ask(session, chat_id, actor.member, asks, about(duty, status=choice.value), now)
+    after = replace(
+        duty,
+        status=recorded.status.value,
+        late=recorded.late,
+        category=rules.classify(recorded.status.value, recorded.late, duty.due_at, now),
+        overdue=rules.is_overdue(recorded.status.value, duty.due_at, now),
+    )
+    return Outcome(True, after, recorded, asks)
+
+
+def note(session: Session, actor: Actor, key: Key, text: str, now: datetime) -> Outcome:
+    """A note is an answer of its own: the history keeps it beside the status it explains."""
+    seen = look(session, actor, key, now, "note")
+    if seen.duty is None:
+        return seen
+    status = Status(seen.duty.status)
+    recorded = record(session, key, member_id(actor), status, now, note=text,
+                      due_at=seen.duty.due_at)  # fmt: skip
+    return replace(seen, recorded=recorded)
+
+
+def attach(
+    session: Session, actor: Actor, key: Key, file: dict[str, Any], now: datetime
+) -> Outcome:
+    """A report file, kept with the unit's latest answer (`file`: the attachment's fields)."""
+    seen = look(session, actor, key, now, "file")
+    if seen.duty is not None:
+        answers.save_attachment(session, key[0], key[1], member_id(actor), now, **file)
+    return seen
+
+
+def tick(session: Session, actor: Actor, key: Key, item_id: int, now: datetime) -> Outcome:
+    seen = look(session, actor, key, now, "checklist")
+    if seen.duty is None:
+        return seen
+    try:
+        answers.toggle_checklist(session, key[0], key[1], item_id, member_id(actor), now)
+    except LookupError:
+        return replace(seen, duty=None)
+    return seen
+
+
+def send_checklist(session: Session, actor: Actor, key: Key, now: datetime) -> Outcome:
+    """Every item ticked is done, else in progress, with the count in the note."""
+    seen = look(session, actor, key, now, "checklist")
+    if seen.duty is None:
+        return seen
+    state = answers.checklist_state(session, key[0], key[1])
+    done, total = sum(1 for _, c in state if c), len(state)
+    answers.mark_checklist_sent(session, key[0], key[1], now)
+    status = rules.checklist_status(done, total)
+    counted = f"Danh sách kiểm tra: {done}/{total}"
+    recorded = record(
+        session, key, member_id(actor), status, now, note=counted, due_at=seen.duty.due_at
+    )
+    return replace(seen, recorded=recorded, checklist=(done, total))
+
+
+def request_explanation(session: Session, actor: Actor, key: Key, now: datetime) -> Outcome:
+    """The office asks a unit why (the edge sends the unit the notice)."""
+    seen = look(session, actor, key, now, "explanation_request", Action.OFFICE)
+    if seen.duty is not None:
+        answers.request_explanation(session, key[0], key[1], now)
+    return seen
+
+
+def explain(session: Session, actor: Actor, key: Key, text: str, now: datetime) -> Outcome:
+    """The unit's explanation (the edge tells the office)."""
+    seen = look(session, actor, key, now, "explanation")
+    if seen.duty is not None:
+        answers.save_explanation(session, key[0], key[1], member_id(actor), text, now)
+    return seen
