@@ -261,6 +261,9 @@ class Occurrence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
     period_key: Mapped[str] = mapped_column(String(32))
+    # What this occurrence is — a deadline, an event, a check-in on ongoing work — as the
+    # planner made it; stored, not guessed back from the key.
+    kind: Mapped[str] = mapped_column(String(16), default="deadline", server_default="deadline")
     starts_at: Mapped[datetime | None]
     due_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime | None]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from config import Settings
@@ -82,17 +82,33 @@ def reference_day(plan: Plan, tz: Any) -> date:
     return plan.issued_on or plan.imported_at.astimezone(tz).date()
 
 
-def task_timeline(settings: Settings, plan: Plan, task: Task) -> Timeline | None:
+def task_timeline(
+    settings: Settings, plan: Plan, task: Task
+) -> tuple[Timeline | None, dict[str, Any] | None]:
+    """The task's timeline as the planner reads it: the reading stored in `task.timeline`
+    (`parsed`) when it was made from the same phrase, reference day and report days; else
+    the phrase read afresh, with what to store for the next pass (None when nothing to)."""
     days: dict[str, Any] = dict(settings.report_days)
     days.update((plan.policy or {}).get("report_days") or {})
     days.update(report_day_mapping(str((task.policy or {}).get("report_day") or "")))
+    reference = reference_day(plan, settings.timezone)
+    inputs = {"text": task.timeline_text, "reference": reference.isoformat(),
+              "report_days": {k: str(v) for k, v in sorted(days.items())}}  # fmt: skip
+    stored = (task.timeline or {}).get("parsed")
+    if isinstance(stored, dict) and stored.get("inputs") == inputs:
+        if stored.get("timeline") is None:
+            return None, None  # read before, and unreadable
+        try:
+            return Timeline.from_data(stored["timeline"]), None
+        except ValueError:
+            pass  # stored by another version: read afresh below
     try:
         report_days = ReportDays.from_mapping(days) if days else None
-        return parse_timeline(
-            task.timeline_text, reference_day(plan, settings.timezone), report_days
-        )
+        timeline = parse_timeline(task.timeline_text, reference, report_days)
     except (TimelineError, ValueError):
-        return None  # flagged at import and in `schedule preview`; nothing to schedule
+        timeline = None  # flagged at import and in `schedule preview`; nothing to schedule
+    parsed = {"inputs": inputs, "timeline": None if timeline is None else timeline.to_data()}
+    return timeline, {**(task.timeline or {}), "parsed": parsed}
 
 
 # ---- occurrences -------------------------------------------------------------------------
@@ -110,17 +126,24 @@ class TaskReading:
 
 def read_tasks(session: Session, settings: Settings) -> dict[int, TaskReading]:
     base = base_policy(settings)
-    return {
-        task.id: TaskReading(
-            task,
-            plan_row,
-            task_timeline(settings, plan_row, task),
-            task_policy(base, plan_row, task),
+    readings, fresh = {}, []
+    for task, plan_row in session.execute(
+        select(Task, Plan).join(Plan).where(Task.active.is_(True))
+    ):
+        timeline, store = task_timeline(settings, plan_row, task)
+        if store is not None:
+            fresh.append({"task_id": task.id, "timeline": store})
+        readings[task.id] = TaskReading(task, plan_row, timeline, task_policy(base, plan_row, task))
+    # Kept through Core, not the ORM: a stored reading is not a change that asks for another
+    # planning pass (the session hook marks ORM changes only).
+    if fresh:
+        session.connection().execute(
+            update(Task.__table__)
+            .where(Task.__table__.c.id == bindparam("task_id"))
+            .values(timeline=bindparam("timeline")),
+            fresh,
         )
-        for task, plan_row in session.execute(
-            select(Task, Plan).join(Plan).where(Task.active.is_(True))
-        )
-    }
+    return readings
 
 
 def roll_forward(
@@ -157,6 +180,7 @@ def roll_forward(
                 session.add(row)
                 stored[(task.id, period.key)] = row
                 added += 1
+            row.kind = period.kind
             # A re-imported plan may have moved the deadline.
             row.due_at, row.starts_at, row.ends_at = (
                 period.due_at, period.starts_at, period.ends_at
@@ -239,7 +263,7 @@ def snapshot(
         timeline = reading.timeline if reading is not None else None
         if timeline is None:
             continue
-        period = _period_of(occurrence, timeline, calendar_tz)
+        period = _period_of(occurrence, calendar_tz)
         if occurrence.starts_at is not None and period.kind == "event":
             event_starts[occurrence.id] = occurrence.starts_at
         for unit_id, role in assignments.get(task.id, ()):
@@ -273,13 +297,10 @@ def _chunked_statuses(session: Session, ids: Sequence[int]) -> Iterable[tuple[in
         )
 
 
-def _period_of(occurrence: Occurrence, timeline: Timeline, tz: Any) -> Period:
-    kind: Any = "event" if timeline.kind == "event" else "deadline"
-    if occurrence.period_key.startswith("checkin-"):
-        kind = "checkin"
+def _period_of(occurrence: Occurrence, tz: Any) -> Period:
     return Period(
         occurrence.period_key,
-        kind,
+        occurrence.kind,  # type: ignore[arg-type]
         occurrence.due_at.astimezone(tz).date(),
         occurrence.due_at,
         occurrence.starts_at,

@@ -70,3 +70,36 @@ def test_run_refuses_an_out_of_date_schema_and_names_the_command(monkeypatch, tm
     result = CliRunner().invoke(app, ["run"], env=env)
     assert result.exit_code == 2
     assert "nhacviec db upgrade" in result.output
+
+
+def test_an_occurrences_kind_is_filled_in_for_rows_made_before_it_was_stored(db_url):
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0002")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO plan (id, number, issuer, title, source_name, source_hash,"
+                " imported_at, policy, details) VALUES (1, '1/KH', 'Sở', 'Kế hoạch', 'a.txt',"
+                " 'x', '2025-01-24 00:00:00+00:00', '{}', '{}')"
+            ))  # fmt: skip
+            for task_id, kind in ((1, "once"), (2, "event")):
+                connection.execute(text(
+                    "INSERT INTO task (id, plan_id, ref, section_ref, title, kind, lead_text,"
+                    " coordinators_text, timeline_text, timeline, policy, position, active)"
+                    f" VALUES ({task_id}, 1, 'T{task_id}', '', 't', 'task', '', '', 'x',"
+                    f" '{{\"kind\": \"{kind}\"}}', '{{}}', {task_id}, true)"
+                ))  # fmt: skip
+            for i, (task_id, key) in enumerate(
+                ((1, "once"), (1, "checkin-2025-03"), (2, "once"), (2, "checkin-2025-02")), 1
+            ):
+                connection.execute(text(
+                    "INSERT INTO occurrence (id, task_id, period_key, due_at) VALUES"
+                    f" ({i}, {task_id}, '{key}', '2025-02-06 07:00:00+00:00')"
+                ))  # fmt: skip
+        upgrade(engine)
+        with engine.connect() as connection:
+            kinds = connection.execute(text("SELECT id, kind FROM occurrence ORDER BY id")).all()
+        assert [k for _, k in kinds] == ["deadline", "checkin", "event", "checkin"]
+    finally:
+        downgrade(engine, "base")
+        engine.dispose()

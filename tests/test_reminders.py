@@ -287,6 +287,40 @@ async def test_done_cancels_what_is_pending_and_an_inactive_member_gets_nothing(
     assert len(bot.to(HEAD)) == before
 
 
+def test_planning_reads_each_phrase_once_and_then_what_it_stored(settings, seed_000, monkeypatch):
+    from dataclasses import replace
+
+    from db.models import Occurrence, Task
+    from jobs import outbox
+
+    first_at, later = at(date(2024, 12, 17), 7), at(date(2024, 12, 17), 7, 5)
+    with session_scope(seed_000) as session:
+        outbox.sync(session, settings, first_at)
+    with seed_000() as session:
+        stored = {t.id: t.timeline.get("parsed") for t in session.scalars(select(Task))}
+        kinds = {o.kind for o in session.scalars(select(Occurrence))}
+    assert stored and all(p is not None and p["inputs"]["text"] for p in stored.values())
+    assert kinds <= {"deadline", "event", "checkin"}
+
+    def no_reading(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a phrase was read again")
+
+    # The next pass plans the same rows from what was stored, reading no phrase again …
+    monkeypatch.setattr(outbox, "parse_timeline", no_reading)
+    with session_scope(seed_000) as session:
+        again = outbox.sync(session, settings, later)
+    assert again.added == 0 and again.planned > 0
+    # … until what the reading depends on changes: the report days, or the phrase itself.
+    monkeypatch.undo()
+    moved = replace(settings, report_days={"yearly": "20/12"})
+    with session_scope(seed_000) as session:
+        before = {t.id: t.timeline["parsed"]["inputs"] for t in session.scalars(select(Task))}
+        outbox.sync(session, moved, later)
+    with seed_000() as session:
+        after = {t.id: t.timeline["parsed"]["inputs"] for t in session.scalars(select(Task))}
+    assert all(after[i]["report_days"] != before[i]["report_days"] for i in before)
+
+
 def test_reminders_are_keyed_by_occurrence_unit_person_kind_and_offset(settings, seed_000):
     from jobs import outbox
 

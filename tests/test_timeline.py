@@ -197,3 +197,24 @@ def test_next_due_over_a_century_of_month_ends():
     dues = timeline.next_due(date(2000, 1, 1), 1200)
     assert dues[0] == date(2000, 1, 31) and dues[-1] == date(2099, 12, 31)
     assert all((d + timedelta(days=1)).day == 1 for d in dues)
+
+
+def test_a_reading_is_stored_and_read_back_unchanged_for_every_phrase_of_the_corpus():
+    import json
+
+    from timing.timeline import Timeline
+
+    read = 0
+    for case in CASES:
+        try:
+            timeline = parse_timeline(case.text, case.reference)
+        except TimelineError:
+            continue
+        stored = json.loads(json.dumps(timeline.to_data()))  # as a JSON column keeps it
+        back = Timeline.from_data(stored)
+        assert back == timeline, case.text
+        assert back.to_json(case.reference) == timeline.to_json(case.reference)
+        read += 1
+    assert read > 250
+    with pytest.raises(ValueError, match="another version"):
+        Timeline.from_data({**stored, "v": 0})

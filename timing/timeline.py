@@ -223,6 +223,49 @@ class Timeline:
             return []
         return self.recurrence.next_due(on_or_after, count)
 
+    def to_data(self) -> dict[str, Any]:
+        """The reading itself, stored beside the phrase so the planner need not read it again
+        (versioned: `from_data` refuses another version, and the phrase is read afresh)."""
+        recurrence = self.recurrence
+        return {
+            "v": STORED_VERSION,
+            "text": self.text,
+            "kind": self.kind,
+            "rule": self.rule,
+            "due": _moment_data(self.due),
+            "inclusive": self.inclusive,
+            "start": _moment_data(self.start),
+            # A deadline's end is its due day (the same object): kept so.
+            "end": "=due" if self.end is self.due and self.due is not None
+            else _moment_data(self.end),
+            "recurrence": None if recurrence is None else {
+                name: getattr(recurrence, name) for name in Recurrence.__slots__
+            },
+            "warnings": list(self.warnings),
+        }  # fmt: skip
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Timeline:
+        """What `to_data` stored; ValueError for another version or a damaged value."""
+        if not isinstance(data, dict) or data.get("v") != STORED_VERSION:
+            raise ValueError("stored timeline of another version")
+        try:
+            stored = data["recurrence"]
+            recurrence = None
+            if stored is not None:
+                fields = dict(stored)
+                fields["anchors"] = tuple(tuple(pair) for pair in fields.get("anchors", ()))
+                recurrence = Recurrence(**fields)
+            due = _moment_of(data["due"])
+            end = due if data["end"] == "=due" else _moment_of(data["end"])
+            return cls(
+                text=str(data["text"]), kind=data["kind"], rule=str(data["rule"]),
+                due=due, inclusive=bool(data["inclusive"]), start=_moment_of(data["start"]),
+                end=end, recurrence=recurrence, warnings=tuple(data["warnings"]),
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"stored timeline unreadable: {error}") from None
+
     def to_json(self, today: date) -> dict[str, Any]:
         """The `nhacviec deadline --json` object."""
         due, start, end = self.due, self.start, self.end
@@ -240,6 +283,23 @@ class Timeline:
             "rule": self.rule,
             "warnings": list(self.warnings),
         }
+
+
+STORED_VERSION = 1
+
+
+def _moment_data(value: date | datetime | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {"datetime" if isinstance(value, datetime) else "date": value.isoformat()}
+
+
+def _moment_of(value: Any) -> Any:
+    if value is None:
+        return None
+    if "datetime" in value:
+        return datetime.fromisoformat(value["datetime"])
+    return date.fromisoformat(value["date"])
 
 
 @dataclass(frozen=True)
