@@ -17,7 +17,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -29,14 +28,14 @@ from bot.replies import refused_or_gone
 from bot.services import Services, services_of
 from bot.steps import step
 from db.group_commit import GroupCommit
-from db.models import ChatState, Member, Occurrence, Response, Status, Task, Unit
+from db.models import ChatState, Status, Unit
 from db.session import session_scope
 from db.text import clean
 from duties import actions
 from duties.answers import Recorded
 from duties.model import Duty
 from duties.permissions import Action, Actor, actor_for, authorize
-from duties.query import open_duties
+from duties.query import history, open_duties
 from jobs.sender import keyboard
 from texts import cards, messages
 from texts.buttons import CANCEL, OPEN, STATUS, Button
@@ -516,17 +515,7 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     with session_scope(services.sessions) as session:
         actor = actor_for(session, services.settings.office_admins, user.id)
         unit = session.get(Unit, actor.unit_id) if actor.unit_id is not None else None
-        rows = []
-        if unit is not None:
-            rows = session.execute(
-                select(Response, Task.ref, Member.full_name)
-                .join(Occurrence, Occurrence.id == Response.occurrence_id)
-                .join(Task, Task.id == Occurrence.task_id)
-                .outerjoin(Member, Member.id == Response.member_id)
-                .where(Response.unit_id == unit.id)
-                .order_by(Response.id.desc())
-                .limit(15)
-            ).all()
+        rows = history(session, unit.id) if unit is not None else []
     if unit is None:
         await message.reply_text(messages.text("not_linked", locale), parse_mode=ParseMode.HTML)
         return

@@ -18,8 +18,9 @@ from telegram.ext import ContextTypes
 
 from bot.answers import pressed
 from bot.services import Services, services_of
-from db.models import Occurrence, Plan
+from db.models import Plan
 from db.session import session_scope
+from duties import actions
 from duties.model import Duty
 from duties.permissions import Action, actor_for, authorize, in_private, refusal
 from duties.query import in_scope
@@ -200,10 +201,10 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     queued = units = 0
     with session_scope(services.sessions) as session:
         actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
-        allowed = authorize(session, actor, Action.OFFICE, now, what="nudge")
-        if allowed:
-            queued, units = _nudge(session, occurrence_id, now)
-    if not allowed:
+        silent = actions.nudge(session, actor, occurrence_id, now)
+        if silent is not None:
+            queued, units = _nudge(session, occurrence_id, silent, now)
+    if silent is None:
         await query.answer(messages.text(refusal(actor), locale), show_alert=True)
         return
     await query.answer()
@@ -212,14 +213,10 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await context.bot.send_message(query.message.chat.id, text)
 
 
-def _nudge(session: Session, occurrence_id: int, now: datetime) -> tuple[int, int]:
-    occurrence = session.get(Occurrence, occurrence_id)
-    if occurrence is None:
-        return 0, 0
-    rows = [
-        r for r in in_scope(session, now, task_ids=[occurrence.task_id])
-        if r.occurrence_id == occurrence_id and r.category == Category.NOT_REPORTED
-    ]  # fmt: skip
+def _nudge(
+    session: Session, occurrence_id: int, rows: list[Duty], now: datetime
+) -> tuple[int, int]:
+    """Queue a reminder to every person of each silent unit (through the outbox)."""
     outgoing = []
     for row in rows:
         for person in outbox.unit_recipients(session, row.unit_id):

@@ -180,3 +180,11 @@ def explain(session: Session, actor: Actor, key: Key, text: str, now: datetime) 
     if seen.duty is not None:
         answers.save_explanation(session, key[0], key[1], member_id(actor), text, now)
     return seen
+
+
+def nudge(session: Session, actor: Actor, occurrence_id: int, now: datetime) -> list[Duty] | None:
+    """The office reminds, now, every unit still silent on an occurrence: the duties to
+    remind (the edge queues the messages), or None when the actor may not."""
+    if not authorize(session, actor, Action.OFFICE, now, what="nudge"):
+        return None
+    return query.silent(session, occurrence_id, now)

@@ -32,7 +32,7 @@ from db.models import (
     UnitStatus,
 )
 from duties.model import Duty, OfficeDigest
-from duties.rules import classify, is_overdue
+from duties.rules import Category, classify, is_overdue
 
 _items = (
     select(func.count(ChecklistItem.id))
@@ -234,3 +234,28 @@ def office_digest(session: Session, now: datetime, tz: Any) -> OfficeDigest:
         answered_today=int(answered or 0),
         units_without_members=lonely,
     )
+
+
+def silent(session: Session, occurrence_id: int, now: datetime) -> list[Duty]:
+    """The duties of one occurrence whose unit has not reported: whom a nudge is for."""
+    task_id = session.scalar(select(Occurrence.task_id).where(Occurrence.id == occurrence_id))
+    if task_id is None:
+        return []
+    return [
+        d for d in in_scope(session, now, task_ids=[task_id])
+        if d.occurrence_id == occurrence_id and d.category == Category.NOT_REPORTED
+    ]  # fmt: skip
+
+
+def history(session: Session, unit_id: int, limit: int = 15) -> list[tuple[Response, str, str]]:
+    """A unit's latest answers, newest first: (the answer, its task's ref, who gave it)."""
+    rows = session.execute(
+        select(Response, Task.ref, Member.full_name)
+        .join(Occurrence, Occurrence.id == Response.occurrence_id)
+        .join(Task, Task.id == Occurrence.task_id)
+        .outerjoin(Member, Member.id == Response.member_id)
+        .where(Response.unit_id == unit_id)
+        .order_by(Response.id.desc())
+        .limit(limit)
+    ).all()
+    return [(response, ref, name or "") for response, ref, name in rows]
