@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
-from telegram import Message, Update
+from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -324,11 +324,8 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @step(FILE)
-async def _file_expected(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _file_expected(message: Message, user: User, services: Services) -> None:
     """Text while a file is expected: ask for the file again."""
-    services = services_of(context)
-    message = update.effective_message
-    assert message is not None
     with services.sessions() as session:
         state = session.get(ChatState, message.chat.id)
         ref = state.data.get("ref", "") if state is not None else ""
@@ -340,19 +337,14 @@ async def _file_expected(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 @step(NOTE)
-async def _note_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message is not None and update.effective_user is not None
-    await _note(update.effective_message, update.effective_user.id, services_of(context))
-
-
-async def _note(message: Message, user_id: int, services: Services) -> None:
+async def _note(message: Message, user: User, services: Services) -> None:
     note = clean(message.text or "")  # as it is stored, so the echo shows what was kept
     locale, now = services.locale, services.clock()
     with session_scope(services.sessions) as session:
         state = session.get(ChatState, message.chat.id)
         assert state is not None
         data = dict(state.data)
-        actor = actor_for(session, services.settings.office_admins, user_id)
+        actor = actor_for(session, services.settings.office_admins, user.id)
         done = actions.note(session, actor, _key(data), note, now)
         session.delete(state)
     if await refused_or_gone(message, done, locale):

@@ -3,13 +3,13 @@ recorded as its explanation, shown in the office's reports and passed on to the 
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.answers import check, pressed, prompt_buttons
 from bot.replies import refused_or_gone
-from bot.services import services_of
+from bot.services import Services, services_of
 from bot.steps import step
 from db.models import ChatState
 from db.session import session_scope
@@ -103,11 +103,8 @@ async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 @step(KIND)
-async def explanation_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services = services_of(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+async def explanation_text(message: Message, user: User, services: Services) -> None:
+    assert message.text is not None
     locale, now = services.locale, services.clock()
     with session_scope(services.sessions) as session:
         state = session.get(ChatState, message.chat.id)

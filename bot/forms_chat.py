@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from telegram import Update
+from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -188,12 +188,9 @@ def _send(session: Session, services: Services, asked: Asked, submission: FormSu
 
 
 @step(KIND)
-async def form_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def form_text(message: Message, user: User, services: Services) -> None:
     """The answer to the current question: checked, saved, then the next question."""
-    services = services_of(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return
+    assert message.text is not None
     locale, now = services.locale, services.clock()
     error = None
     reply: tuple[str, Any] | None = None

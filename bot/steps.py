@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
-from bot.services import services_of
+from bot.services import Services, services_of
 from db.models import ChatState
 from texts import messages
 
-Step = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+# A step gets the typed message (with text), who typed it, and the bot's services.
+Step = Callable[[Message, User, Services], Awaitable[None]]
 _STEPS: dict[str, Step] = {}
 
 
@@ -50,4 +51,4 @@ async def text_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if found is None:
         await message.reply_text(messages.text("answer.nothing_asked", services.locale))
         return
-    await found(update, context)
+    await found(message, user, services)
