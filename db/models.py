@@ -326,6 +326,8 @@ class Response(Base):
     """An answer, append-only: a change of mind is a new row."""
 
     __tablename__ = "response"
+    # A duty's latest note (duties/query.py) is read on every button press.
+    __table_args__ = (Index("ix_response_duty", "occurrence_id", "unit_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(

@@ -87,7 +87,7 @@ def task_timeline(
 ) -> tuple[Timeline | None, dict[str, Any] | None]:
     """The task's timeline as the planner reads it: the reading stored in `task.timeline`
     (`parsed`) when it was made from the same phrase, reference day and report days; else
-    the phrase read afresh, with what to store for the next pass (None when nothing to)."""
+    the phrase read afresh, with what to store of it (None when nothing changed)."""
     days: dict[str, Any] = dict(settings.report_days)
     days.update((plan.policy or {}).get("report_days") or {})
     days.update(report_day_mapping(str((task.policy or {}).get("report_day") or "")))
@@ -107,8 +107,8 @@ def task_timeline(
         timeline = parse_timeline(task.timeline_text, reference, report_days)
     except (TimelineError, ValueError):
         timeline = None  # flagged at import and in `schedule preview`; nothing to schedule
-    parsed = {"inputs": inputs, "timeline": None if timeline is None else timeline.to_data()}
-    return timeline, {**(task.timeline or {}), "parsed": parsed}
+    return timeline, {"inputs": inputs,
+                      "timeline": None if timeline is None else timeline.to_data()}  # fmt: skip
 
 
 # ---- occurrences -------------------------------------------------------------------------
@@ -124,16 +124,40 @@ class TaskReading:
     policy: Policy
 
 
+def resolved_policy(
+    base: Policy, settings: Settings, plan: Plan, task: Task
+) -> tuple[Policy, dict[str, Any] | None]:
+    """The task's policy: the one stored in `task.timeline` (`parsed`) when it was resolved
+    from the same settings and overrides; else resolved again, with what to store."""
+    inputs = {"settings": {k: str(v) for k, v in sorted(dict(settings.reminder_policy).items())},
+              "plan": plan.policy or {}, "task": task.policy or {}}  # fmt: skip
+    stored = (task.timeline or {}).get("parsed") or {}
+    if stored.get("policy_inputs") == inputs:
+        try:
+            return Policy.from_data(stored["policy"]), None
+        except (KeyError, PolicyError):
+            pass  # stored by another version: resolved again below
+    policy = task_policy(base, plan, task)
+    return policy, {"policy_inputs": inputs, "policy": policy.to_data()}
+
+
 def read_tasks(session: Session, settings: Settings) -> dict[int, TaskReading]:
+    """Every active task's timeline and policy, from what earlier passes stored where it
+    still holds; what had to be read or resolved again is stored for the next pass."""
     base = base_policy(settings)
     readings, fresh = {}, []
     for task, plan_row in session.execute(
         select(Task, Plan).join(Plan).where(Task.active.is_(True))
     ):
-        timeline, store = task_timeline(settings, plan_row, task)
-        if store is not None:
-            fresh.append({"task_id": task.id, "timeline": store})
-        readings[task.id] = TaskReading(task, plan_row, timeline, task_policy(base, plan_row, task))
+        timeline, read = task_timeline(settings, plan_row, task)
+        policy, resolved = resolved_policy(base, settings, plan_row, task)
+        if read is not None or resolved is not None:
+            parsed = dict((task.timeline or {}).get("parsed") or {})
+            parsed.update(read or {})
+            parsed.update(resolved or {})
+            fresh.append({"task_id": task.id, "timeline": {**(task.timeline or {}),
+                                                           "parsed": parsed}})  # fmt: skip
+        readings[task.id] = TaskReading(task, plan_row, timeline, policy)
     # Kept through Core, not the ORM: a stored reading is not a change that asks for another
     # planning pass (the session hook marks ORM changes only).
     if fresh:

@@ -305,11 +305,22 @@ def test_planning_reads_each_phrase_once_and_then_what_it_stored(settings, seed_
     def no_reading(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a phrase was read again")
 
-    # The next pass plans the same rows from what was stored, reading no phrase again …
+    # The next pass plans the same rows from what was stored, reading no phrase again and
+    # resolving no policy again …
     monkeypatch.setattr(outbox, "parse_timeline", no_reading)
+    monkeypatch.setattr(outbox, "task_policy", no_reading)
     with session_scope(seed_000) as session:
         again = outbox.sync(session, settings, later)
     assert again.added == 0 and again.planned > 0
+    # … and a changed global policy is resolved again (the phrases are not read again).
+    monkeypatch.undo()
+    monkeypatch.setattr(outbox, "parse_timeline", no_reading)
+    stricter = replace(settings, reminder_policy={"before_days": "10,1"})
+    with session_scope(seed_000) as session:
+        outbox.sync(session, stricter, later)
+    with seed_000() as session:
+        policies = [t.timeline["parsed"]["policy"] for t in session.scalars(select(Task))]
+    assert all(p["before_days"] == [10, 1] for p in policies)
     # … until what the reading depends on changes: the report days, or the phrase itself.
     monkeypatch.undo()
     moved = replace(settings, report_days={"yearly": "20/12"})

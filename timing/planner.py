@@ -45,6 +45,23 @@ class Policy:
             changes[name] = _policy_value(name, raw, getattr(self, name))
         return replace(self, **changes)
 
+    def to_data(self) -> dict[str, Any]:
+        """The resolved policy as JSON values, stored so that planning need not resolve it."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else (
+                value.isoformat() if isinstance(value, time) else value
+            )  # fmt: skip
+        return out
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Policy:
+        """What `to_data` stored; PolicyError when it is not a whole policy."""
+        if not isinstance(data, dict) or set(data) != {f.name for f in fields(cls)}:
+            raise PolicyError("stored policy of another shape")
+        return cls().overridden(data)
+
     def every(self, status: str) -> int:
         if status == "in_progress":
             return self.in_progress_every

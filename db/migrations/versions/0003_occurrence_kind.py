@@ -1,4 +1,4 @@
-"""the occurrence's kind, stored
+"""the occurrence's kind, stored; answers indexed by duty
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.create_index("ix_response_duty", ["occurrence_id", "unit_id", "id"], unique=False)
     with op.batch_alter_table("occurrence", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("kind", sa.String(length=16), server_default="deadline", nullable=False)
@@ -44,5 +46,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.drop_index("ix_response_duty")
     with op.batch_alter_table("occurrence", schema=None) as batch_op:
         batch_op.drop_column("kind")
