@@ -124,3 +124,12 @@ def test_the_circle_finder_finds_a_circle():
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
         ("a", "b", "c"), ("b", "c", "a"), ("c", "a", "b")
     ]  # fmt: skip
+
+
+def test_every_package_is_installed_with_the_command():
+    # An installed `nhacviec` (the image, a wheel) has only the packages pyproject names.
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    include = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert [p for p in PACKAGES if f"{p}*" not in include] == []
