@@ -140,7 +140,7 @@ async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             current = row.unit_name
             lines.append(messages.text("office.overdue_unit", locale, unit=row.unit_name))
         lines.append(messages.text(
-            "office.overdue_line", locale, plan=row.plan_number, ref=row.task_ref,
+            "office.overdue_line", locale, plan=row.plan_ref, ref=row.task_ref,
             title=cards.short(row.task_title, 80), late=_late(row, services),
             status=_label(row.category, locale),
         ))  # fmt: skip
@@ -178,7 +178,7 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     period = min(waiting, key=lambda r: r.due_at).occurrence_id
     waiting = [r for r in waiting if r.occurrence_id == period]
     first = waiting[0]
-    lines = [messages.text("office.unanswered_head", locale, plan=first.plan_number,
+    lines = [messages.text("office.unanswered_head", locale, plan=first.plan_ref,
                            ref=first.task_ref, period=_period(first.period_key),
                            count=len(waiting))]  # fmt: skip
     lines += [messages.text("office.unanswered_line", locale, unit=r.unit_name,
@@ -240,7 +240,7 @@ async def blocked_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await _reply(update, messages.text("office.none_blocked", locale))
         return
     lines = [messages.text("office.blocked_head", locale, count=len(stuck))]
-    lines += [messages.text("office.blocked_line", locale, unit=r.unit_name, plan=r.plan_number,
+    lines += [messages.text("office.blocked_line", locale, unit=r.unit_name, plan=r.plan_ref,
                             ref=r.task_ref, title=cards.short(r.task_title, 80),
                             note=cards.short(r.note or "—", 500))
               for r in stuck[:MAX_LINES]]  # fmt: skip

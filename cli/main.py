@@ -985,7 +985,7 @@ def report_overdue(
         late = summary.overdue(_report_rows(session, s, scope or [], now))
     table = Table("unit", "plan", "task", "period", "due", "status", "explanation")
     for r in late:
-        table.add_row(r.unit_name, r.plan_number, r.task_ref, r.period_key,
+        table.add_row(r.unit_name, r.plan_ref, r.task_ref, r.period_key,
                       r.due_at.astimezone(s.timezone).strftime("%d/%m/%Y"), label(r.category),
                       r.explanation[:60])  # fmt: skip
     out.print(table)

@@ -24,7 +24,7 @@ class Duty:
     unit_name: str
     unit_district: str
     plan_id: int
-    plan_number: str
+    plan_number: str  # as the plan writes it; "" when it has none
     plan_title: str
     task_id: int
     task_ref: str
@@ -51,6 +51,11 @@ class Duty:
     @property
     def key(self) -> tuple[int, int]:
         return (self.occurrence_id, self.unit_id)
+
+    @property
+    def plan_ref(self) -> str:
+        """How a report names the plan: its number, else its id."""
+        return self.plan_number or f"#{self.plan_id}"
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,7 @@ def _duty(row: Sequence[Any], now: datetime) -> tuple[Duty, bool]:
         unit_name=unit_name,
         unit_district=district or "",
         plan_id=plan_id,
-        plan_number=plan_number or f"#{plan_id}",
+        plan_number=plan_number or "",
         plan_title=plan_title,
         task_id=task_id,
         task_ref=task_ref,

@@ -243,7 +243,7 @@ def _legend_and_totals(sheet: Worksheet, rows: list[Duty]) -> None:
 
 def detail_rows(rows: Iterable[Duty], tz: Any) -> list[list[Any]]:
     return [
-        [r.plan_number, r.task_ref, r.task_title, period_name(r.period_key) or "Một lần",
+        [r.plan_ref, r.task_ref, r.task_title, period_name(r.period_key) or "Một lần",
          r.due_at.astimezone(tz).date(), r.unit_code, r.unit_name, ROLE.get(r.role, r.role),
          label(r.category), _naive(r.answered_at, tz), r.note, r.explanation]
         for r in rows

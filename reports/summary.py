@@ -41,7 +41,7 @@ def by_task(rows: Iterable[Duty]) -> list[TaskSummary]:
             sorted({r.unit_name for r in members if r.overdue or r.category == Category.BLOCKED})
         )
         out.append(
-            TaskSummary(first.plan_number, first.task_ref, first.task_title, first.period_key,
+            TaskSummary(first.plan_ref, first.task_ref, first.task_title, first.period_key,
                         first.due_at, {c: counts.get(c, 0) for c in ORDER}, behind)
         )  # fmt: skip
     return out
