@@ -26,7 +26,7 @@ from telegram.ext import ContextTypes
 from bot import plan_upload
 from bot.replies import refused_or_gone
 from bot.services import Services, services_of
-from bot.steps import step
+from bot.steps import Reply, step
 from db.group_commit import GroupCommit
 from db.models import ChatState, Status, Unit
 from db.session import session_scope
@@ -324,36 +324,43 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @step(FILE)
-async def _file_expected(message: Message, user: User, services: Services) -> None:
+def _file_expected(
+    session: Session, state: ChatState, message: Message, user: User, services: Services
+) -> Reply:
     """Text while a file is expected: ask for the file again."""
-    with services.sessions() as session:
-        state = session.get(ChatState, message.chat.id)
-        ref = state.data.get("ref", "") if state is not None else ""
-    await message.reply_text(
-        messages.text("answer.ask_file", services.locale, ref=ref, mb=MAX_FILE_MB),
-        parse_mode=ParseMode.HTML,
-        reply_markup=prompt_buttons(services.locale),
-    )
+    ref = state.data.get("ref", "")
+
+    async def reply() -> None:
+        await message.reply_text(
+            messages.text("answer.ask_file", services.locale, ref=ref, mb=MAX_FILE_MB),
+            parse_mode=ParseMode.HTML,
+            reply_markup=prompt_buttons(services.locale),
+        )
+
+    return reply
 
 
 @step(NOTE)
-async def _note(message: Message, user: User, services: Services) -> None:
+def _note(
+    session: Session, state: ChatState, message: Message, user: User, services: Services
+) -> Reply:
     note = clean(message.text or "")  # as it is stored, so the echo shows what was kept
     locale, now = services.locale, services.clock()
-    with session_scope(services.sessions) as session:
-        state = session.get(ChatState, message.chat.id)
-        assert state is not None
-        data = dict(state.data)
-        actor = actor_for(session, services.settings.office_admins, user.id)
-        done = actions.note(session, actor, _key(data), note, now)
-        session.delete(state)
-    if await refused_or_gone(message, done, locale):
-        return
-    echo = note if len(note) <= 500 else note[:500] + "…"
-    await message.reply_text(
-        messages.text("answer.note_saved", locale, ref=data.get("ref", ""), note=echo),
-        parse_mode=ParseMode.HTML,
-    )
+    data = dict(state.data)
+    actor = actor_for(session, services.settings.office_admins, user.id)
+    done = actions.note(session, actor, _key(data), note, now)
+    session.delete(state)
+
+    async def reply() -> None:
+        if await refused_or_gone(message, done, locale):
+            return
+        echo = note if len(note) <= 500 else note[:500] + "…"
+        await message.reply_text(
+            messages.text("answer.note_saved", locale, ref=data.get("ref", ""), note=echo),
+            parse_mode=ParseMode.HTML,
+        )
+
+    return reply
 
 
 def _key(data: dict[str, Any]) -> tuple[int, int]:

@@ -3,6 +3,7 @@ recorded as its explanation, shown in the office's reports and passed on to the 
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
 from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -10,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.answers import check, pressed, prompt_buttons
 from bot.replies import refused_or_gone
 from bot.services import Services, services_of
-from bot.steps import step
+from bot.steps import Reply, step
 from db.models import ChatState
 from db.session import session_scope
 from duties import actions
@@ -103,38 +104,41 @@ async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 @step(KIND)
-async def explanation_text(message: Message, user: User, services: Services) -> None:
+def explanation_text(
+    session: Session, state: ChatState, message: Message, user: User, services: Services
+) -> Reply:
     assert message.text is not None
     locale, now = services.locale, services.clock()
-    with session_scope(services.sessions) as session:
-        state = session.get(ChatState, message.chat.id)
-        if state is None or state.kind != KIND:
+    data = dict(state.data)
+    occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
+    actor = actor_for(session, services.settings.office_admins, user.id)
+    done = actions.explain(session, actor, (occurrence_id, unit_id), message.text, now)
+    if done.duty is not None:
+        body = messages.text(
+            "explain.to_office",
+            locale,
+            unit=done.duty.unit_name,
+            ref=done.duty.task_ref,
+            text=cards.short(message.text, 1500),
+        )
+        outbox.notify_office(
+            session,
+            services.settings,
+            f"explained:{occurrence_id}:{unit_id}:{now:%Y%m%d%H%M%S}",
+            body,
+            now,
+            unit_id,
+            except_chat=message.chat.id,
+        )
+    session.delete(state)
+
+    async def reply() -> None:
+        if await refused_or_gone(message, done, locale):
             return
-        data = dict(state.data)
-        occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
-        actor = actor_for(session, services.settings.office_admins, user.id)
-        done = actions.explain(session, actor, (occurrence_id, unit_id), message.text, now)
-        if done.duty is not None:
-            body = messages.text(
-                "explain.to_office",
-                locale,
-                unit=done.duty.unit_name,
-                ref=done.duty.task_ref,
-                text=cards.short(message.text, 1500),
-            )
-            outbox.notify_office(
-                session,
-                services.settings,
-                f"explained:{occurrence_id}:{unit_id}:{now:%Y%m%d%H%M%S}",
-                body,
-                now,
-                unit_id,
-                except_chat=message.chat.id,
-            )
-        session.delete(state)
-    if await refused_or_gone(message, done, locale):
-        return
-    assert done.duty is not None
-    await message.reply_text(
-        messages.text("explain.saved", locale, unit=done.duty.unit_name, ref=done.duty.task_ref)
-    )
+        assert done.duty is not None
+        await message.reply_text(
+            messages.text("explain.saved", locale, unit=done.duty.unit_name,
+                          ref=done.duty.task_ref)
+        )  # fmt: skip
+
+    return reply

@@ -27,7 +27,7 @@ from telegram.ext import ContextTypes
 from bot.answers import Asked, check, pressed, prompt_buttons
 from bot.replies import refused_or_gone
 from bot.services import Services, services_of
-from bot.steps import step
+from bot.steps import Reply, step
 from db.models import ChatState, FormDefinition, FormSubmission, Occurrence, Status
 from db.session import session_scope
 from duties import actions, rules
@@ -188,56 +188,65 @@ def _send(session: Session, services: Services, asked: Asked, submission: FormSu
 
 
 @step(KIND)
-async def form_text(message: Message, user: User, services: Services) -> None:
+def form_text(
+    session: Session, state: ChatState, message: Message, user: User, services: Services
+) -> Reply:
     """The answer to the current question: checked, saved, then the next question."""
     assert message.text is not None
     locale, now = services.locale, services.clock()
     error = None
     reply: tuple[str, Any] | None = None
     stale = asking = ""
-    with session_scope(services.sessions) as session:
-        state = session.get(ChatState, message.chat.id)
-        if state is None or state.kind != KIND:
-            return
-        data = dict(state.data)
-        occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
-        asked = check(session, services, user.id, occurrence_id, unit_id, "form")
-        found = _form_of(session, occurrence_id) if asked.info is not None else None
-        if found is None:
-            session.delete(state)
+    data = dict(state.data)
+    occurrence_id, unit_id = int(data["occurrence_id"]), int(data["unit_id"])
+    asked = check(session, services, user.id, occurrence_id, unit_id, "form")
+    found = _form_of(session, occurrence_id) if asked.info is not None else None
+    if found is None:
+        session.delete(state)
+    else:
+        definition, form = found
+        submission = _submission(session, definition.id, occurrence_id, unit_id)
+        answers = dict(submission.answers)
+        draft = answers.get("draft") or {}
+        if message.message_id <= int(data.get("seen_id", 0)):
+            return _nothing  # delivered again after a crash: dealt with the first time
+        state.data = {**data, "seen_id": message.message_id}
+        shown = data.get("asked_key")
+        if message.message_id < int(data.get("asked_id", 0)) or (
+            shown is not None and shown != _question_key(form, draft)
+        ):
+            # Typed before the question now due was shown: for an earlier one (the
+            # person typed ahead, or the bot died before it could ask the next).
+            stale = message.text
         else:
-            definition, form = found
-            submission = _submission(session, definition.id, occurrence_id, unit_id)
-            answers = dict(submission.answers)
-            draft = answers.get("draft") or {}
-            if message.message_id <= int(data.get("seen_id", 0)):
-                return  # delivered again after a crash: it was dealt with the first time
-            state.data = {**data, "seen_id": message.message_id}
-            shown = data.get("asked_key")
-            if message.message_id < int(data.get("asked_id", 0)) or (
-                shown is not None and shown != _question_key(form, draft)
-            ):
-                # Typed before the question now due was shown: for an earlier one (the
-                # person typed ahead, or the bot died before it could ask the next).
-                stale = message.text
-            else:
-                draft, error = answer(form, draft, message.text)
-                answers["draft"] = draft
-                submission.answers, submission.updated_at = answers, now
-            reply = _step(form, draft, occurrence_id, unit_id, locale)
-            asking = _question_key(form, draft)
-    if await refused_or_gone(message, asked, locale):
-        return
-    if found is None:  # the form was taken off the task meanwhile
-        await message.reply_text(messages.text("answer.gone", locale))
-        return
-    if stale:
-        await message.reply_text(
-            messages.text("form.stale", locale, text=cards.short(stale, 100)),
-            parse_mode=ParseMode.HTML,
-        )
-    if error is not None:
-        await message.reply_text(messages.text(error, locale))
-    assert reply is not None
-    sent = await message.reply_text(reply[0], parse_mode=ParseMode.HTML, reply_markup=reply[1])
-    _asked(services, message.chat.id, sent.message_id, asking)
+            draft, error = answer(form, draft, message.text)
+            answers["draft"] = draft
+            submission.answers, submission.updated_at = answers, now
+        reply = _step(form, draft, occurrence_id, unit_id, locale)
+        asking = _question_key(form, draft)
+
+    async def say() -> None:
+        if await refused_or_gone(message, asked, locale):
+            return
+        if found is None:  # the form was taken off the task meanwhile
+            await message.reply_text(messages.text("answer.gone", locale))
+            return
+        if stale:
+            await message.reply_text(
+                messages.text("form.stale", locale, text=cards.short(stale, 100)),
+                parse_mode=ParseMode.HTML,
+            )
+        if error is not None:
+            await message.reply_text(messages.text(error, locale))
+        assert reply is not None
+        sent = await message.reply_text(reply[0], parse_mode=ParseMode.HTML,
+                                        reply_markup=reply[1])  # fmt: skip
+        # Which question an answer is for is known once Telegram numbered the question: a
+        # second, short transaction after the send (never one held across it).
+        _asked(services, message.chat.id, sent.message_id, asking)
+
+    return say
+
+
+async def _nothing() -> None:
+    return None

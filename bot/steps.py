@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.orm import Session
 from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
 from bot.services import Services, services_of
 from db.models import ChatState
+from db.session import session_scope
 from texts import messages
 
-# A step gets the typed message (with text), who typed it, and the bot's services.
-Step = Callable[[Message, User, Services], Awaitable[None]]
+# What a step says once its work is committed.
+Reply = Callable[[], Awaitable[None]]
+# A step gets the update's one session, what the chat is asked (its ChatState), the typed
+# message (with text), who typed it and the services; it records in the session and returns
+# its reply, sent after the commit: stored before it is acknowledged.
+Step = Callable[[Session, ChatState, Message, User, Services], Reply]
 _STEPS: dict[str, Step] = {}
 
 
@@ -44,11 +50,13 @@ async def text_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
         return
-    with services.sessions() as session:
+    reply = None
+    with session_scope(services.sessions) as session:  # the update's one session
         state = session.get(ChatState, message.chat.id)
-        kind = state.kind if state is not None else ""
-    found = _STEPS.get(kind)
-    if found is None:
+        found = _STEPS.get(state.kind) if state is not None else None
+        if found is not None and state is not None:
+            reply = found(session, state, message, user, services)
+    if reply is None:
         await message.reply_text(messages.text("answer.nothing_asked", services.locale))
         return
-    await found(message, user, services)
+    await reply()
