@@ -32,6 +32,7 @@ from db.models import ChatState, FormDefinition, FormSubmission, Occurrence, Sta
 from db.session import session_scope
 from duties import actions, rules
 from duties.actions import ask
+from duties.answers import form_submission
 from jobs.sender import keyboard
 from plans.forms import Form, FormError, answer, form_from_json, next_question, summary
 from texts import cards, messages
@@ -53,22 +54,6 @@ def _form_of(session: Session, occurrence_id: int) -> tuple[FormDefinition, Form
         return definition, form_from_json(definition.title, definition.fields)
     except FormError:
         return None
-
-
-def _submission(session: Session, form_id: int, occurrence_id: int, unit_id: int) -> FormSubmission:
-    row = session.scalar(
-        select(FormSubmission).where(
-            FormSubmission.form_id == form_id,
-            FormSubmission.occurrence_id == occurrence_id,
-            FormSubmission.unit_id == unit_id,
-        )
-    )
-    if row is None:
-        row = FormSubmission(form_id=form_id, occurrence_id=occurrence_id, unit_id=unit_id,
-                             answers={})  # fmt: skip
-        session.add(row)
-        session.flush()
-    return row
 
 
 def _step(form: Form, draft: dict[str, Any], occurrence_id: int, unit_id: int,
@@ -121,7 +106,7 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             problem = "form.none"
         elif asked.info is not None and found is not None:
             definition, form = found
-            submission = _submission(session, definition.id, occurrence_id, unit_id)
+            submission = form_submission(session, definition.id, occurrence_id, unit_id)
             if rules.form_closed(bool(submission.answers.get("final")), asked.info.due_at, now):
                 problem = "form.closed"
             elif kind is FORM_CONFIRM:
@@ -205,7 +190,7 @@ def form_text(
         session.delete(state)
     else:
         definition, form = found
-        submission = _submission(session, definition.id, occurrence_id, unit_id)
+        submission = form_submission(session, definition.id, occurrence_id, unit_id)
         answers = dict(submission.answers)
         draft = answers.get("draft") or {}
         if message.message_id <= int(data.get("seen_id", 0)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from db.models import (
     AuditLog,
     ChecklistAnswer,
     ChecklistItem,
+    FormSubmission,
     Occurrence,
     Response,
     Status,
@@ -26,6 +27,8 @@ from db.models import (
 )
 from db.session import upsert_insert
 from db.text import clean
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -155,18 +158,8 @@ def toggle_checklist(
     item = session.get(ChecklistItem, item_id)
     if occurrence is None or item is None or item.task_id != occurrence.task_id:
         raise LookupError("no such checklist item")
-    answer = session.scalar(
-        select(ChecklistAnswer).where(
-            ChecklistAnswer.occurrence_id == occurrence_id,
-            ChecklistAnswer.unit_id == unit_id,
-            ChecklistAnswer.item_id == item_id,
-        )
-    )
-    if answer is None:
-        answer = ChecklistAnswer(
-            occurrence_id=occurrence_id, unit_id=unit_id, item_id=item_id, checked=False
-        )
-        session.add(answer)
+    answer = one_or_new(session, ChecklistAnswer, {"checked": False},
+                        occurrence_id=occurrence_id, unit_id=unit_id, item_id=item_id)  # fmt: skip
     answer.checked = not answer.checked
     answer.member_id, answer.updated_at = member_id, now
     session.flush()
@@ -234,12 +227,24 @@ def save_explanation(
 
 
 def _status_row(session: Session, occurrence_id: int, unit_id: int) -> UnitStatus:
-    row = session.scalar(
-        select(UnitStatus).where(
-            UnitStatus.occurrence_id == occurrence_id, UnitStatus.unit_id == unit_id
-        )
-    )
+    return one_or_new(session, UnitStatus, {"status": Status.NOT_STARTED},
+                      occurrence_id=occurrence_id, unit_id=unit_id)  # fmt: skip
+
+
+def form_submission(
+    session: Session, form_id: int, occurrence_id: int, unit_id: int
+) -> FormSubmission:
+    """A unit's answers to a form for one occurrence (a draft until sent)."""
+    row = one_or_new(session, FormSubmission, {"answers": {}},
+                     form_id=form_id, occurrence_id=occurrence_id, unit_id=unit_id)  # fmt: skip
+    session.flush()
+    return row
+
+
+def one_or_new(session: Session, model: type[T], defaults: dict[str, Any], **keys: Any) -> T:
+    """The row with these key columns, or a new one (added to the session) with defaults."""
+    row = session.scalar(select(model).filter_by(**keys))
     if row is None:
-        row = UnitStatus(occurrence_id=occurrence_id, unit_id=unit_id, status=Status.NOT_STARTED)
+        row = model(**keys, **defaults)
         session.add(row)
     return row
