@@ -111,7 +111,7 @@ def save_plan(
         )  # fmt: skip
         task.lead_text, task.coordinators_text = "; ".join(item.lead), "; ".join(item.coordinators)
         task.timeline_text = item.timeline.text
-        task.timeline = item.timeline.to_json(reference)
+        task.timeline = _with_reading(item.timeline.to_json(reference), task.timeline)
         policy = {k: v for k, v in (task.policy or {}).items() if k != "report_day"}
         task.policy = {**policy, "report_day": item.report_day} if item.report_day else policy
         session.flush()
@@ -136,6 +136,14 @@ def save_plan(
     )  # fmt: skip
     session.flush()
     return result
+
+
+def _with_reading(shown: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
+    """The timeline as imported, keeping what the planner stored of its reading (`parsed`):
+    it names the phrase and the days it was read with, so the planner itself tells whether
+    it still holds; and the same plan sent again is then no change."""
+    parsed = (before or {}).get("parsed")
+    return {**shown, "parsed": parsed} if parsed is not None else shown
 
 
 def _fingerprint(task: Task) -> tuple[object, ...]:
@@ -311,7 +319,8 @@ def set_timeline(session: Session, plan: Plan, task: Task, phrase: str, now: Any
         raise ValueError(reading.error)
     if reading.timeline.kind == "none":
         raise ValueError(f"{phrase!r} names no date, period or cycle")
-    task.timeline_text, task.timeline = phrase, reading.to_json(reference)
+    task.timeline_text = phrase
+    task.timeline = _with_reading(reading.to_json(reference), task.timeline)
     detail = {"plan_id": plan.id, "task": task.ref, "timeline": phrase}
     session.add(AuditLog(at=now, action="timeline_changed", detail=detail))
     session.flush()

@@ -133,3 +133,6 @@ def test_every_package_is_installed_with_the_command():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     include = project["tool"]["setuptools"]["packages"]["find"]["include"]
     assert [p for p in PACKAGES if f"{p}*" not in include] == []
+    # … and the image copies each of them before installing.
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    assert [p for p in PACKAGES if f"COPY {p} ./{p}" not in dockerfile] == []
