@@ -4,7 +4,7 @@ of answers: exact counts, the workbook read back cell by cell, the calendar pars
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import takewhile
 
 import pytest
@@ -351,3 +351,35 @@ def test_the_feed_is_strict_rfc_5545_with_stable_uids_and_alarms(answered):
     assert long.endswith("…") and not long[:-1].endswith(" ") and len(long) <= 120
     words = ["Bố", "trí", "các", "điểm", "cầu", "tại", "cơ", "sở", "theo", "đúng", "yêu", "cầu"]
     assert long[:-1].split()[-1] in words
+
+
+def test_a_recurring_deadline_is_one_entry_with_a_rule_where_a_rule_says_its_days():
+    """The 22nd of each month: one entry, RRULE, expanded by an independent reader to the
+    same days. Where a day moved (off a Sunday), every date stays its own entry."""
+    import vobject
+
+    from reports.calendar import Entry, recurrence
+
+    def entry(day: date, i: int) -> Entry:
+        due = datetime.combine(day, time(23, 59), tzinfo=TZ).astimezone(UTC)
+        return Entry(i, "12/QC-SGDĐT", "Đ5", "Báo cáo tháng", "deadline", due,
+                     period_key=f"{day:%Y-%m}")  # fmt: skip
+
+    monthly = [date(2025, m, 22) for m in range(1, 13)]
+    assert recurrence(monthly) == {"freq": "MONTHLY", "bymonthday": 22, "until": monthly[-1]}
+    assert recurrence([date(2025, 6, 15), date(2025, 12, 15), date(2026, 6, 15)]) == {
+        "freq": "MONTHLY", "interval": 6, "bymonthday": 15, "until": date(2026, 6, 15)
+    }  # fmt: skip
+    moved = [*monthly[:5], date(2025, 6, 20), *monthly[6:]]  # 22/6/2025 is a Sunday
+    assert recurrence(moved) is None and recurrence(monthly[:2]) is None
+
+    feed = vobject.readOne(
+        calendar([entry(d, i) for i, d in enumerate(monthly)], "x", TZ, AS_OF).decode("utf-8")
+    )
+    [series] = feed.vevent_list
+    assert series.rrule.value.startswith("FREQ=MONTHLY")
+    assert [d.date() for d in series.getrruleset()] == monthly
+    kept = vobject.readOne(
+        calendar([entry(d, i) for i, d in enumerate(moved)], "x", TZ, AS_OF).decode("utf-8")
+    )
+    assert len(kept.vevent_list) == 12 and not any(hasattr(e, "rrule") for e in kept.vevent_list)
