@@ -108,13 +108,9 @@ def press(
     asks = rules.asked_after(choice.value)
     if asks:
         ask(session, chat_id, actor.member, asks, about(duty, status=choice.value), now)
-    after = replace(
-        duty,
-        status=recorded.status.value,
-        late=recorded.late,
-        category=rules.classify(recorded.status.value, recorded.late, duty.due_at, now),
-        overdue=rules.is_overdue(recorded.status.value, duty.due_at, now),
-    )
+    status, late = recorded.status.value, recorded.late
+    category, overdue = rules.standing(status, late, duty.due_at, now)
+    after = replace(duty, status=status, late=late, category=category, overdue=overdue)
     return Outcome(True, after, recorded, asks)
 
 

@@ -32,7 +32,7 @@ from db.models import (
     UnitStatus,
 )
 from duties.model import Duty, OfficeDigest
-from duties.rules import Category, classify, is_overdue
+from duties.rules import Category, standing
 
 _items = (
     select(func.count(ChecklistItem.id))
@@ -96,6 +96,7 @@ def _duty(row: Sequence[Any], now: datetime) -> tuple[Duty, bool]:
      explanation_at, n_items, n_ticked, n_forms, note) = row  # fmt: skip
     status = Status(status).value if status is not None else Status.NOT_STARTED.value
     late = bool(late)
+    category, overdue = standing(status, late, due_at, now)
     duty = Duty(
         occurrence_id=occurrence_id,
         unit_id=unit_id,
@@ -124,8 +125,8 @@ def _duty(row: Sequence[Any], now: datetime) -> tuple[Duty, bool]:
         checklist_total=int(n_items or 0),
         checklist_done=int(n_ticked or 0),
         has_form=bool(n_forms),
-        category=classify(status, late, due_at, now),
-        overdue=is_overdue(status, due_at, now),
+        category=category,
+        overdue=overdue,
     )
     return duty, bool(task_active and unit_active)
 

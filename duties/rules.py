@@ -59,6 +59,11 @@ def is_overdue(status: str, due_at: datetime, now: datetime) -> bool:
     return status != "done" and now > due_at
 
 
+def standing(status: str, late: bool, due_at: datetime, now: datetime) -> tuple[Category, bool]:
+    """A duty's category and whether it is overdue: what the read model carries."""
+    return classify(status, late, due_at, now), is_overdue(status, due_at, now)
+
+
 def answered_late(due_at: datetime, now: datetime) -> bool:
     """An answer after the deadline is accepted, and marked late."""
     return now > due_at
