@@ -28,6 +28,7 @@ from bot import (
     people,
     plan_upload,
     steps,
+    workspace,
 )
 from bot.aiohttp_request import AiohttpRequest
 from bot.limiter import PriorityRateLimiter
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 HTTP_CONNECTIONS = 8
 CONCURRENT_UPDATES = 64  # chats handled at once; each chat's updates in order
 OFFICE_COMMANDS = ("tonghop", "quahan", "chuatraloi", "vuongmac", "xuat", "xephang")
-COMMANDS = ("viec", "lichsu", "huongdan", "toi", "start", "donvi", "moi")
+COMMANDS = ("viec", "lichsu", "huongdan", "toi", "web", "start", "donvi", "moi")
 
 
 def build_application(services: Services, *, max_retries: int = 3) -> Application:  # type: ignore[type-arg]
@@ -79,6 +80,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         ChatMemberHandler(people.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     application.add_handler(CommandHandler("viec", answers.tasks_command))
+    application.add_handler(CommandHandler("web", workspace.web_command))
     application.add_handler(CommandHandler("lichsu", answers.history_command))
     private = filters.ChatType.PRIVATE
     # A file is a unit's report when one is expected, else (from the office) a plan.
@@ -139,9 +141,20 @@ async def _stop_ticking(application: Application) -> None:  # type: ignore[type-
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    runner = application.bot_data.pop("health_runner", None)
-    if runner is not None:
-        await runner.cleanup()
+    for name in ("health_runner", "web_runner"):
+        runner = application.bot_data.pop(name, None)
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def _web(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """The workspace on WEB_HOST:WEB_PORT, in this process and on this loop."""
+    from web.app import Workspace
+    from web.server import start
+
+    ws = Workspace(services.settings, services.sessions, services.clock, application.bot)
+    application.bot_data["web_runner"] = await start(ws)
+    await workspace.menu_button(application, services)
 
 
 async def _health_endpoint(application: Application, services: Services) -> None:  # type: ignore[type-arg]
@@ -167,6 +180,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     services: Services = application.bot_data["services"]
     if services.settings.health_port:
         await _health_endpoint(application, services)
+    if services.settings.web_port:
+        await _web(application, services)
     engine = Engine(services.settings, services.sessions, application.bot, services.clock)
     application.bot_data["engine"] = engine
     # The beat runs on the loop's monotonic clock (jobs/ticker.py), not on a wall-clock job.
@@ -206,3 +221,4 @@ async def stop_application(application: Application) -> None:  # type: ignore[ty
     if application.running:
         await application.stop()
     await application.shutdown()
+    await _post_shutdown(application)  # run_polling calls it; here nobody else does

@@ -17,7 +17,7 @@ from db.session import session_scope
 from duties import actions
 from duties.actions import ask
 from duties.permissions import actor_for, in_private, refusal
-from jobs import outbox
+from jobs import notices, outbox
 from texts import cards, messages
 from texts.buttons import EXPLAIN, EXPLAIN_REQUEST
 
@@ -38,28 +38,7 @@ async def request_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         done = actions.request_explanation(session, actor, (occurrence_id, unit_id), now)
         info = done.duty
         if info is not None:
-            due = info.due_at.astimezone(tz).date()
-            body = messages.text(
-                "explain.notice",
-                locale,
-                unit=info.unit_name,
-                ref=info.task_ref,
-                title=cards.short(info.task_title, 300),
-                due=cards.day_text(due, locale),
-            )
-            button = [
-                [(messages.text("button.explain", locale), EXPLAIN.data(occurrence_id, unit_id))]
-            ]
-            outbox.notify(
-                session,
-                outbox.unit_recipients(session, unit_id),
-                f"explain:{occurrence_id}:{unit_id}:{now:%Y%m%d%H%M%S}",
-                body,
-                now,
-                unit_id,
-                button,
-                audience="unit",
-            )
+            notices.queue_explanation_request(session, info, now, locale, tz)
     if not done.allowed:  # an office action: the refusal says where it may be used
         await query.answer(messages.text(refusal(actor), locale), show_alert=True)
         return

@@ -28,7 +28,7 @@ from bot.answers import Asked, check, pressed, prompt_buttons
 from bot.replies import refused_or_gone
 from bot.services import Services, services_of
 from bot.steps import Reply, step
-from db.models import ChatState, FormDefinition, FormSubmission, Occurrence, Status
+from db.models import ChatState, FormDefinition, FormSubmission, Occurrence
 from db.session import session_scope
 from duties import actions, rules
 from duties.actions import ask
@@ -161,14 +161,12 @@ def _send(session: Session, services: Services, asked: Asked, submission: FormSu
     draft = answers.get("draft")
     if draft is None or next_question(form, draft) is not None:
         return _step(form, draft or {}, occurrence_id, unit_id, locale)
-    submission.answers = {"final": draft}
-    submission.submitted_at = submission.updated_at = now
-    submission.member_id = asked.actor.member.id if asked.actor.member is not None else None
     assert asked.info is not None
-    recorded = actions.record(session, (occurrence_id, unit_id), submission.member_id,
-                              Status.DONE, now, note=f"Đã gửi biểu mẫu: {form.title}",
-                              due_at=asked.info.due_at)  # fmt: skip
-    late = messages.text("answer.late", locale) if recorded.late else ""
+    sent = actions.submit_form(session, asked.actor, (occurrence_id, unit_id),
+                               submission.form_id, form.title, draft, now)  # fmt: skip
+    if sent.recorded is None:  # closed meanwhile, or no longer theirs
+        return messages.text("form.closed", locale), None
+    late = messages.text("answer.late", locale) if sent.recorded.late else ""
     return messages.text("form.submitted", locale, ref=asked.info.task_ref, late=late), None
 
 

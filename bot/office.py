@@ -25,8 +25,9 @@ from duties.model import Duty
 from duties.permissions import Action, actor_for, authorize, in_private, refusal
 from duties.query import in_scope
 from duties.rules import Category
-from jobs import outbox
+from jobs import notices
 from reports import data, excel, summary
+from reports.excel import export_name
 from texts import cards, messages
 from texts.buttons import NUDGE
 from texts.periods import period_name
@@ -203,7 +204,7 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         actor = actor_for(session, services.settings.office_admins, user.id, in_private(update))
         silent = actions.nudge(session, actor, occurrence_id, now)
         if silent is not None:
-            queued, units = _nudge(session, occurrence_id, silent, now)
+            queued, units = notices.queue_nudges(session, silent, now)
     if silent is None:
         await query.answer(messages.text(refusal(actor), locale), show_alert=True)
         return
@@ -211,22 +212,6 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     text = messages.text("office.nudged", locale, count=queued, units=units)
     if query.message is not None:
         await context.bot.send_message(query.message.chat.id, text)
-
-
-def _nudge(
-    session: Session, occurrence_id: int, rows: list[Duty], now: datetime
-) -> tuple[int, int]:
-    """Queue a reminder to every person of each silent unit (through the outbox)."""
-    outgoing = []
-    for row in rows:
-        for person in outbox.unit_recipients(session, row.unit_id):
-            key = f"nudge:{occurrence_id}:{row.unit_id}:{person.ref}:{now:%Y%m%d%H%M%S}"
-            outgoing.append(
-                outbox.new_row(key, person.chat_id, "nudge", now, {"audience": "unit"},
-                               occurrence_id, row.unit_id, person.member_id)
-            )  # fmt: skip
-    outbox.insert_reminders(session, outgoing)
-    return len(outgoing), len(rows)
 
 
 async def blocked_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -278,13 +263,6 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     caption = messages.text("office.export_caption", locale, plan=report.plan.number or "",
                             rows=len(report.rows), answers=len(report.answers))  # fmt: skip
     await message.reply_document(InputFile(io.BytesIO(content), filename=name), caption=caption)
-
-
-def export_name(plan: Plan) -> str:
-    import re
-
-    base = re.sub(r"[^\w-]+", "-", plan.number or f"ke-hoach-{plan.id}").strip("-")
-    return f"tong-hop-{base}.xlsx"
 
 
 async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

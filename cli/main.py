@@ -942,6 +942,10 @@ TODAY_HELP = "Report as of the end of this day (YYYY-MM-DD)."
 def report_summary(
     scope: list[str] = typer.Argument(None, metavar="[PLAN] [TASK]"),
     today: str = typer.Option("", help=TODAY_HELP),
+    as_json: bool = typer.Option(
+        False, "--json", help="The counts as JSON: the web overview's totals, per plan, per "
+        "district and per task (as /tonghop)."
+    ),
 ) -> None:
     """Per task: units done on time, late, in progress, blocked, not reported; and the
     scorecard per unit. Example: nhacviec report summary 496/KH-SGDĐT"""
@@ -954,6 +958,13 @@ def report_summary(
     now = _now(s, today)
     with _session(s) as session:
         rows = _report_rows(session, s, scope or [], now)
+    if as_json:
+        import json
+
+        from reports.overview import summary_json
+
+        print(json.dumps(summary_json(rows, now, s.timezone), ensure_ascii=False, indent=1))
+        return
     table = Table("plan", "task", "period", "due", *[label(c) for c in ORDER], "behind")
     for t in summary.by_task(rows):
         due = t.due_at.astimezone(s.timezone).strftime("%d/%m/%Y")
@@ -1002,9 +1013,9 @@ def report_export(
     today: str = typer.Option("", help=TODAY_HELP),
 ) -> None:
     """The plan's Excel workbook (and CSV). Example: nhacviec report export 496/KH-SGDĐT"""
-    from bot.office import export_name
     from plans.store import PlanNotFound, find_plan
     from reports import data, excel
+    from reports.excel import export_name
 
     s = settings()
     now = _now(s, today)

@@ -83,6 +83,9 @@ class Settings:
     office_days_off: frozenset[date] = frozenset()
     office_extra_working_days: frozenset[date] = frozenset()
     health_port: int = 0  # 0: no HTTP health endpoint
+    web_port: int = 0  # 0: no web workspace
+    web_host: str = "127.0.0.1"  # behind a reverse proxy for HTTPS
+    web_public_url: str = ""  # the workspace as people reach it (links, the Mini App)
     healthcheck_url: str = ""  # a dead-man's switch pinged after each good tick
     attachments_dir: str = ""  # empty: report files stay on Telegram (their file ids are kept)
     # What relative paths (the SQLite file, `.env`, ATTACHMENTS_DIR) are read against:
@@ -100,6 +103,16 @@ class Settings:
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base.rstrip("/") + "/file/bot"
+
+    @property
+    def web_url(self) -> str:
+        """Where people open the workspace: WEB_PUBLIC_URL, else the address it listens on."""
+        return self.web_public_url or f"http://{self.web_host}:{self.web_port}"
+
+    @property
+    def mini_app(self) -> bool:
+        """Telegram opens a Mini App only over HTTPS."""
+        return self.web_port > 0 and self.web_public_url.startswith("https://")
 
     def calendar(self) -> WorkCalendar:
         return WorkCalendar(
@@ -150,6 +163,9 @@ def load_settings(
         tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
         attachments_dir=str(home / get("ATTACHMENTS_DIR")) if get("ATTACHMENTS_DIR") else "",
         health_port=_int("HEALTH_PORT", get("HEALTH_PORT") or "0", 0, 65535),
+        web_port=_int("WEB_PORT", get("WEB_PORT") or "0", 0, 65535),
+        web_host=get("WEB_HOST") or "127.0.0.1",
+        web_public_url=_web_public_url(get("WEB_PUBLIC_URL")),
         healthcheck_url=_ping_url(get("HEALTHCHECK_URL")),
         reminder_policy=_reminder_policy(get("REMINDER_POLICY")),
         report_days=_report_days(get("REPORT_DAYS")),
@@ -329,6 +345,12 @@ def _int(variable: str, raw: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ConfigError(variable, f"{value} is outside {low}..{high}")
     return value
+
+
+def _web_public_url(raw: str) -> str:
+    if raw and not raw.startswith(("https://", "http://")):
+        raise ConfigError("WEB_PUBLIC_URL", "must be an http:// or https:// URL")
+    return raw.rstrip("/")
 
 
 def _webhook_url(raw: str) -> str:

@@ -59,6 +59,7 @@ class Role(enum.StrEnum):
     HEAD = "head"
     STAFF = "staff"
     OFFICE = "office"
+    LEADER = "leader"  # the Sở's leaders: see everything, change nothing
 
 
 class AssignmentRole(enum.StrEnum):
@@ -454,3 +455,32 @@ class ChangeMark(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     what: Mapped[str] = mapped_column(String(64), default="")
+
+
+class WebLogin(Base):
+    """A one-time sign-in link to the web workspace, asked for with /web. Only its hash is
+    kept; it is short-lived and used once, like an invitation."""
+
+    __tablename__ = "web_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser or Mini App: the cookie carries the token, the table its hash."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    via: Mapped[str] = mapped_column(String(16), default="link")  # link, telegram
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -184,3 +184,52 @@ def nudge(session: Session, actor: Actor, occurrence_id: int, now: datetime) -> 
     if not authorize(session, actor, Action.OFFICE, now, what="nudge"):
         return None
     return query.silent(session, occurrence_id, now)
+
+
+def answer(
+    session: Session, actor: Actor, key: Key, status: Status, text: str, now: datetime
+) -> Outcome:
+    """A status and its note at once (the workspace's answer form): one answer row."""
+    seen = look(session, actor, key, now, "answer")
+    if seen.duty is None:
+        return seen
+    recorded = record(session, key, member_id(actor), status, now, note=text,
+                      due_at=seen.duty.due_at)  # fmt: skip
+    category, overdue = rules.standing(recorded.status.value, recorded.late, seen.duty.due_at,
+                                       now)  # fmt: skip
+    after = replace(seen.duty, status=recorded.status.value, late=recorded.late,
+                    category=category, overdue=overdue)  # fmt: skip
+    return Outcome(True, after, recorded)
+
+
+def set_checklist(
+    session: Session, actor: Actor, key: Key, ticked: set[int], now: datetime
+) -> Outcome:
+    """A checklist sent as one page: the items ticked are `ticked`, then it is sent."""
+    seen = look(session, actor, key, now, "checklist")
+    if seen.duty is None:
+        return seen
+    for item_id, checked in answers.checklist_state(session, key[0], key[1]):
+        if checked != (item_id in ticked):
+            answers.toggle_checklist(session, key[0], key[1], item_id, member_id(actor), now)
+    return send_checklist(session, actor, key, now)
+
+
+def submit_form(
+    session: Session, actor: Actor, key: Key, form_id: int, title: str,
+    final: dict[str, Any], now: datetime,
+) -> Outcome:  # fmt: skip
+    """A form's answers, complete and checked by the edge, sent: the duty is done. A form
+    already sent may be corrected until the deadline (`rules.form_closed`)."""
+    seen = look(session, actor, key, now, "form")
+    if seen.duty is None:
+        return seen
+    submission = answers.form_submission(session, form_id, key[0], key[1])
+    if rules.form_closed(bool(submission.answers.get("final")), seen.duty.due_at, now):
+        return replace(seen, duty=None, asks="closed")
+    submission.answers = {"final": final}
+    submission.submitted_at = submission.updated_at = now
+    submission.member_id = member_id(actor)
+    recorded = record(session, key, submission.member_id, Status.DONE, now,
+                      note=f"Đã gửi biểu mẫu: {title}", due_at=seen.duty.due_at)  # fmt: skip
+    return replace(seen, recorded=recorded)

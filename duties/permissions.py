@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, Member, Role
+from db.models import AuditLog, Member, Role, Unit
+from db.text import folded
 
 
 class Action(enum.StrEnum):
     MEMBER = "member"  # any command of a linked member (/viec, /lichsu)
     UNIT = "unit"  # answering for a unit: status, note, file, checklist, form
     OFFICE = "office"  # office commands (/donvi, /moi, /tonghop, …)
+    VIEW = "view"  # reading a unit's duties in the web workspace
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,58 @@ class Actor:
         return self.linked and self.member is not None and self.member.role == Role.OFFICE
 
     @property
+    def is_leader(self) -> bool:
+        return self.linked and self.member is not None and self.member.role == Role.LEADER
+
+    @property
     def unit_id(self) -> int | None:
         return self.member.unit_id if self.linked and self.member is not None else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which units' duties someone may read in the workspace, and what they may do there."""
+
+    kind: str  # all, district, unit, none
+    unit_ids: frozenset[int] | None  # None: every unit
+    label: str  # what the page says the view covers
+    can_act: bool = False  # nudge, ask for an explanation, import a plan: the office
+
+    def sees(self, unit_id: int) -> bool:
+        return self.unit_ids is None or unit_id in self.unit_ids
+
+
+NOBODY = Scope("none", frozenset(), "")
+
+
+def _is_district_office(unit: Unit) -> bool:
+    return bool(unit.district) and "phong gd" in folded(unit.kind)
+
+
+def scope_of(session: Session, actor: Actor) -> Scope:
+    """Office admins and the office: everything, and may act; the Sở's leaders: everything,
+    read only; a district's Phòng GDĐT: its own unit and the units of its district or under
+    it; anyone else linked: their own unit."""
+    if actor.is_office:
+        return Scope("all", None, "Toàn Sở", can_act=True)
+    if actor.is_leader:
+        return Scope("all", None, "Toàn Sở")
+    if not actor.linked or actor.unit_id is None:
+        return NOBODY
+    unit = session.get(Unit, actor.unit_id)
+    if unit is None:
+        return NOBODY
+    if _is_district_office(unit):
+        ids = set(
+            session.scalars(
+                select(Unit.id).where(
+                    or_(Unit.district == unit.district, Unit.parent_id == unit.id),
+                    Unit.active.is_(True),
+                )
+            )
+        )
+        return Scope("district", frozenset(ids | {unit.id}), unit.name)
+    return Scope("unit", frozenset({unit.id}), unit.name)
 
 
 # Built once: every button press and message asks it.
@@ -67,7 +119,11 @@ def in_private(update: Any) -> bool:
     return chat is not None and chat.type == "private"
 
 
-def allowed(actor: Actor, action: Action, unit_id: int | None = None) -> bool:
+def allowed(
+    actor: Actor, action: Action, unit_id: int | None = None, scope: Scope | None = None
+) -> bool:
+    if action is Action.VIEW:
+        return scope is not None and unit_id is not None and scope.sees(unit_id)
     if action is Action.OFFICE:
         return actor.is_office and actor.private
     if action is Action.MEMBER:
@@ -89,9 +145,10 @@ def authorize(
     unit_id: int | None = None,
     what: str = "",
     detail: dict[str, Any] | None = None,
+    scope: Scope | None = None,
 ) -> bool:
     """True when the actor may do it; a refusal is logged in the audit log (caller commits)."""
-    if allowed(actor, action, unit_id):
+    if allowed(actor, action, unit_id, scope):
         return True
     session.add(
         AuditLog(

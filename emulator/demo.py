@@ -364,9 +364,9 @@ def _decide(
 
 def _finish(sessions: Any, settings: Settings, clock: SimClock, out_dir: Path, database: Path,
             plan_ids: list[int], emulator: Emulator, say: Any) -> DemoResult:  # fmt: skip
-    from bot.office import export_name
     from reports import data, excel
     from reports.calendar import calendar
+    from reports.excel import export_name
 
     workbooks = []
     with session_scope(sessions) as session:

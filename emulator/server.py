@@ -136,6 +136,21 @@ def _webhook_info(emu: Emulator, bot_id: int, p: JSON) -> Any:
     }
 
 
+def _set_menu_button(emu: Emulator, bot_id: int, p: JSON) -> Any:
+    button = _json(p, "menu_button") or {"type": "default"}
+    if button.get("type") == "web_app":
+        url = str((button.get("web_app") or {}).get("url", ""))
+        if not url.startswith("https://"):  # as Telegram: a Mini App is served over HTTPS
+            raise ApiError(400, "Bad Request: inline keyboard button Web App URL is invalid: "
+                           "only HTTPS links are allowed")  # fmt: skip
+    emu.menu_buttons[str(p.get("chat_id") or "")] = button
+    return True
+
+
+def _get_menu_button(emu: Emulator, bot_id: int, p: JSON) -> Any:
+    return emu.menu_buttons.get(str(p.get("chat_id") or ""), {"type": "default"})
+
+
 METHODS: dict[str, Method] = {
     "getme": lambda emu, bot_id, p: emu.bot_user(bot_id),
     "getupdates": _get_updates,
@@ -153,6 +168,8 @@ METHODS: dict[str, Method] = {
     "getmycommands": _get_commands,
     "deletemycommands": lambda emu, bot_id, p: True,
     "setwebhook": _set_webhook,
+    "setchatmenubutton": _set_menu_button,
+    "getchatmenubutton": _get_menu_button,
     "deletewebhook": _delete_webhook,
     "getwebhookinfo": _webhook_info,
     "logout": lambda emu, bot_id, p: True,
@@ -172,6 +189,8 @@ CANONICAL = {
     "getmycommands": "getMyCommands",
     "deletemycommands": "deleteMyCommands",
     "setwebhook": "setWebhook",
+    "setchatmenubutton": "setChatMenuButton",
+    "getchatmenubutton": "getChatMenuButton",
     "deletewebhook": "deleteWebhook",
     "getwebhookinfo": "getWebhookInfo",
     "logout": "logOut",

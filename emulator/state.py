@@ -100,6 +100,7 @@ class Emulator:
         self.files: dict[str, StoredFile] = {}
         self.callback_answers: dict[str, JSON] = {}
         self.commands: dict[str, list[JSON]] = {}
+        self.menu_buttons: dict[str, JSON] = {}  # by chat id ("" for the default)
         self.webhook: JSON = {}
         self.bot_id = 0  # learnt from the token of the latest Bot API call
         self._updates: deque[JSON] = deque()

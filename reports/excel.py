@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from db.models import Plan
 from duties.model import Duty
 from duties.rules import ORDER, Category, label
 from reports.data import FormSheet, PlanReport
@@ -327,3 +328,9 @@ def csv_text(rows: Iterable[Duty], tz: Any) -> str:
         writer.writerow([safe(v.isoformat() if hasattr(v, "isoformat") else v)
                          if v is not None else "" for v in line])  # fmt: skip
     return buffer.getvalue()
+
+
+def export_name(plan: Plan) -> str:
+    """The workbook's file name: the plan's number, made safe for a file system."""
+    base = re.sub(r"[^\w-]+", "-", plan.number or f"ke-hoach-{plan.id}").strip("-")
+    return f"tong-hop-{base}.xlsx"

@@ -393,6 +393,29 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # ---- answering -----------------------------------------------------------------------
     "command.viec": {"vi": "Việc của đơn vị tôi", "en": "My unit's tasks"},
+    "command.web": {"vi": "Mở Bảng theo dõi trên trình duyệt", "en": "Open the dashboard"},
+    "button.workspace": {"vi": "📊 Bảng theo dõi", "en": "📊 Dashboard"},
+    "web.link": {
+        "vi": (
+            "Liên kết đăng nhập <b>Bảng theo dõi</b> (dùng một lần, hiệu lực đến {expires}):\n"
+            "{url}\n\nĐề nghị không chuyển liên kết này cho người khác."
+        ),
+        "en": (
+            "Your sign-in link to the <b>dashboard</b> (single use, valid until {expires}):\n"
+            "{url}\n\nDo not forward it."
+        ),
+    },
+    "web.off": {
+        "vi": "Bảng theo dõi trên web chưa được bật. Đề nghị liên hệ Văn phòng Sở.",
+        "en": "The web dashboard is not enabled here (WEB_PORT).",
+    },
+    "web.not_linked": {
+        "vi": (
+            "Tài khoản này chưa liên kết với đơn vị nào nên chưa mở được Bảng theo dõi. Đề "
+            "nghị dùng đường link mời của Văn phòng Sở."
+        ),
+        "en": "This account is not linked to a unit yet: use the office's invitation link.",
+    },
     "command.lichsu": {"vi": "Các báo cáo gần đây", "en": "Recent answers"},
     "answer.recorded": {
         "vi": "📌 Đã ghi nhận: <b>{status}</b> — {who}, {when}{late}",

@@ -1,0 +1,350 @@
+"""The workspace as the office, a leader, a district office and a school head meet it: sign
+in from Telegram or with a one-time link, see exactly their scope, act through the outbox,
+answer as the chat would — with the same numbers as `report summary --json`."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from cli.main import app as cli_app
+from db import web_auth
+from db.models import AuditLog, FormDefinition, FormSubmission, Reminder, Response, Status
+from db.session import session_scope
+from duties.query import in_scope
+from reports.overview import summary_json
+from tests.conftest import FakeClock
+from tests.web_fixtures import (
+    BOT_TOKEN,
+    DISTRICT_HEAD,
+    LEADER,
+    NOW,
+    OFFICE_ADMIN,
+    SCHOOL_HEAD,
+    build_story,
+    settings_for,
+)
+from web import initdata
+from web.app import COOKIE, Workspace
+from web.server import make_app
+
+
+@pytest.fixture
+def story(sessions, db_url):  # type: ignore[no-untyped-def]
+    return build_story(sessions, db_url)
+
+
+@pytest.fixture
+async def client(sessions, db_url, story):  # type: ignore[no-untyped-def]
+    clock = FakeClock(NOW)
+    ws = Workspace(settings_for(db_url), sessions, clock)
+    async with TestClient(TestServer(make_app(ws))) as c:
+        c.clock = clock  # type: ignore[attr-defined]
+        yield c
+
+
+async def sign_in(client: TestClient, user_id: int) -> str:
+    """Signed in from the Mini App; the CSRF token of the session."""
+    init = initdata.for_user(user_id, "Người dùng", BOT_TOKEN, client.clock.now)  # type: ignore[attr-defined]
+    answer = await client.post("/auth/telegram", data={"init_data": init}, allow_redirects=False)
+    assert answer.status == 303
+    page = await (await client.get("/don-vi")).text()
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+
+def tiles(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-category="([a-z_]+)">\s*<span class="n">([^<]+)<', page))
+
+
+# ---- sign-in -------------------------------------------------------------------------------
+
+
+async def test_a_valid_init_data_signs_in_with_a_session_cookie(client):
+    init = initdata.for_user(OFFICE_ADMIN, "Văn phòng", BOT_TOKEN, NOW)
+    answer = await client.post("/auth/telegram", data={"init_data": init}, allow_redirects=False)
+    assert answer.status == 303
+    cookie = answer.cookies[COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert (await client.get("/tong-quan")).status == 200
+
+
+@pytest.mark.parametrize("how", ["forged", "other_token", "expired", "future", "empty", "twice"])
+async def test_a_forged_or_stale_init_data_is_refused_with_401(client, how):
+    init = initdata.for_user(OFFICE_ADMIN, "Văn phòng", BOT_TOKEN, NOW)
+    if how == "forged":  # the user swapped for another, the signature kept
+        init = init.replace("9000", "9001")
+    elif how == "other_token":
+        init = initdata.for_user(OFFICE_ADMIN, "Văn phòng", "654321:another-bot", NOW)
+    elif how == "expired":
+        init = initdata.for_user(OFFICE_ADMIN, "Văn phòng", BOT_TOKEN, NOW - timedelta(hours=2))
+    elif how == "future":
+        init = initdata.for_user(OFFICE_ADMIN, "Văn phòng", BOT_TOKEN, NOW + timedelta(hours=1))
+    elif how == "empty":
+        init = ""
+    elif how == "twice":
+        init = init + "&user=%7B%22id%22%3A1%7D"
+    answer = await client.post("/auth/telegram", data={"init_data": init}, allow_redirects=False)
+    assert answer.status == 401
+    assert COOKIE not in answer.cookies
+    assert "Telegram" in await answer.text()
+    assert (await client.get("/tong-quan", allow_redirects=False)).status == 303
+
+
+def test_init_data_checked_against_telegrams_own_example_algorithm():
+    # Built by hand as Telegram's page describes, independently of `sign`.
+    import hashlib
+    import hmac
+    from urllib.parse import quote
+
+    fields = {"auth_date": str(int(NOW.timestamp())), "query_id": "AAH",
+              "user": '{"id":42,"first_name":"Ann"}'}  # fmt: skip
+    check = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
+    key = hmac.new(b"WebAppData", BOT_TOKEN.encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, check.encode(), hashlib.sha256).hexdigest()
+    raw = "&".join(f"{k}={quote(v)}" for k, v in fields.items()) + f"&hash={digest}"
+    user = initdata.validate(raw, BOT_TOKEN, NOW)
+    assert user is not None and user.id == 42 and user.first_name == "Ann"
+
+
+async def test_a_one_time_link_signs_in_once(client, sessions):
+    with session_scope(sessions) as session:
+        token, _ = web_auth.create_link(session, DISTRICT_HEAD, NOW)
+    page = await client.get(f"/auth/link?t={token}")  # a link preview would stop here
+    assert page.status == 200 and "Đăng nhập" in await page.text()
+    first = await client.post("/auth/link", data={"t": token}, allow_redirects=False)
+    assert first.status == 303 and COOKIE in first.cookies
+    again = await client.post("/auth/link", data={"t": token}, allow_redirects=False)
+    assert again.status == 401
+    assert "đã được dùng" in await again.text()
+    with session_scope(sessions) as session:
+        assert session.scalar(select(func.count()).where(AuditLog.action == "refused:web_link"))
+
+
+async def test_an_expired_link_and_a_made_up_one_are_refused(client, sessions):
+    with session_scope(sessions) as session:
+        token, _ = web_auth.create_link(session, DISTRICT_HEAD, NOW - timedelta(minutes=11))
+    late = await client.post("/auth/link", data={"t": token}, allow_redirects=False)
+    assert late.status == 401 and "hết hạn" in await late.text()
+    wrong = await client.post("/auth/link", data={"t": "x" * 43}, allow_redirects=False)
+    assert wrong.status == 401
+
+
+async def test_signing_out_ends_the_session_everywhere(client, sessions):
+    csrf = await sign_in(client, OFFICE_ADMIN)
+    out = await client.post("/dang-xuat", data={"csrf": csrf}, allow_redirects=False)
+    assert out.status == 303
+    with session_scope(sessions) as session:
+        from db.models import WebSession
+
+        assert session.scalar(select(WebSession.revoked_at)) is not None
+
+
+# ---- who sees what -------------------------------------------------------------------------
+
+
+async def test_the_office_overview_shows_the_same_numbers_as_report_summary_json(
+    client, sessions, db_url, monkeypatch
+):
+    await sign_in(client, OFFICE_ADMIN)
+    page = await (await client.get("/tong-quan")).text()
+    with session_scope(sessions) as session:
+        expected = summary_json(in_scope(session, NOW), NOW, settings_for(db_url).timezone)
+    shown = tiles(page)
+    for key in ("done_on_time", "done_late", "in_progress_on_time", "in_progress_late",
+                "not_reported", "blocked"):  # fmt: skip
+        assert int(shown[key]) == expected["totals"][key], key
+    assert int(shown["overdue"]) == expected["totals"]["overdue"]
+    # …and the command line prints those very numbers.
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    result = CliRunner().invoke(cli_app, ["report", "summary", "--json", "--today", "2025-02-09"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed["totals"]["done_on_time"] == expected["totals"]["done_on_time"]
+    assert printed["totals"]["blocked"] == expected["totals"]["blocked"] == 1
+    assert printed["totals"]["total"] == expected["totals"]["total"]
+    d1 = next(t for t in printed["tasks"] if t["task"] == "D1")
+    assert (d1["done_on_time"], d1["done_late"], d1["in_progress_on_time"], d1["blocked"]) == (
+        1, 1, 0, 1)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("user", "sees", "not_sees"),
+    [
+        (OFFICE_ADMIN, ["PGD-KIENAN", "PGD-HAIAN", "THPT-NGOQUYEN"], []),
+        (LEADER, ["PGD-KIENAN", "PGD-HAIAN", "THPT-NGOQUYEN"], []),
+        (DISTRICT_HEAD, ["PGD-KIENAN", "THPT-KIENAN"], ["PGD-HAIAN", "THPT-NGOQUYEN"]),
+        (SCHOOL_HEAD, ["THPT-KIENAN"], ["PGD-KIENAN", "THPT-NGOQUYEN"]),
+    ],
+)
+async def test_each_role_opens_only_the_duties_in_its_scope(client, story, sessions, user, sees,
+                                                            not_sees):  # fmt: skip
+    await sign_in(client, user)
+    with session_scope(sessions) as session:
+        duties = in_scope(session, NOW)
+    for code in sees + not_sees:
+        duty = next(d for d in duties if d.unit_code == code)
+        answer = await client.get(f"/nhiem-vu/{duty.occurrence_id}/{duty.unit_id}")
+        assert answer.status == (200 if code in sees else 403), code
+    with session_scope(sessions) as session:
+        refused = session.scalars(select(AuditLog).where(AuditLog.action == "refused:web_view"))
+        assert len(list(refused)) == len(not_sees)  # every refusal audited
+
+
+async def test_a_district_office_overview_counts_only_its_district(client, sessions, db_url,
+                                                                   story):  # fmt: skip
+    await sign_in(client, DISTRICT_HEAD)
+    page = await (await client.get("/tong-quan")).text()
+    ids = sorted(u for c, u in story.units.items()
+                 if c in ("PGD-KIENAN", "THPT-KIENAN", "TTGDNN-KIENAN"))  # fmt: skip
+    with session_scope(sessions) as session:
+        rows = in_scope(session, NOW, unit_ids=ids)
+    expected = summary_json(rows, NOW, settings_for(db_url).timezone)["totals"]
+    assert int(tiles(page)["not_reported"]) == expected["not_reported"]
+    assert int(tiles(page)["done_on_time"]) == expected["done_on_time"] == 1
+    assert "Ngô Quyền" not in page and "Hải An" not in page
+
+
+async def test_a_leader_reads_but_cannot_nudge(client, story, sessions):
+    csrf = await sign_in(client, LEADER)
+    page = await (await client.get(f"/nhiem-vu/{story.d1}/{story.units['PGD-ANLAO']}")).text()
+    assert "Nhắc ngay" not in page
+    answer = await client.post(f"/nhiem-vu/{story.d1}/{story.units['PGD-ANLAO']}/nhac",
+                               data={"csrf": csrf})  # fmt: skip
+    assert answer.status == 403
+    with session_scope(sessions) as session:
+        assert session.scalar(select(func.count()).where(Reminder.kind == "nudge")) == 0
+
+
+# ---- acting --------------------------------------------------------------------------------
+
+
+async def test_a_post_without_the_csrf_token_changes_nothing(client, story, sessions):
+    await sign_in(client, OFFICE_ADMIN)
+    target = f"/nhiem-vu/{story.d1}/{story.units['PGD-ANLAO']}/nhac"
+    for data in ({}, {"csrf": "wrong"}):
+        answer = await client.post(target, data=data, allow_redirects=False)
+        assert answer.status == 403
+    with session_scope(sessions) as session:
+        assert session.scalar(select(func.count()).where(Reminder.kind == "nudge")) == 0
+
+
+async def test_nudge_and_explanation_request_go_through_the_outbox(client, story, sessions):
+    csrf = await sign_in(client, OFFICE_ADMIN)
+    base = f"/nhiem-vu/{story.d1}/{story.units['PGD-KIENAN']}"
+    nudged = await client.post(base + "/nhac", data={"csrf": csrf}, allow_redirects=False)
+    assert nudged.status == 303 and "ok=" in nudged.headers["Location"]
+    asked = await client.post(base + "/giai-trinh", data={"csrf": csrf}, allow_redirects=False)
+    assert asked.status == 303
+    with session_scope(sessions) as session:
+        rows = session.scalars(
+            select(Reminder).where(
+                Reminder.unit_id == story.units["PGD-KIENAN"],
+                Reminder.kind.in_(["nudge", "notice"]),
+            )
+        )
+        kinds = sorted((r.kind, r.chat_id) for r in rows)
+    assert kinds == [("notice", DISTRICT_HEAD), ("nudge", DISTRICT_HEAD)]
+    page = await (await client.get(base)).text()
+    assert "đã yêu cầu, đơn vị chưa giải trình" in page
+
+
+async def test_a_school_head_answers_from_the_mini_app_as_from_the_chat(client, story, sessions):
+    csrf = await sign_in(client, SCHOOL_HEAD)
+    mine = await (await client.get("/don-vi")).text()
+    link = re.search(r'href="(/nhiem-vu/\d+/\d+)"', mine)
+    assert link is not None, mine
+    blocked = await client.post(link.group(1) + "/tra-loi",
+                                data={"csrf": csrf, "tinh-trang": "vuong-mac"})  # fmt: skip
+    assert blocked.status == 400  # blocked needs a note
+    done = await client.post(link.group(1) + "/tra-loi", allow_redirects=False,
+                             data={"csrf": csrf, "tinh-trang": "dang-lam",
+                                   "ghi-chu": "Đang xây dựng kế hoạch"})  # fmt: skip
+    assert done.status == 303
+    with session_scope(sessions) as session:
+        answer = session.scalar(select(Response).order_by(Response.id.desc()))
+        assert answer is not None
+        assert (answer.status, answer.note, answer.unit_id) == (
+            Status.IN_PROGRESS,
+            "Đang xây dựng kế hoạch",
+            story.units["THPT-KIENAN"],
+        )
+    # Another school's duty, by URL: refused, nothing written.
+    with session_scope(sessions) as session:
+        other = next(d for d in in_scope(session, NOW) if d.unit_code == "THPT-NGOQUYEN")
+    refused = await client.post(f"/nhiem-vu/{other.occurrence_id}/{other.unit_id}/tra-loi",
+                                data={"csrf": csrf, "tinh-trang": "xong"})  # fmt: skip
+    assert refused.status == 403
+
+
+async def test_a_form_filled_on_one_page_lands_as_the_chats_would(client, story, sessions):
+    csrf = await sign_in(client, DISTRICT_HEAD)
+    with session_scope(sessions) as session:
+        form = session.scalar(select(FormDefinition))
+        assert form is not None
+        fields = form.fields["fields"]
+    url = f"/nhiem-vu/{story.d1}/{story.units['PGD-KIENAN']}/bieu-mau"
+    page = await client.get(url)
+    assert page.status == 200
+    counter = next(f for f in fields if f.get("repeat"))
+    top = [f for f in fields if not f.get("group")]
+    grouped = [f for f in fields if f.get("group") == counter["repeat"]]
+    posted = {"csrf": csrf, f"_rows_{counter['repeat']}": "0"}
+    for f in top:
+        posted[f["key"]] = "2" if f is counter or f.get("type") == "number" else "Có"
+    # Two rows asked: the page shows two rows to fill, nothing sent yet.
+    more = await client.post(url, data=posted)
+    assert more.status == 200
+    assert (await more.text()).count(f'name="{counter["repeat"]}.1.') >= 1
+    posted[f"_rows_{counter['repeat']}"] = "2"
+    for r in range(2):
+        for f in grouped:
+            posted[f"{counter['repeat']}.{r}.{f['key']}"] = "12" if f.get("type") == "number" \
+                else f"Điểm cầu {r + 1}"  # fmt: skip
+    wrong = dict(posted)
+    number = next((f for f in grouped if f.get("type") == "number"), None)
+    if number is not None:
+        wrong[f"{counter['repeat']}.0.{number['key']}"] = "mười hai"
+        bad = await client.post(url, data=wrong)
+        assert bad.status == 400 and "Cần một số" in await bad.text()
+    sent = await client.post(url, data=posted, allow_redirects=False)
+    assert sent.status == 303
+    with session_scope(sessions) as session:
+        submission = session.scalar(select(FormSubmission))
+        assert submission is not None and submission.submitted_at is not None
+        final = submission.answers["final"]
+        assert final[counter["key"]] == 2 and len(final[counter["repeat"]]) == 2
+        answer = session.scalar(select(Response).order_by(Response.id.desc()))
+        assert answer is not None and answer.status == Status.DONE
+        assert answer.note.startswith("Đã gửi biểu mẫu")
+
+
+async def test_exports_are_one_click_away_and_scoped(client, story):
+    await sign_in(client, DISTRICT_HEAD)
+    overview = await (await client.get("/tong-quan")).text()
+    plan_id = re.search(r'href="/xuat/(\d+)\.xlsx"', overview).group(1)  # type: ignore[union-attr]
+    csv_text = await (await client.get(f"/xuat/{plan_id}.csv")).text()
+    assert "Kiến An" in csv_text and "Hải An" not in csv_text
+    book = await client.get(f"/xuat/{plan_id}.xlsx")
+    assert book.status == 200 and (await book.read())[:2] == b"PK"
+    ics = await (await client.get(f"/xuat/{plan_id}.ics")).text()
+    assert ics.startswith("BEGIN:VCALENDAR")
+
+
+async def test_unknown_pages_and_signed_out_visits_answer_in_vietnamese(client):
+    assert (
+        (await client.get("/tong-quan", allow_redirects=False))
+        .headers["Location"]
+        .startswith("/dang-nhap")
+    )
+    await sign_in(client, OFFICE_ADMIN)
+    missing = await client.get("/ke-hoach/99999")
+    assert missing.status == 404 and "Không có kế hoạch này" in await missing.text()
+    headers = missing.headers
+    assert "frame-ancestors" in headers["Content-Security-Policy"]

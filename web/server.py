@@ -1,0 +1,48 @@
+"""The workspace's HTTP application: its routes, and serving it beside the bot."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from web import pages, units
+from web.app import (
+    STATIC,
+    WORKSPACE,
+    Workspace,
+    auth_link,
+    auth_telegram,
+    headers,
+    link_page,
+    mini_app,
+    sign_in_page,
+    sign_out,
+    signed_in,
+)
+
+log = logging.getLogger(__name__)
+
+
+def make_app(ws: Workspace) -> web.Application:
+    app = web.Application(middlewares=[headers, signed_in], client_max_size=20 * 1024 * 1024)
+    app[WORKSPACE] = ws
+    app.router.add_get("/dang-nhap", sign_in_page)
+    app.router.add_get("/app", mini_app)
+    app.router.add_post("/auth/telegram", auth_telegram)
+    app.router.add_get("/auth/link", link_page)
+    app.router.add_post("/auth/link", auth_link)
+    app.router.add_post("/dang-xuat", sign_out)
+    pages.add_routes(app)
+    units.add_routes(app)
+    app.router.add_static("/static/", STATIC, append_version=True, name="static")
+    return app
+
+
+async def start(ws: Workspace) -> web.AppRunner:
+    """Serve the workspace on WEB_HOST:WEB_PORT until the runner is cleaned up."""
+    runner = web.AppRunner(make_app(ws), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, ws.settings.web_host, ws.settings.web_port).start()
+    log.info("web workspace on %s", ws.settings.web_url)
+    return runner
