@@ -943,8 +943,10 @@ def report_summary(
     scope: list[str] = typer.Argument(None, metavar="[PLAN] [TASK]"),
     today: str = typer.Option("", help=TODAY_HELP),
     as_json: bool = typer.Option(
-        False, "--json", help="The counts as JSON: the web overview's totals, per plan, per "
-        "district and per task (as /tonghop)."
+        False,
+        "--json",
+        help="The counts as JSON: the web overview's totals, per plan, per "
+        "district and per task (as /tonghop).",
     ),
 ) -> None:
     """Per task: units done on time, late, in progress, blocked, not reported; and the

@@ -51,7 +51,7 @@ def build_story(sessions: sessionmaker[Session], db_url: str) -> Story:
         remember(session, "Các quận, huyện", group="Các phòng GDĐT quận huyện")
     for name, content in sample_plans():
         # The office corrects seed 004's mistyped year before going live (as the demo does).
-        content = content.replace("05/02/2024".encode(), "05/02/2025".encode())
+        content = content.replace(b"05/02/2024", b"05/02/2025")
         doc = read_plan_bytes(content, name, START)
         with session_scope(sessions) as session:
             save_plan(session, doc, name, name, START)

@@ -163,7 +163,9 @@ def _viewer(request: web.Request, session: Session, token: str) -> Viewer | None
     actor = actor_for(session, ws.settings.office_admins, found.telegram_user_id)
     scope = scope_of(session, actor)
     member: Member | None = actor.member
-    name = (member.full_name if member is not None else "") or f"#{found.telegram_user_id}"
+    name = (member.full_name if member is not None else "") or (
+        "Quản trị Văn phòng Sở" if actor.is_admin else f"Tài khoản {found.telegram_user_id}"
+    )
     return Viewer(found.telegram_user_id, name, actor, scope, found.csrf, found.via)
 
 

@@ -337,12 +337,16 @@ async def nudge(request: web.Request) -> web.StreamResponse:
         seen = actions.look(session, viewer.actor, key, now, "web_nudge", Action.OFFICE)
         if seen.duty is None:
             return None
+        if seen.duty.status == "done":  # the sender would drop it: say so instead
+            return -1
         queued, _ = notices.queue_nudges(session, [seen.duty], now)
         return queued
 
     queued = await in_db(request, act)
     if queued is None:
         return problem(request, 403, "Không thực hiện được", "Chỉ Văn phòng Sở nhắc được đơn vị.")
+    if queued < 0:
+        raise _back(key, "Đơn vị đã báo cáo hoàn thành việc này: không cần nhắc.")
     raise _back(
         key,
         f"Đã xếp {queued} tin nhắc cho đơn vị."

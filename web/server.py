@@ -6,6 +6,8 @@ import logging
 
 from aiohttp import web
 
+from duties.rules import ORDER
+from reports.excel import FILLS
 from web import pages, units
 from web.app import (
     STATIC,
@@ -24,9 +26,22 @@ from web.app import (
 log = logging.getLogger(__name__)
 
 
+def category_colours() -> str:
+    """The categories' colours as a style sheet, from the workbook's own fills (one place)."""
+    rules = [f".c-{c.value} {{ background: #{FILLS[c]}; }}\n.t-{c.value} {{ border-left-color: "
+             f"#{FILLS[c]}; }}" for c in ORDER]  # fmt: skip
+    return "\n".join(rules) + "\n"
+
+
+async def colours(_: web.Request) -> web.Response:
+    return web.Response(text=category_colours(), content_type="text/css",
+                        headers={"Cache-Control": "public, max-age=3600"})  # fmt: skip
+
+
 def make_app(ws: Workspace) -> web.Application:
     app = web.Application(middlewares=[headers, signed_in], client_max_size=20 * 1024 * 1024)
     app[WORKSPACE] = ws
+    app.router.add_get("/mau.css", colours)
     app.router.add_get("/dang-nhap", sign_in_page)
     app.router.add_get("/app", mini_app)
     app.router.add_post("/auth/telegram", auth_telegram)
