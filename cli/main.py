@@ -1161,6 +1161,12 @@ def run(
         help="With no TELEGRAM_BOT_TOKEN, run the offline demo instead of failing "
         "(what `make run` does).",
     ),
+    serve: bool = typer.Option(
+        True,
+        "--serve/--no-serve",
+        help="After the offline demo, serve the web workspace over its database (WEB_PORT, "
+        "default 8080) until Ctrl+C.",
+    ),
 ) -> None:
     """Start the bot with its scheduler (long polling, or a webhook when WEBHOOK_URL is set).
 
@@ -1181,7 +1187,7 @@ def run(
     if not s.has_token:
         if demo_without_token:
             err.print(OFFLINE, markup=False, highlight=False)
-            _demo(DemoOptions())
+            _demo(DemoOptions(serve=serve, web_port=s.web_port or 8080))
             return
         err.print(NO_TOKEN + "\n\nThe offline demo: nhacviec demo (or make run).",
                   markup=False, highlight=False)  # fmt: skip
@@ -1235,6 +1241,8 @@ class DemoOptions:
     days: int = 340
     plans: list[Path] = field(default_factory=list)
     out: Path = Path("demo-output")
+    serve: bool = False  # then serve the web workspace over the demo's database
+    web_port: int = 8080
 
 
 def _demo(options: DemoOptions) -> None:
@@ -1254,6 +1262,17 @@ def _demo(options: DemoOptions) -> None:
     out.print(
         f"Done: {result.messages} messages, {result.answers} answers recorded.", highlight=False
     )
+    if options.serve:
+        from emulator.demo import serve_workspace
+
+        try:
+            asyncio.run(serve_workspace(result, options.web_port, out))
+        except KeyboardInterrupt:
+            pass
+        except OSError as error:  # the port is taken
+            err.print(f"Cannot serve the workspace on port {options.web_port}: "
+                      f"{error.strerror}; set WEB_PORT to a free one.", markup=False)  # fmt: skip
+            raise typer.Exit(1) from None
 
 
 DEMO_HELP = """The whole loop offline, with no Telegram token: the real bot against the local
@@ -1279,8 +1298,11 @@ def demo(
     plan: list[Path] = typer.Option(None, "--plan", exists=True, dir_okay=False,
                                     help="Your plan file(s) instead of the samples."),
     out_dir: Path = typer.Option(Path("demo-output"), "--out", help="Where files go."),
+    serve: bool = typer.Option(False, "--serve", help="Then serve the web workspace over the "
+                               "demo's database (WEB_PORT, default 8080) until Ctrl+C."),
 ) -> None:  # fmt: skip
-    _demo(DemoOptions(units, seed, speed, days, list(plan or []), out_dir))
+    _demo(DemoOptions(units, seed, speed, days, list(plan or []), out_dir, serve,
+                      settings().web_port or 8080))  # fmt: skip
 
 
 @app.command("health")

@@ -64,6 +64,7 @@ class DemoResult:
     calendar: Path
     messages: int
     answers: int
+    ended: datetime | None = None  # the simulated clock when the demo stopped
 
 
 class SimClock:
@@ -390,4 +391,55 @@ def _finish(sessions: Any, settings: Settings, clock: SimClock, out_dir: Path, d
     say("📅", f"Lịch (.ics): {ics}")
     say("🗄", f"Cơ sở dữ liệu: {database}  →  DATABASE_URL=sqlite:///{database} "
               "nhacviec report summary")  # fmt: skip
-    return DemoResult(database, workbooks, ics, int(sent), answers)
+    return DemoResult(database, workbooks, ics, int(sent), answers, clock())
+
+
+async def serve_workspace(
+    result: DemoResult, port: int, console: Console, until: Any = None, host: str = "127.0.0.1"
+) -> list[str]:
+    """The web workspace over the demo's database, as of the demo's last simulated day, with
+    a one-time sign-in link for the office and for a unit head (there is no Telegram to ask
+    /web of). Serves until `until` (an asyncio.Event) is set, or until interrupted."""
+    import asyncio
+
+    from db import web_auth
+    from db.models import Member
+    from web.app import Workspace
+    from web.server import start
+
+    url = f"sqlite:///{result.database}"
+    settings = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url, "OFFICE_ADMINS": str(OFFICE_USER),
+         "WEB_PORT": str(port), "WEB_HOST": host},
+        env_file=None,
+    )  # fmt: skip
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    ended = result.ended or datetime.now(UTC)
+    real_start = datetime.now(UTC)
+
+    def clock() -> datetime:  # the demo's last day, moving on as real time passes
+        return ended + (datetime.now(UTC) - real_start)
+
+    links = []
+    with session_scope(sessions) as session:
+        head = session.scalar(select(Member.telegram_user_id).where(Member.unit_id.is_not(None))
+                              .order_by(Member.id))  # fmt: skip
+        for who, user_id in (("Văn phòng Sở", OFFICE_USER), ("một thủ trưởng đơn vị", head)):
+            if user_id is None:
+                continue
+            token, _ = web_auth.create_link(session, user_id, clock())
+            links.append(f"{settings.web_url}/auth/link?t={token}")
+            console.print(f"🔑 Đăng nhập với tư cách {who} (dùng một lần, 10 phút): {links[-1]}",
+                          highlight=False, soft_wrap=True)  # fmt: skip
+    runner = await start(Workspace(settings, sessions, clock))
+    console.print(f"🌐 Bảng theo dõi: {settings.web_url}/  (Ctrl+C để dừng)", highlight=False)
+    try:
+        if until is not None:
+            await until.wait()
+        else:
+            await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+        engine.dispose()
+    return links

@@ -50,3 +50,45 @@ async def test_the_demo_walks_the_clock_and_leaves_a_report_with_every_status(tm
     assert any(f.answers.get("final", {}).get("f1") == 2 for f in forms)
     book = load_workbook(result.workbooks[1])
     assert "Biểu mẫu D1" in book.sheetnames
+
+
+async def test_after_the_demo_the_workspace_is_served_with_a_sign_in_link(tmp_path):
+    """`make run` without a token: the demo, then its workspace at a printed address."""
+    import asyncio
+    import re
+    import socket
+
+    import aiohttp
+
+    from emulator.demo import serve_workspace
+
+    quiet = Console(file=io.StringIO(), width=200)
+    result = await run_demo(tmp_path / "out", units=4, days=12, console=quiet)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    printed = io.StringIO()
+    stop = asyncio.Event()
+    serving = asyncio.create_task(
+        serve_workspace(result, port, Console(file=printed, width=400), until=stop)
+    )
+    try:
+        for _ in range(100):
+            if "Bảng theo dõi: http://" in printed.getvalue():
+                break
+            await asyncio.sleep(0.05)
+        said = printed.getvalue()
+        assert f"🌐 Bảng theo dõi: http://127.0.0.1:{port}/" in said
+        office_link = re.search(r"Văn phòng Sở .*?: (http://\S+)", said)
+        assert office_link is not None, said
+        # A cookie from an IP address: aiohttp keeps it only when told to (browsers do).
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+            token = office_link.group(1).split("t=")[1]
+            signed = await client.post(f"http://127.0.0.1:{port}/auth/link", data={"t": token})
+            page = await signed.text()
+            assert signed.status == 200 and "Tổng quan — Toàn Sở" in page
+            assert "496/KH-SGDĐT" in page
+    finally:
+        stop.set()
+        links = await serving
+    assert len(links) == 2  # the office and a unit head

@@ -124,6 +124,7 @@ def test_run_without_a_token_says_it_is_offline_explains_the_token_and_runs_the_
     assert "@BotFather" in result.output
     assert "TELEGRAM_BOT_TOKEN" in result.output
     assert len(demos) == 1 and demos[0].days == 340
+    assert demos[0].serve and demos[0].web_port == 8080  # then the workspace, at its address
 
 
 def test_run_without_a_token_fails_loudly_for_a_service_manager(monkeypatch, tmp_path):

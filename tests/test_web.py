@@ -348,3 +348,53 @@ async def test_unknown_pages_and_signed_out_visits_answer_in_vietnamese(client):
     assert missing.status == 404 and "Không có kế hoạch này" in await missing.text()
     headers = missing.headers
     assert "frame-ancestors" in headers["Content-Security-Policy"]
+
+
+# ---- from the chat -------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def web_bot(emulator, sessions, db_url, story):  # type: ignore[no-untyped-def]
+    import socket
+
+    from bot.app import build_application, start_application, stop_application
+    from bot.services import Services
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = settings_for(db_url, TELEGRAM_API_BASE_URL=emulator.base_url, WEB_PORT=str(port),
+                            WEB_PUBLIC_URL="https://theodoi.sgd.example.vn")  # fmt: skip
+    for user in (DISTRICT_HEAD, 7777):
+        emulator.emulator.user(user, first_name=f"Người {user}")
+    application = build_application(Services(settings, sessions, FakeClock(NOW)))
+    await start_application(application, poll_timeout=0.3)
+    yield emulator.emulator, port
+    await stop_application(application)
+
+
+async def test_slash_web_gives_a_one_time_link_and_the_mini_app_button(web_bot):
+    import aiohttp
+
+    emu, port = web_bot
+    # Over HTTPS the chat's menu button opens the Mini App.
+    menu = emu.menu_buttons.get("")
+    assert menu and menu["web_app"]["url"] == "https://theodoi.sgd.example.vn/app"
+    emu.send_text(DISTRICT_HEAD, "/web")
+    reply = await emu.wait_for(lambda: emu.last_bot_message(DISTRICT_HEAD))
+    assert "dùng một lần" in reply["text"]
+    button = reply["reply_markup"]["inline_keyboard"][0][0]
+    assert button["web_app"]["url"].endswith("/app") and "Bảng theo dõi" in button["text"]
+    link = re.search(r"https://theodoi\.sgd\.example\.vn/auth/link\?t=(\S+)", reply["text"])
+    assert link is not None
+    async with aiohttp.ClientSession() as client:
+        url = f"http://127.0.0.1:{port}/auth/link"
+        first = await client.post(url, data={"t": link.group(1)}, allow_redirects=False)
+        assert first.status == 303 and "Secure" in first.headers["Set-Cookie"]
+        assert "SameSite=None" in first.headers["Set-Cookie"]
+        again = await client.post(url, data={"t": link.group(1)}, allow_redirects=False)
+        assert again.status == 401
+    # Someone nobody linked gets no link.
+    emu.send_text(7777, "/web")
+    refused = await emu.wait_for(lambda: emu.last_bot_message(7777))
+    assert "chưa liên kết" in refused["text"]
