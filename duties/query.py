@@ -162,6 +162,7 @@ def in_scope(
     plan_ids: list[int] | None = None,
     task_ids: list[int] | None = None,
     unit_ids: list[int] | None = None,
+    occurrence_ids: list[int] | None = None,
 ) -> list[Duty]:
     """Every duty of active tasks and units in scope, events aside (nothing to answer),
     in the order the reports list them."""
@@ -174,6 +175,8 @@ def in_scope(
         query = query.where(Task.id.in_(task_ids))
     if unit_ids is not None:
         query = query.where(Unit.id.in_(unit_ids))
+    if occurrence_ids is not None:
+        query = query.where(Occurrence.id.in_(occurrence_ids))
     out = [_duty(row, now)[0] for row in session.connection().execute(query)]
     out.sort(key=lambda d: (d.plan_id, d.task_position, d.due_at, d.unit_name))
     return out

@@ -237,7 +237,13 @@ async def test_a_post_without_the_csrf_token_changes_nothing(client, story, sess
 
 async def test_nudge_and_explanation_request_go_through_the_outbox(client, story, sessions):
     csrf = await sign_in(client, OFFICE_ADMIN)
-    base = f"/nhiem-vu/{story.d1}/{story.units['PGD-KIENAN']}"
+    with session_scope(sessions) as session:
+        silent = next(d for d in in_scope(session, NOW, unit_ids=[story.units["PGD-KIENAN"]])
+                      if d.category.value == "not_reported" and d.overdue)  # fmt: skip
+    done = f"/nhiem-vu/{story.d1}/{story.units['PGD-KIENAN']}/nhac"
+    said = await client.post(done, data={"csrf": csrf}, allow_redirects=False)
+    assert "kh%C3%B4ng%20c%E1%BA%A7n%20nh%E1%BA%AFc" in said.headers["Location"]  # not needed
+    base = f"/nhiem-vu/{silent.occurrence_id}/{silent.unit_id}"
     nudged = await client.post(base + "/nhac", data={"csrf": csrf}, allow_redirects=False)
     assert nudged.status == 303 and "ok=" in nudged.headers["Location"]
     asked = await client.post(base + "/giai-trinh", data={"csrf": csrf}, allow_redirects=False)
@@ -398,3 +404,16 @@ async def test_slash_web_gives_a_one_time_link_and_the_mini_app_button(web_bot):
     emu.send_text(7777, "/web")
     refused = await emu.wait_for(lambda: emu.last_bot_message(7777))
     assert "chưa liên kết" in refused["text"]
+
+
+async def test_an_answer_shows_at_the_next_view_of_the_overview(client, story, sessions):
+    """The overview is kept between views only while nothing changed."""
+    from duties.actions import record
+
+    await sign_in(client, OFFICE_ADMIN)
+    before = tiles(await (await client.get("/tong-quan")).text())
+    with session_scope(sessions) as session:
+        record(session, (story.d1, story.units["PGD-ANLAO"]), None, Status.DONE,
+               NOW - timedelta(days=9))  # fmt: skip
+    after = tiles(await (await client.get("/tong-quan")).text())
+    assert int(after["done_on_time"]) == int(before["done_on_time"]) + 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from db.session import session_scope
 from duties.permissions import Actor, Scope, actor_for, scope_of
 from web import initdata
 from web.render import page
+from web.snapshots import Snapshots
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class Workspace:
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime]
     bot: Any = None  # a telegram.Bot, for report files kept only on Telegram
+    snapshots: Snapshots = field(default_factory=Snapshots)
 
 
 WORKSPACE = web.AppKey("workspace", Workspace)

@@ -19,7 +19,17 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Attachment, Plan, Reminder, ReminderState, Response, Unit
+from db.models import (
+    Attachment,
+    Occurrence,
+    Plan,
+    Reminder,
+    ReminderState,
+    Response,
+    Task,
+    TaskKind,
+    Unit,
+)
 from db.text import folded
 from duties import actions, query
 from duties.model import Duty
@@ -28,7 +38,7 @@ from duties.rules import ORDER
 from jobs import notices
 from reports import data, excel, overview
 from reports.calendar import calendar, installation_id
-from web import charts
+from web import charts, snapshots
 from web.app import Viewer, in_db, problem, render, viewer_of, workspace
 
 PAGE_ROWS = 50
@@ -40,6 +50,16 @@ def _unit_ids(scope: Scope) -> list[int] | None:
 
 def _plans(session: Session) -> list[Plan]:
     return list(session.scalars(select(Plan).order_by(Plan.issued_on.desc(), Plan.id.desc())))
+
+
+async def snapshot(request: web.Request, key: Any, read: Any) -> Any:
+    """`read` in a worker thread, or its snapshot while the data have not changed."""
+    current = await in_db(request, snapshots.version)
+
+    async def compute() -> Any:
+        return await in_db(request, read)
+
+    return await workspace(request).snapshots.get(key, current, compute)
 
 
 # ---- the overview --------------------------------------------------------------------------
@@ -59,7 +79,7 @@ async def overview_page(request: web.Request) -> web.Response:
         rows = query.in_scope(session, now, unit_ids=_unit_ids(viewer.scope))
         return overview.overview(rows, now, ws.settings.timezone), _plans(session)
 
-    seen, plans = await in_db(request, read)
+    seen, plans = await snapshot(request, ("overview", viewer.scope.unit_ids), read)
     return render(
         request,
         "overview.html",
@@ -113,6 +133,44 @@ class Line:
     cells: list[Duty | None]
 
 
+def matrix_lines(
+    session: Session, plan_id: int, scope: Scope, now: datetime, every_period: bool
+) -> tuple[list[Column], list[Line]]:
+    """The columns a plan's matrix shows and a line per unit in scope, by district."""
+    shown_periods = session.execute(
+        select(Occurrence.id, Occurrence.task_id, Occurrence.period_key, Occurrence.due_at)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(Task.plan_id == plan_id, Task.active.is_(True), Task.kind != TaskKind.EVENT)
+    ).all()
+    # Only the occurrences the page shows are read: each task's current one, unless all.
+    wanted = None
+    if not every_period:
+        per_task: dict[int, list[Any]] = defaultdict(list)
+        for row in shown_periods:
+            per_task[row.task_id].append(row)
+        wanted = []
+        for rows_of_task in per_task.values():
+            ordered = sorted(rows_of_task, key=lambda r: r.due_at)
+            due = [r for r in ordered if r.due_at <= now]
+            wanted.append((due[-1] if due else ordered[0]).id)
+    rows = query.in_scope(session, now, plan_ids=[plan_id], unit_ids=_unit_ids(scope),
+                          occurrence_ids=wanted)  # fmt: skip
+    kinds = dict(session.execute(select(Unit.id, Unit.kind)).all()) if rows else {}
+    cols = columns(rows, now, every_period)
+    cells: dict[tuple[int, int, str], Duty] = {}
+    units: dict[int, Duty] = {}
+    for r in rows:
+        cells[(r.unit_id, r.task_id, r.period_key)] = r
+        units.setdefault(r.unit_id, r)
+    lines = [
+        Line(unit_id, first.unit_name, first.unit_district, kinds.get(unit_id, ""),
+             [cells.get((unit_id, c.task_id, c.period_key)) for c in cols])
+        for unit_id, first in sorted(units.items(),
+                                     key=lambda u: (u[1].unit_district, u[1].unit_name))
+    ]  # fmt: skip
+    return cols, lines
+
+
 async def plan_page(request: web.Request) -> web.Response:
     viewer = viewer_of(request)
     ws = workspace(request)
@@ -131,40 +189,13 @@ async def plan_page(request: web.Request) -> web.Response:
         plan = session.get(Plan, plan_id)
         if plan is None:
             return None
-        rows = query.in_scope(session, now, plan_ids=[plan_id], unit_ids=_unit_ids(viewer.scope))
-        kinds = (
-            dict(
-                session.execute(
-                    select(Unit.id, Unit.kind).where(Unit.id.in_({r.unit_id for r in rows}))
-                ).all()
-            )
-            if rows
-            else {}
-        )
-        return plan, rows, kinds
+        session.expunge(plan)
+        return plan, matrix_lines(session, plan_id, viewer.scope, now, every_period)
 
-    found = await in_db(request, read)
+    found = await snapshot(request, ("plan", plan_id, viewer.scope.unit_ids, every_period), read)
     if found is None:
         raise web.HTTPNotFound(reason="Không có kế hoạch này.")
-    plan, rows, kinds = found
-    cols = columns(rows, now, every_period)
-    shown = {(c.task_id, c.period_key) for c in cols}
-    cells: dict[tuple[int, int, str], Duty] = {}
-    units: dict[int, Duty] = {}
-    for r in rows:
-        if (r.task_id, r.period_key) in shown:
-            cells[(r.unit_id, r.task_id, r.period_key)] = r
-            units.setdefault(r.unit_id, r)
-    lines = []
-    for unit_id, first in sorted(units.items(), key=lambda u: (u[1].unit_district, u[1].unit_name)):
-        line = Line(
-            unit_id,
-            first.unit_name,
-            first.unit_district,
-            kinds.get(unit_id, ""),
-            [cells.get((unit_id, c.task_id, c.period_key)) for c in cols],
-        )
-        lines.append(line)
+    plan, (cols, lines) = found
     districts = sorted({ln.district for ln in lines if ln.district})
     unit_kinds = sorted({ln.kind for ln in lines if ln.kind})
     matching = [
