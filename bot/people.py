@@ -160,7 +160,8 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 # A role as typed after /moi: the Vietnamese words, or the codes.
-ROLE_WORDS = {"thutruong": Role.HEAD, "canbo": Role.STAFF, "vanphong": Role.OFFICE}
+ROLE_WORDS = {"thutruong": Role.HEAD, "canbo": Role.STAFF, "vanphong": Role.OFFICE,
+              "lanhdao": Role.LEADER}  # fmt: skip
 
 
 def _role(word: str) -> Role | None:

@@ -464,7 +464,10 @@ def units_invite(
         False, "--only-unlinked", help="Only units nobody has linked to yet."
     ),
     sheet: Path | None = typer.Option(None, "--sheet", help="Write the links to this .xlsx."),
-    role: str = typer.Option("head", help="head, staff or office."),
+    role: str = typer.Option(
+        "head",
+        help="head, staff, office or leader (the Sở's leaders: the web workspace, read only).",
+    ),
     days: int = typer.Option(14, help="Days before the links expire."),
     bot_username: str | None = typer.Option(
         None, help="The bot's username; default: asked from the Bot API (getMe)."
@@ -477,7 +480,7 @@ def units_invite(
     from db.registry import RegistryError
 
     if role not in Role._value2member_map_:
-        err.print("--role must be head, staff or office", markup=False)
+        err.print("--role must be head, staff, office or leader", markup=False)
         raise typer.Exit(2)
     codes = list(codes or [])
     if sum(bool(x) for x in (codes, group, every)) != 1:
@@ -518,7 +521,12 @@ def units_invite(
             print(f"{row.code}\t{row.name}\t{row.link}")
         out.print(f"{len(rows)} invitations made.", highlight=False)
         return
-    labels = {"head": "thủ trưởng", "staff": "cán bộ", "office": "Văn phòng"}
+    labels = {
+        "head": "thủ trưởng",
+        "staff": "cán bộ",
+        "office": "Văn phòng",
+        "leader": "lãnh đạo Sở",
+    }
     what = group or ("các đơn vị" if codes else "tất cả đơn vị")
     try:
         write_invite_sheet(sheet, rows, f"Liên kết mời dùng bot Nhắc việc — {what}", labels[role])

@@ -92,6 +92,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "role.head": {"vi": "Thủ trưởng đơn vị", "en": "head of unit"},
     "role.staff": {"vi": "Cán bộ đơn vị", "en": "unit staff"},
     "role.office": {"vi": "Văn phòng Sở", "en": "Department office"},
+    "role.leader": {"vi": "Lãnh đạo Sở", "en": "Department leader"},
     "whoami.linked": {
         "vi": "Đồng chí <b>{name}</b>\nĐơn vị: <b>{unit}</b> ({code})\nVai trò: {role}",
         "en": "You are <b>{name}</b>\nUnit: <b>{unit}</b> ({code})\nRole: {role}",
@@ -124,9 +125,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{mark} <code>{code}</code> {name}: {members} members",
     },
     "invite.usage": {
-        "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [thutruong|canbo|vanphong] — một link mời; /moi quan — gửi "
+        "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [thutruong|canbo|vanphong|lanhdao] — một link mời; /moi quan — gửi "
         "mỗi phòng GDĐT link mời của các đơn vị trên địa bàn chưa có người nhận tin.",
-        "en": "Usage: /moi UNIT_CODE [head|staff|office] — one invitation; /moi quan — send "
+        "en": "Usage: /moi UNIT_CODE [head|staff|office|leader] — one invitation; /moi quan — send "
         "each district office the links of the units in its district nobody has linked to.",
     },
     "invite.created": {
