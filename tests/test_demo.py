@@ -56,17 +56,15 @@ async def test_after_the_demo_the_workspace_is_served_with_a_sign_in_link(tmp_pa
     """`make run` without a token: the demo, then its workspace at a printed address."""
     import asyncio
     import re
-    import socket
 
     import aiohttp
 
     from emulator.demo import serve_workspace
+    from tests.web_fixtures import free_port
 
     quiet = Console(file=io.StringIO(), width=200)
     result = await run_demo(tmp_path / "out", units=4, days=12, console=quiet)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     printed = io.StringIO()
     stop = asyncio.Event()
     serving = asyncio.create_task(

@@ -28,6 +28,7 @@ from tests.web_fixtures import (
     OFFICE_ADMIN,
     SCHOOL_HEAD,
     build_story,
+    free_port,
     settings_for,
 )
 from web import initdata
@@ -361,14 +362,10 @@ async def test_unknown_pages_and_signed_out_visits_answer_in_vietnamese(client):
 
 @pytest.fixture
 async def web_bot(emulator, sessions, db_url, story):  # type: ignore[no-untyped-def]
-    import socket
-
     from bot.app import build_application, start_application, stop_application
     from bot.services import Services
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     settings = settings_for(db_url, TELEGRAM_API_BASE_URL=emulator.base_url, WEB_PORT=str(port),
                             WEB_PUBLIC_URL="https://theodoi.sgd.example.vn")  # fmt: skip
     for user in (DISTRICT_HEAD, 7777):

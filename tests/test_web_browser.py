@@ -9,7 +9,6 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from tests.web_fixtures import (
     SCHOOL_HEAD,
     Story,
     build_story,
+    free_port,
     settings_for,
 )
 from web import initdata
@@ -52,12 +52,6 @@ def _browser_missing() -> None:
     if os.environ.get("CI"):
         pytest.fail(why)
     pytest.skip(why)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -179,7 +173,7 @@ def db_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
 async def live(emulator, db_url, sessions) -> AsyncIterator[tuple[Any, Story, Browser]]:  # type: ignore[no-untyped-def]
     _browser_missing()
     story = build_story(sessions, db_url)
-    port = _free_port()
+    port = free_port()
     settings = settings_for(db_url, TELEGRAM_API_BASE_URL=emulator.base_url,
                             WEB_PORT=str(port), TICK_SECONDS="1")  # fmt: skip
     for user in (OFFICE_ADMIN, DISTRICT_HEAD, SCHOOL_HEAD):

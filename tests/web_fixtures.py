@@ -3,6 +3,7 @@ workspace's tests (server-level and in a browser)."""
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -85,3 +86,10 @@ def build_story(sessions: sessionmaker[Session], db_url: str) -> Story:
         record(session, (d1, units["PGD-HONGBANG"]), None, Status.BLOCKED, at(3),
                note="Thiếu kinh phí")  # fmt: skip
     return Story(d1, units)
+
+
+def free_port() -> int:
+    """A port nothing listens on, for a server of the test's own."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

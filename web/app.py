@@ -67,6 +67,11 @@ def see_other(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
+def done(key: tuple[int, int], said: str) -> web.HTTPSeeOther:
+    """Back to the duty's page, saying what was done."""
+    return web.HTTPSeeOther(f"/nhiem-vu/{key[0]}/{key[1]}?ok={quote(said)}")
+
+
 def workspace(request: web.Request) -> Workspace:
     return request.app[WORKSPACE]
 

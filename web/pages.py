@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     Attachment,
+    ChecklistItem,
+    Member,
     Occurrence,
     Plan,
     Reminder,
@@ -32,6 +34,7 @@ from db.models import (
 )
 from db.text import folded
 from duties import actions, query
+from duties.answers import checklist_state
 from duties.model import Duty
 from duties.permissions import Action, Scope, authorize
 from duties.rules import ORDER
@@ -39,9 +42,11 @@ from jobs import notices
 from reports import data, excel, overview
 from reports.calendar import calendar, installation_id
 from web import charts, snapshots
-from web.app import Viewer, in_db, problem, render, viewer_of, workspace
+from web.app import Viewer, done, in_db, problem, render, viewer_of, workspace
+from web.units import form_of
 
 PAGE_ROWS = 50
+T = TypeVar("T")
 
 
 def _unit_ids(scope: Scope) -> list[int] | None:
@@ -105,9 +110,15 @@ class Column:
     due_at: datetime
 
 
+def current(ordered: list[T], due_at: Any, now: datetime) -> T:
+    """Of a task's periods in date order, the one a matrix shows: the latest already due
+    (what the office chases), or the first to come when none is due yet."""
+    due = [p for p in ordered if due_at(p) <= now]
+    return due[-1] if due else ordered[0]
+
+
 def columns(rows: list[Duty], now: datetime, every_period: bool) -> list[Column]:
-    """Each task's occurrence to show: with `every_period` all of them; else the latest one
-    already due (what the office chases), or the first to come when none is due yet."""
+    """Each task's occurrence to show: with `every_period` all of them; else `current`."""
     per_task: dict[int, dict[str, Duty]] = defaultdict(dict)
     for r in rows:
         per_task[r.task_id].setdefault(r.period_key, r)
@@ -115,8 +126,7 @@ def columns(rows: list[Duty], now: datetime, every_period: bool) -> list[Column]
     for periods in per_task.values():
         ordered = sorted(periods.values(), key=lambda d: d.due_at)
         if not every_period:
-            due = [d for d in ordered if d.due_at <= now]
-            ordered = [due[-1] if due else ordered[0]]
+            ordered = [current(ordered, lambda d: d.due_at, now)]
         out += [
             Column(d.task_id, d.period_key, d.task_ref, d.task_title, d.due_at) for d in ordered
         ]
@@ -151,8 +161,7 @@ def matrix_lines(
         wanted = []
         for rows_of_task in per_task.values():
             ordered = sorted(rows_of_task, key=lambda r: r.due_at)
-            due = [r for r in ordered if r.due_at <= now]
-            wanted.append((due[-1] if due else ordered[0]).id)
+            wanted.append(current(ordered, lambda r: r.due_at, now).id)
     rows = query.in_scope(session, now, plan_ids=[plan_id], unit_ids=_unit_ids(scope),
                           occurrence_ids=wanted)  # fmt: skip
     kinds = dict(session.execute(select(Unit.id, Unit.kind)).all()) if rows else {}
@@ -278,8 +287,6 @@ def read_duty(
     duty = query.one(session, key[0], key[1], now)
     if duty is None:
         return "gone"
-    from db.models import Member
-
     answers = session.execute(
         select(Response, Member.full_name)
         .outerjoin(Member, Member.id == Response.member_id)
@@ -305,9 +312,6 @@ def read_duty(
             .limit(50)
         )
     )
-    from db.models import ChecklistItem
-    from duties.answers import checklist_state
-
     labels = dict(
         session.execute(
             select(ChecklistItem.id, ChecklistItem.label).where(
@@ -316,8 +320,6 @@ def read_duty(
         ).all()
     )
     checklist = [(i, labels.get(i, ""), c) for i, c in checklist_state(session, *key)]
-    from web.units import form_of
-
     return DutyPage(
         duty,
         [(r, n or "") for r, n in answers],
@@ -354,10 +356,6 @@ async def duty_page(request: web.Request) -> web.Response:
     )
 
 
-def _back(key: tuple[int, int], said: str) -> web.HTTPSeeOther:
-    return web.HTTPSeeOther(f"/nhiem-vu/{key[0]}/{key[1]}?ok={quote(said)}")
-
-
 async def nudge(request: web.Request) -> web.StreamResponse:
     """🔔 Nhắc ngay: a reminder now to the unit's people, through the outbox."""
     viewer = viewer_of(request)
@@ -377,8 +375,8 @@ async def nudge(request: web.Request) -> web.StreamResponse:
     if queued is None:
         return problem(request, 403, "Không thực hiện được", "Chỉ Văn phòng Sở nhắc được đơn vị.")
     if queued < 0:
-        raise _back(key, "Đơn vị đã báo cáo hoàn thành việc này: không cần nhắc.")
-    raise _back(
+        raise done(key, "Đơn vị đã báo cáo hoàn thành việc này: không cần nhắc.")
+    raise done(
         key,
         f"Đã xếp {queued} tin nhắc cho đơn vị."
         if queued
@@ -406,7 +404,7 @@ async def explain_request(request: web.Request) -> web.StreamResponse:
         return problem(
             request, 403, "Không thực hiện được", "Chỉ Văn phòng Sở yêu cầu giải trình được."
         )
-    raise _back(
+    raise done(
         key,
         "Đã gửi yêu cầu giải trình."
         if queued

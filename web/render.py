@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from duties.rules import Category, label
 from reports.excel import FILLS
+from texts import messages
 from texts.periods import period_name
 
 
@@ -38,6 +39,7 @@ def environment(tz: tzinfo) -> Environment:
         category=lambda c: label(Category(c)),
         fill=lambda c: "#" + FILLS[Category(c)],
         period=lambda key: period_name(key) or "",
+        status=lambda value: messages.text(f"status.{value}"),
     )
     return env
 

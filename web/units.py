@@ -16,15 +16,9 @@ from duties import actions, query
 from duties.model import Duty
 from plans.forms import Field, Form, FormError, form_from_json, parse_value
 from texts import messages
-from web.app import in_db, problem, render, viewer_of, workspace
+from web.app import done, in_db, problem, render, viewer_of, workspace
 
 STATUSES = {"dang-lam": Status.IN_PROGRESS, "vuong-mac": Status.BLOCKED, "xong": Status.DONE}
-ERRORS = {
-    "form.invalid_number": "Cần một số (ví dụ 12).",
-    "form.too_many": "Nhiều nhất 50 dòng.",
-    "form.empty": "Chưa điền.",
-    "form.too_long": "Dài quá 2.000 ký tự.",
-}
 
 
 @dataclass(frozen=True)
@@ -75,12 +69,6 @@ def _key(request: web.Request) -> tuple[int, int]:
     return int(request.match_info["occurrence_id"]), int(request.match_info["unit_id"])
 
 
-def _done(key: tuple[int, int], said: str) -> web.HTTPSeeOther:
-    from urllib.parse import quote
-
-    return web.HTTPSeeOther(f"/nhiem-vu/{key[0]}/{key[1]}?ok={quote(said)}")
-
-
 def _refused(request: web.Request, outcome: actions.Outcome) -> web.Response:
     text = messages.text(outcome.problem or "answer.refused", workspace(request).settings.locale)
     return problem(request, 403 if not outcome.allowed else 404, "Không ghi được", text)
@@ -113,7 +101,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
     if outcome.recorded is None:
         return _refused(request, outcome)
     late = " (sau hạn)" if outcome.recorded.late else ""
-    raise _done(key, f"Đã ghi nhận báo cáo{late}.")
+    raise done(key, f"Đã ghi nhận báo cáo{late}.")
 
 
 async def checklist(request: web.Request) -> web.StreamResponse:
@@ -128,7 +116,7 @@ async def checklist(request: web.Request) -> web.StreamResponse:
     if outcome.checklist is None:
         return _refused(request, outcome)
     done, total = outcome.checklist
-    raise _done(key, f"Đã gửi danh sách kiểm tra: {done}/{total} mục.")
+    raise done(key, f"Đã gửi danh sách kiểm tra: {done}/{total} mục.")
 
 
 def read_form(form: Form, posted: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], bool]:
@@ -143,7 +131,7 @@ def read_form(form: Form, posted: dict[str, str]) -> tuple[dict[str, Any], dict[
         raw = posted.get(name, "")
         parsed, problem_key = parse_value(field, raw)
         if problem_key is not None:
-            problems[name] = ERRORS.get(problem_key, "Chưa đúng.")
+            problems[name] = messages.text(problem_key)  # as the chat says it
             complete = False
             return raw
         return parsed
@@ -224,7 +212,7 @@ async def form_page(request: web.Request) -> web.StreamResponse:
             else "Biểu mẫu không thuộc đơn vị của bạn.",
         )
     late = " (sau hạn)" if outcome.recorded.late else ""
-    raise _done(key, f"Đã gửi biểu mẫu{late}.")
+    raise done(key, f"Đã gửi biểu mẫu{late}.")
 
 
 def add_routes(app: web.Application) -> None:
