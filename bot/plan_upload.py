@@ -30,7 +30,7 @@ from plans.isolated import read_isolated_async
 from plans.matching import Registry
 from plans.model import PlanDocument
 from plans.reader import MAX_BYTES
-from plans.store import SaveResult, save_plan
+from plans.store import save_plan
 from plans.tables import PlanReadError
 from texts import messages
 from texts.buttons import PLAN_APPLY, PLAN_CANCEL
@@ -251,16 +251,6 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_reply_markup(None)
     await context.bot.send_message(
         chat_id,
-        messages.text(saved_key(saved), locale, id=saved.plan_id, added=saved.tasks_added,
-                      updated=saved.tasks_updated, unchanged=saved.tasks_unchanged,
-                      deactivated=saved.tasks_deactivated, assignments=saved.assignments),
+        messages.text(saved.message_key, locale, **saved.counts),
         parse_mode=ParseMode.HTML,
     )  # fmt: skip
-
-
-def saved_key(saved: SaveResult) -> str:
-    if saved.created:
-        return "plan.created"
-    if saved.tasks_added or saved.tasks_updated or saved.tasks_deactivated:
-        return "plan.updated"
-    return "plan.unchanged"

@@ -42,6 +42,21 @@ class SaveResult:
     unmatched: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
 
+    @property
+    def message_key(self) -> str:
+        """The catalog's sentence for what the import did."""
+        if self.created:
+            return "plan.created"
+        if self.tasks_added or self.tasks_updated or self.tasks_deactivated:
+            return "plan.updated"
+        return "plan.unchanged"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"id": self.plan_id, "added": self.tasks_added, "updated": self.tasks_updated,
+                "unchanged": self.tasks_unchanged, "deactivated": self.tasks_deactivated,
+                "assignments": self.assignments}  # fmt: skip
+
 
 def _items(doc: PlanDocument) -> list[tuple[TaskKind, TaskRow]]:
     """The table's tasks, then the body's deadlines (D1…) and events (E1…) as tasks."""

@@ -32,7 +32,7 @@ from tests.web_fixtures import (
     settings_for,
 )
 from web import initdata
-from web.app import COOKIE, Workspace
+from web.app import COOKIE, WORKSPACE, Workspace
 from web.server import make_app
 
 
@@ -414,3 +414,119 @@ async def test_an_answer_shows_at_the_next_view_of_the_overview(client, story, s
                NOW - timedelta(days=9))  # fmt: skip
     after = tiles(await (await client.get("/tong-quan")).text())
     assert int(after["done_on_time"]) == int(before["done_on_time"]) + 1
+
+
+# ---- a plan imported from the browser ------------------------------------------------------
+
+PLAN_CSV = """TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Thời gian thực hiện
+1,Báo cáo sơ kết học kỳ I,Trường THPT Kiến An,,trước ngày 30/02/2025
+2,Khảo sát thiết bị dạy học,Trường Thực nghiệm Hoa Sen,,Hoàn thành trong tháng 3/2025
+3,Tập huấn chuyển đổi số,Trường THPT Ngô Quyền,,trước ngày 15/03/2024
+""".encode()
+
+
+async def upload(client: TestClient, csrf: str, content: bytes, name: str = "ke-hoach-thu.csv"):  # type: ignore[no-untyped-def]
+    from aiohttp import FormData
+
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("tep", content, filename=name, content_type="text/csv")
+    return await client.post("/nhap-ke-hoach", data=form, allow_redirects=False)
+
+
+def plans_and_imports(sessions) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    from db.models import Plan, WebImport
+
+    with session_scope(sessions) as session:
+        return (session.scalar(select(func.count()).select_from(Plan)),
+                session.scalar(select(func.count()).select_from(WebImport)))  # fmt: skip
+
+
+async def test_the_office_imports_a_plan_from_the_browser_correcting_it_inline(
+    client, story, sessions
+):
+    from db.models import Assignment, NameMapping, Task
+
+    csrf = await sign_in(client, OFFICE_ADMIN)
+    plans_before, _ = plans_and_imports(sessions)
+    sent = await upload(client, csrf, PLAN_CSV)
+    assert sent.status == 303
+    preview_url = sent.headers["Location"]
+    page = await (await client.get(preview_url)).text()
+    # The chat's preview: its warnings, the unread phrase, the name no unit matches.
+    assert "Ngày không hợp lệ: 30/02/2025" in page
+    assert "có lẽ là 15/03/2025?" in page
+    assert 'name="n-1"' in page and "Trường Thực nghiệm Hoa Sen" in page
+    assert plans_and_imports(sessions)[0] == plans_before  # nothing saved by a preview
+
+    # A restart between the preview and Apply: the upload and its reading come from the row.
+    client.app[WORKSPACE].readings.clear()
+    fields = {"csrf": csrf, "t-1": "ngày 31/02/2025", "t-2": "Hoàn thành trong tháng 3/2025",
+              "t-3": "trước ngày 15/03/2025", "n-1": "không-có-đơn-vị-này",
+              "action": "ap-dung"}  # fmt: skip
+    wrong = await client.post(preview_url, data=fields, allow_redirects=False)
+    assert wrong.status == 422
+    said = await wrong.text()
+    assert "Còn 2 chỗ chưa dùng được" in said and "không-có-đơn-vị-này" in said
+    assert plans_and_imports(sessions)[0] == plans_before  # a failed apply changes nothing
+
+    fields.update({"t-1": "trước ngày 28/02/2025", "n-1": "THPT-NGOQUYEN · Trường THPT Ngô Quyền",
+                   "action": "kiem-tra"})  # fmt: skip
+    checked = await client.post(preview_url, data=fields, allow_redirects=False)
+    assert checked.status == 200 and "các sửa đổi đọc được" in await checked.text()
+    client.app[WORKSPACE].readings.clear()
+    kept = await (await client.get(preview_url)).text()  # the corrections were stored
+    assert 'value="trước ngày 28/02/2025"' in kept
+
+    fields["action"] = "ap-dung"
+    applied = await client.post(preview_url, data=fields, allow_redirects=False)
+    assert applied.status == 303 and applied.headers["Location"].startswith("/ke-hoach/")
+    plan_id = int(applied.headers["Location"].split("/")[2].split("?")[0])
+    shown = await (await client.get(applied.headers["Location"])).text()
+    assert "Đã lưu kế hoạch" in shown
+    with session_scope(sessions) as session:
+        tasks = {t.ref: t for t in session.scalars(select(Task).where(Task.plan_id == plan_id))}
+        assert tasks["1"].timeline_text == "trước ngày 28/02/2025"
+        assert tasks["1"].timeline["due"].startswith("2025-02-27")
+        assert tasks["3"].timeline_text == "trước ngày 15/03/2025"
+        assigned = set(session.scalars(
+            select(Assignment.unit_id).where(Assignment.task_id == tasks["2"].id)))  # fmt: skip
+        assert assigned == {story.units["THPT-NGOQUYEN"]}
+        assert session.scalar(select(func.count()).select_from(NameMapping)) >= 2
+        audit = session.scalar(select(AuditLog).where(AuditLog.action == "web_import"))
+        assert audit is not None and audit.actor_user_id == OFFICE_ADMIN
+        assert audit.detail["timelines"] == {"1": "trước ngày 28/02/2025",
+                                             "3": "trước ngày 15/03/2025"}  # fmt: skip
+    # Apply pressed again (another tab): to the plan, nothing saved twice.
+    again = await client.post(preview_url, data=fields, allow_redirects=False)
+    assert again.status == 303 and again.headers["Location"].startswith(f"/ke-hoach/{plan_id}")
+    assert plans_and_imports(sessions)[0] == plans_before + 1
+
+
+async def test_an_unreadable_upload_says_why_and_stores_nothing(client, sessions):
+    csrf = await sign_in(client, OFFICE_ADMIN)
+    before = plans_and_imports(sessions)
+    refused = await upload(client, csrf, "Tên,Ghi chú\nA,B\n".encode(), "rac.csv")
+    assert refused.status == 422
+    assert "Không thấy dòng tiêu đề bảng" in await refused.text()
+    empty = await upload(client, csrf, b"", "trong.csv")
+    assert empty.status == 422 and "trống" in await empty.text()
+    assert plans_and_imports(sessions) == before
+
+
+async def test_only_the_office_imports_and_cancelling_drops_the_upload(client, sessions):
+    for user in (LEADER, DISTRICT_HEAD, SCHOOL_HEAD):
+        csrf = await sign_in(client, user)
+        assert (await client.get("/nhap-ke-hoach")).status == 403
+        assert (await upload(client, csrf, PLAN_CSV)).status == 403
+        assert "Nhập kế hoạch" not in await (await client.get("/don-vi")).text()
+    assert plans_and_imports(sessions)[1] == 0
+    csrf = await sign_in(client, OFFICE_ADMIN)
+    assert (await upload(client, "", PLAN_CSV)).status == 403  # CSRF on the upload too
+    sent = await upload(client, csrf, PLAN_CSV)
+    cancelled = await client.post(sent.headers["Location"], data={"csrf": csrf, "action": "huy"},
+                                  allow_redirects=False)  # fmt: skip
+    assert cancelled.status == 303
+    assert "Đã hủy" in await (await client.get(cancelled.headers["Location"])).text()
+    assert plans_and_imports(sessions)[1] == 0
+    assert (await client.get(sent.headers["Location"])).status == 404

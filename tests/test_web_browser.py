@@ -336,3 +336,26 @@ async def test_a_school_head_sees_only_their_school_and_answers(live):
     page = await browser.click("#answer button")
     assert "Đã ghi nhận báo cáo" in page and "Đang xây dựng kế hoạch của trường" in page
     await browser.photograph("duty-school")
+
+
+async def test_the_office_imports_a_plan_in_the_browser_fixing_a_typo_inline(live, tmp_path):
+    from tests.test_web import PLAN_CSV
+
+    _, _, browser = live
+    await mini_app(browser, OFFICE_ADMIN)
+    await browser.open("/nhap-ke-hoach")
+    await browser.photograph("import")
+    chosen = tmp_path / "ke-hoach-thu.csv"
+    chosen.write_bytes(PLAN_CSV)
+    await browser.call(lambda: browser.driver.find_element("name", "tep").send_keys(str(chosen)))
+    page = await browser.click("#upload button")
+    assert "Xem trước: ke-hoach-thu.csv" in page and "Ngày không hợp lệ" in page
+    await browser.photograph("import-preview")
+    await browser.fill("t-1", "trước ngày 28/02/2025")
+    await browser.fill("t-3", "trước ngày 15/03/2025")
+    await browser.fill("n-1", "THPT-NGOQUYEN")
+    page = await browser.click("button[value=kiem-tra]")
+    assert "các sửa đổi đọc được" in page and "hạn cuối 27/02/2025" in page
+    page = await browser.click("button[value=ap-dung]")
+    assert "Đã lưu kế hoạch" in page
+    await browser.photograph("import-applied")

@@ -44,6 +44,8 @@ class Workspace:
     clock: Callable[[], datetime]
     bot: Any = None  # a telegram.Bot, for report files kept only on Telegram
     snapshots: Snapshots = field(default_factory=Snapshots)
+    # Uploaded plans as read, by (web_import id, sha256): a cache only, the row is the truth.
+    readings: dict[Any, Any] = field(default_factory=dict)
 
 
 WORKSPACE = web.AppKey("workspace", Workspace)

@@ -246,6 +246,7 @@ async def plan_page(request: web.Request) -> web.Response:
         tally=tally,
         page_link=lambda n: f"/ke-hoach/{plan_id}?" + urlencode({**kept, "trang": n}),
         every_period=every_period,
+        said=q.get("ok", ""),
     )
 
 

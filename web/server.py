@@ -7,8 +7,9 @@ import logging
 from aiohttp import web
 
 from duties.rules import ORDER
+from plans.reader import MAX_BYTES
 from reports.excel import FILLS
-from web import pages, units
+from web import imports, pages, units
 from web.app import (
     STATIC,
     WORKSPACE,
@@ -39,7 +40,7 @@ async def colours(_: web.Request) -> web.Response:
 
 
 def make_app(ws: Workspace) -> web.Application:
-    app = web.Application(middlewares=[headers, signed_in], client_max_size=20 * 1024 * 1024)
+    app = web.Application(middlewares=[headers, signed_in], client_max_size=MAX_BYTES + (1 << 20))
     app[WORKSPACE] = ws
     app.router.add_get("/mau.css", colours)
     app.router.add_get("/dang-nhap", sign_in_page)
@@ -50,6 +51,7 @@ def make_app(ws: Workspace) -> web.Application:
     app.router.add_post("/dang-xuat", sign_out)
     pages.add_routes(app)
     units.add_routes(app)
+    imports.add_routes(app)
     app.router.add_static("/static/", STATIC, append_version=True, name="static")
     return app
 
