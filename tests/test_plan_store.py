@@ -177,3 +177,22 @@ def test_plan_import_apply_and_map_from_the_command_line(engine, db_url, tmp_pat
     assert "Updated plan #" in second.output and "Các quận, huyện" not in second.output
     bad = runner.invoke(app, ["plan", "map", "X", "--group", "No such group"], env=env)
     assert bad.exit_code == 2 and "no group named" in bad.output
+
+
+def test_the_office_corrects_seed_004s_mistyped_year_before_saving():
+    from plans.corrections import correct_timelines, rows
+
+    doc = parse_plan_text(SEED_004, TODAY)
+    deadline = next(r for r in rows(doc) if r.kind == "deadline")
+    assert "05/02/2024" in deadline.reading.text and deadline.reading.timeline.warnings
+    fixed, errors = correct_timelines(doc, {deadline.ref: "trước ngày 05/02/2025"}, TODAY)
+    assert errors == {}
+    read = next(r for r in rows(fixed) if r.ref == deadline.ref).reading
+    assert read.timeline.due.isoformat().startswith("2025-02-04") and not read.timeline.warnings
+    assert rows(doc)[0] == rows(fixed)[0]  # the rest as read
+    # A correction that cannot be read changes nothing and says why, by row.
+    same, errors = correct_timelines(doc, {deadline.ref: "khi nào xong"}, TODAY)
+    assert same is doc and set(errors) == {deadline.ref}
+    assert correct_timelines(doc, {deadline.ref: "  "}, TODAY)[1] == {
+        deadline.ref: "Chưa ghi thời gian."
+    }
