@@ -11,6 +11,7 @@ progress, blocked), as of 15/12/2025. Prints one JSON object last.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import random
 import statistics
@@ -224,8 +225,39 @@ async def measure(url: str) -> dict[str, Any]:
                 "p95_ms": round(sorted(times)[int(len(times) * 0.95) - 1], 1),
                 "pages_per_s_50_viewers": round(rate, 1),
             }
+        out["matrix_before_after"] = await before_and_after(client, f"/ke-hoach/{plan_id}", ws)
     engine.dispose()
     return out
+
+
+async def before_and_after(client: TestClient, path: str, ws: Workspace) -> dict[str, Any]:
+    """The matrix with the snapshots kept out of the collector's sight (ours) and without
+    (the code before), in alternating blocks of ten views, so the machine's drift is shared."""
+    from web import snapshots
+
+    ours, before = [], []
+    kept = snapshots.settle
+    for block in range(6):
+        was_ours = block % 2 == 0
+        snapshots.settle = kept if was_ours else (lambda: None)  # type: ignore[assignment]
+        if not was_ours:
+            gc.unfreeze()
+        ws.snapshots.entries.clear()
+        await (await client.get(path)).read()  # computed (and, for ours, settled) once
+        for _ in range(10):
+            t0 = time.perf_counter()
+            answer = await client.get(path)
+            await answer.read()
+            (ours if was_ours else before).append((time.perf_counter() - t0) * 1000)
+    snapshots.settle = kept
+
+    def figures(times: list[float]) -> dict[str, float]:
+        ordered = sorted(times)
+        return {"median_ms": round(statistics.median(ordered), 1),
+                "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
+                "max_ms": round(ordered[-1], 1)}  # fmt: skip
+
+    return {"ours": figures(ours), "before": figures(before), "views_each": len(ours)}
 
 
 async def main() -> None:
