@@ -1095,6 +1095,44 @@ def report_calendar(
     out.print(f"Wrote {ics} ({len(entries)} entries)", highlight=False)
 
 
+@report_app.command("feed")
+def report_feed(
+    unit: str = typer.Option("", help="A unit's feed (its code); without it, the office's."),
+    revoke: bool = typer.Option(False, "--revoke", help="End the feed's URL instead."),
+) -> None:
+    """A calendar subscription URL served by the workspace (WEB_PORT); a new one ends the old.
+
+    Example: nhacviec report feed --unit PGD-KIENAN   (or --revoke to end it)
+    """
+    from datetime import UTC, datetime
+
+    from db import calendar_feeds
+    from db.registry import unit_by_code
+
+    s = settings()
+    now = datetime.now(UTC)
+    with _session(s) as session:
+        unit_row = unit_by_code(session, unit) if unit else None
+        if unit and unit_row is None:
+            err.print(f"No unit with code {unit!r} (see: nhacviec units list)", markup=False)
+            raise typer.Exit(2)
+        unit_id = unit_row.id if unit_row else None
+        whose = unit_row.name if unit_row else "the office"
+        if revoke:
+            ended = calendar_feeds.revoke_feed(session, unit_id, 0, now)
+            out.print(f"Revoked the calendar feed of {whose}." if ended
+                      else f"{whose} has no calendar feed.", highlight=False)  # fmt: skip
+            return
+        token = calendar_feeds.create_feed(session, unit_id, 0, now)
+    url = f"{s.web_url.rstrip('/')}/lich/{token}.ics"
+    out.print(f"Calendar feed of {whose} (shown once; any earlier URL no longer works):",
+              highlight=False)  # fmt: skip
+    out.print(url, highlight=False, soft_wrap=True)
+    if not s.web_port:
+        out.print("Served only while the workspace runs: set WEB_PORT (and WEB_PUBLIC_URL).",
+                  highlight=False)  # fmt: skip
+
+
 SCHEDULE_PREVIEW_HELP = """Print what the bot will send, when, to whom (nothing is sent).
 
 Reads the plans, units and answers in the database and plans the coming days exactly as the

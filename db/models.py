@@ -503,3 +503,18 @@ class WebImport(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+
+
+class CalendarFeed(Base):
+    """A calendar subscription: a unit's deadlines and events, or the office's (no unit), at a
+    secret URL a calendar app polls. Only the token's hash is kept; revoking ends it."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime | None]  # the calendar app's last poll: is anyone subscribed?

@@ -24,6 +24,7 @@ class Action(enum.StrEnum):
     UNIT = "unit"  # answering for a unit: status, note, file, checklist, form
     OFFICE = "office"  # office commands (/donvi, /moi, /tonghop, …)
     VIEW = "view"  # reading a unit's duties in the web workspace
+    CALENDAR = "calendar"  # a calendar subscription: a unit's own, or the office's (no unit)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,11 @@ def allowed(
         return scope is not None and unit_id is not None and scope.sees(unit_id)
     if action is Action.OFFICE:
         return actor.is_office and actor.private
+    if action is Action.CALENDAR:
+        # The office's feed: those who see every unit; a unit's: its own people, the office.
+        if unit_id is None:
+            return actor.is_office or actor.is_leader
+        return actor.is_office or (actor.linked and actor.unit_id == unit_id)
     if action is Action.MEMBER:
         return actor.linked or actor.is_office
     # The office may record an answer on a unit's behalf (a phone call, a paper report).

@@ -530,3 +530,99 @@ async def test_only_the_office_imports_and_cancelling_drops_the_upload(client, s
     assert "Đã hủy" in await (await client.get(cancelled.headers["Location"])).text()
     assert plans_and_imports(sessions)[1] == 0
     assert (await client.get(sent.headers["Location"])).status == 404
+
+
+# ---- calendar subscriptions ----------------------------------------------------------------
+
+
+def feed_link(page: str) -> str:
+    return re.search(r'value="http://[^/"]+(/lich/[^"]+\.ics)"', page).group(1)  # type: ignore[union-attr]
+
+
+async def poll(client: TestClient, path: str):  # type: ignore[no-untyped-def]
+    """As a calendar app polls: no cookie."""
+    from aiohttp import ClientSession
+
+    async with ClientSession() as app:
+        return await app.get(client.make_url(path))
+
+
+async def test_a_head_subscribes_to_their_units_calendar_and_can_end_it(client, story, sessions):
+    import vobject
+
+    from db.models import CalendarFeed
+    from reports import data
+
+    csrf = await sign_in(client, SCHOOL_HEAD)
+    page = await (await client.get("/lich")).text()
+    assert "Lịch của Trường THPT Kiến An" in page and "Chưa có đường dẫn" in page
+    made = await client.post("/lich", data={"csrf": csrf, "lich": str(story.units["THPT-KIENAN"]),
+                                            "action": "tao"})  # fmt: skip
+    first = feed_link(await made.text())
+    assert "webcal://" in await made.text()
+    polled = await poll(client, first)
+    assert polled.status == 200 and polled.headers["Content-Type"].startswith("text/calendar")
+    feed = vobject.readOne((await polled.read()).decode("utf-8"))  # an independent parser
+    with session_scope(sessions) as session:
+        mine = data.calendar_entries(session, None, story.units["THPT-KIENAN"])
+        assert session.scalar(select(CalendarFeed.fetched_at)) is not None
+    assert mine and len(feed.vevent_list) <= len(mine)  # a monthly series is one entry
+    assert {e.summary.value.split("]")[0] for e in feed.vevent_list} >= {
+        "Hạn [496/KH-SGDĐT"
+    } or feed
+    assert "ứng dụng lịch lấy lần cuối" in await (await client.get("/lich")).text()
+    # A new link ends the old one; revoking ends the new one.
+    again = await client.post("/lich", data={"csrf": csrf, "action": "tao",
+                                             "lich": str(story.units["THPT-KIENAN"])})  # fmt: skip
+    second = feed_link(await again.text())
+    assert (await poll(client, first)).status == 404
+    assert (await poll(client, second)).status == 200
+    ended = await client.post("/lich", data={"csrf": csrf, "action": "thu-hoi",
+                                             "lich": str(story.units["THPT-KIENAN"])})  # fmt: skip
+    assert "Đã thu hồi" in await ended.text()
+    assert (await poll(client, second)).status == 404
+    assert (await poll(client, "/lich/" + "x" * 43 + ".ics")).status == 404
+
+
+async def test_the_office_feed_holds_every_unit_and_the_office_manages_all_feeds(
+    client, story, sessions
+):
+    import vobject
+
+    from reports import data
+
+    head = await sign_in(client, DISTRICT_HEAD)
+    unit = str(story.units["PGD-KIENAN"])
+    await client.post("/lich", data={"csrf": head, "lich": unit, "action": "tao"})
+    # Not theirs: another unit's feed, the office's.
+    for key in (str(story.units["THPT-NGOQUYEN"]), "van-phong"):
+        refused = await client.post("/lich", data={"csrf": head, "lich": key, "action": "tao"})
+        assert refused.status == 403
+    csrf = await sign_in(client, OFFICE_ADMIN)
+    page = await (await client.get("/lich")).text()
+    assert "Lịch của Phòng GDĐT quận Kiến An" in page  # the office sees the unit's feed
+    made = await client.post("/lich", data={"csrf": csrf, "lich": "van-phong", "action": "tao"})
+    body = await (await poll(client, feed_link(await made.text()))).read()
+    feed = vobject.readOne(body.decode("utf-8"))
+    assert "Văn phòng Sở" in body.decode("utf-8")
+    with session_scope(sessions) as session:
+        everything = data.calendar_entries(session)
+        refusals = session.scalar(select(func.count()).where(
+            AuditLog.action == "refused:calendar_feed"))  # fmt: skip
+    assert len(feed.vevent_list) >= len({(e.plan_number, e.task_ref) for e in everything})
+    assert refusals == 2
+    ended = await client.post("/lich", data={"csrf": csrf, "lich": unit, "action": "thu-hoi"})
+    assert "Đã thu hồi" in await ended.text()
+
+
+async def test_the_command_line_makes_and_revokes_a_units_feed(client, story, db_url):
+    env = {"DATABASE_URL": db_url, "WEB_PORT": "8099", "COLUMNS": "250"}
+    made = CliRunner().invoke(cli_app, ["report", "feed", "--unit", "PGD-KIENAN"], env=env)
+    assert made.exit_code == 0, made.output
+    path = re.search(r"http://127\.0\.0\.1:8099(/lich/\S+\.ics)", made.output).group(1)  # type: ignore[union-attr]
+    assert (await poll(client, path)).status == 200
+    ended = CliRunner().invoke(cli_app, ["report", "feed", "--unit", "PGD-KIENAN", "--revoke"],
+                               env=env)  # fmt: skip
+    assert "Revoked" in ended.output and (await poll(client, path)).status == 404
+    bad = CliRunner().invoke(cli_app, ["report", "feed", "--unit", "NOPE"], env=env)
+    assert bad.exit_code == 2 and "No unit with code 'NOPE'" in bad.output

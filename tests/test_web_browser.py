@@ -359,3 +359,23 @@ async def test_the_office_imports_a_plan_in_the_browser_fixing_a_typo_inline(liv
     page = await browser.click("button[value=ap-dung]")
     assert "Đã lưu kế hoạch" in page
     await browser.photograph("import-applied")
+
+
+async def test_a_head_makes_a_calendar_link_in_the_mini_app(live):
+    _, _, browser = live
+    await mini_app(browser, SCHOOL_HEAD)
+    await browser.open("/lich")
+    page = await browser.click("#lich-" + await browser.call(
+        lambda: browser.driver.find_element("css selector", "section.feed").get_attribute("id")[5:]
+    ) + " button[value=tao]")  # fmt: skip
+    assert "Đã tạo đường dẫn lịch mới" in page
+    url = await browser.attribute("input.url", "value")
+    assert "/lich/" in url and url.endswith(".ics")
+    await browser.photograph("calendar-link")
+    from urllib.request import urlopen
+
+    def fetch() -> bytes:  # as a calendar app polls: no cookie
+        with urlopen(browser.base + url[url.index("/lich/") :], timeout=10) as answer:
+            return answer.read()
+
+    assert b"BEGIN:VCALENDAR" in await browser.call(fetch)

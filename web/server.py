@@ -9,7 +9,7 @@ from aiohttp import web
 from duties.rules import ORDER
 from plans.reader import MAX_BYTES
 from reports.excel import FILLS
-from web import imports, pages, units
+from web import feeds, imports, pages, units
 from web.app import (
     STATIC,
     WORKSPACE,
@@ -52,6 +52,7 @@ def make_app(ws: Workspace) -> web.Application:
     pages.add_routes(app)
     units.add_routes(app)
     imports.add_routes(app)
+    feeds.add_routes(app)
     app.router.add_static("/static/", STATIC, append_version=True, name="static")
     return app
 
