@@ -27,6 +27,7 @@ from bot import (
     office,
     people,
     plan_upload,
+    snooze,
     steps,
     workspace,
 )
@@ -110,6 +111,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         (office.nudge_button, [b.NUDGE]),
         (plan_upload.plan_button, [b.PLAN_APPLY, b.PLAN_CANCEL]),
         (handlers.help_button, [b.HELP]),
+        (snooze.snooze_button, [b.SNOOZE_FOR, b.SNOOZE]),
     ):
         for kind in kinds:
             application.add_handler(CallbackQueryHandler(callback, pattern=kind.pattern))

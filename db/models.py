@@ -518,3 +518,20 @@ class CalendarFeed(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime | None]  # the calendar app's last poll: is anyone subscribed?
+
+
+class Snooze(Base):
+    """A unit asked to be reminded of a duty later ("⏰ Nhắc lại sau"): no reminder before
+    `until`, one at `until`. Kept so the planner honours it in every later pass."""
+
+    __tablename__ = "snooze"
+
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("occurrence.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    until: Mapped[datetime]
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

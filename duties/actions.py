@@ -9,16 +9,19 @@ read and the rules are applied here, once, for every edge.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from db.models import ChatState, Member, Status
+from db.models import AuditLog, ChatState, Member, Reminder, ReminderState, Snooze, Status
 from duties import answers, query, rules
 from duties.answers import Recorded
 from duties.model import Duty
 from duties.permissions import Action, Actor, authorize
+from timing.snooze import Choice, chosen
+from timing.workcalendar import WorkCalendar
 
 Key = tuple[int, int]  # (occurrence id, unit id)
 
@@ -233,3 +236,41 @@ def submit_form(
     recorded = record(session, key, submission.member_id, Status.DONE, now,
                       note=f"Đã gửi biểu mẫu: {title}", due_at=seen.duty.due_at)  # fmt: skip
     return replace(seen, recorded=recorded)
+
+
+def snooze(
+    session: Session, actor: Actor, key: Key, code: str, now: datetime, calendar: WorkCalendar,
+    send_at: time,
+) -> tuple[Outcome, Choice | None]:  # fmt: skip
+    """ "⏰ Nhắc lại sau": the unit's reminders of this duty are held until the chosen moment
+    and one comes then. None when the choice is no longer offered (the deadline is near, the
+    duty is done)."""
+    seen = look(session, actor, key, now, "snooze")
+    duty = seen.duty
+    if duty is None or duty.status == "done" or duty.task_kind == "event":
+        return seen, None
+    choice = chosen(code, duty.due_at, now, calendar, send_at)
+    if choice is None:
+        return seen, None
+    row = session.get(Snooze, key) or Snooze(occurrence_id=key[0], unit_id=key[1])
+    row.until, row.member_id, row.created_at = choice.moment, member_id(actor), now
+    session.merge(row)
+    # What the outbox already holds for the unit before that moment (and any earlier snooze's
+    # card) stops; the planner holds the rest back in every later pass.
+    session.execute(
+        update(Reminder)
+        .where(
+            Reminder.occurrence_id == key[0],
+            Reminder.unit_id == key[1],
+            Reminder.state == ReminderState.PENDING,
+            or_(
+                Reminder.kind == "snoozed",
+                Reminder.kind.in_(("before", "due")) & (Reminder.send_at <= choice.moment),
+            ),
+        )
+        .values(state=ReminderState.SKIPPED, last_error="snoozed")
+    )
+    session.add(AuditLog(at=now, actor_user_id=actor.user_id, action="snoozed",
+                         unit_id=key[1], detail={"occurrence_id": key[0],
+                                                 "until": choice.moment.isoformat()}))  # fmt: skip
+    return seen, choice

@@ -34,6 +34,7 @@ from db.models import (
     Reminder,
     ReminderState,
     Role,
+    Snooze,
     Task,
     Unit,
     UnitStatus,
@@ -278,6 +279,10 @@ def snapshot(
         (occurrence_id, unit_id): status.value
         for occurrence_id, unit_id, status in _chunked_statuses(session, occurrence_ids)
     }
+    snoozes = {
+        (s.occurrence_id, s.unit_id): s.until
+        for s in session.scalars(select(Snooze).where(Snooze.until > now - LOOKBACK))
+    }
     office = office_recipients(session, settings)
     readings = read_tasks(session, settings) if readings is None else readings
     targets: list[Target] = []
@@ -306,6 +311,7 @@ def snapshot(
                     escalate_to=tuple(office),
                     parents=tuple(parent),
                     policy=reading.policy,
+                    snoozed_until=snoozes.get((occurrence.id, unit_id)),
                 )
             )
     return Snapshot(targets, event_starts, office, heads)

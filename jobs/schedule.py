@@ -42,6 +42,11 @@ class Target:
     escalate_to: tuple[Recipient, ...] = ()
     parents: tuple[Recipient, ...] = ()
     policy: Policy = field(default_factory=Policy)
+    # "⏰ Nhắc lại sau": the unit's reminders before this moment are held, one comes at it.
+    snoozed_until: datetime | None = None
+
+
+SNOOZED_KINDS = ("before", "due")  # what a snooze holds back; never an overdue or escalation
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +99,20 @@ def iter_plan(
         if target.status == "done":
             continue
         escalated = False
-        for rung in _rungs(target, last_day, calendar):
+        snoozed = target.snoozed_until
+        rungs = _rungs(target, last_day, calendar)
+        if snoozed is not None:
+            held = [r for r in rungs if r.kind in SNOOZED_KINDS and r.send_at <= snoozed]
+            rungs = tuple(r for r in rungs if r not in held)
+            if held:
+                rungs += (Planned("snoozed", held[-1].offset, snoozed),)
+        for rung in rungs:
             first_escalation = rung.kind == "escalation" and not escalated
             escalated = escalated or rung.kind == "escalation"
             if not since <= rung.send_at <= until:
                 continue
+            # A second snooze is a new moment: its own key, so it is not taken for the first.
+            rung_key = rung.key if rung.kind != "snoozed" else f"snoozed:{rung.send_at:%Y%m%dT%H%M}"
             audiences = [("unit", r) for r in target.members]
             if first_escalation:
                 audiences += [("escalated", r) for r in target.escalate_to]
@@ -109,7 +123,7 @@ def iter_plan(
                         # The due day is part of the key: a deadline moved by a re-import
                         # gets its own reminders.
                         key=f"{target.occurrence_id}:{target.unit_id}:{person.ref}:"
-                        f"{rung.key}@{target.period.due.isoformat()}",
+                        f"{rung_key}@{target.period.due.isoformat()}",
                         kind=rung.kind,
                         offset=rung.offset,
                         send_at=rung.send_at,

@@ -20,7 +20,7 @@ ALLOWED = {
     ("reports", "db"), ("reports", "duties"), ("reports", "plans"), ("reports", "texts"),
     ("plans", "db"), ("plans", "timing"),
     ("texts", "duties"),
-    ("duties", "db"),
+    ("duties", "db"), ("duties", "timing"),
     ("config", "timing"),
 }  # fmt: skip
 

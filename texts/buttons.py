@@ -73,9 +73,12 @@ NUDGE = Button("rn", ("id",))  # the office: remind who has not answered (a peri
 PLAN_APPLY = Button("plan:apply")
 PLAN_CANCEL = Button("plan:cancel")
 HELP = Button("help")
+SNOOZE = Button("z", ("id", "id"))  # ⏰ remind me later: show the choices
+SNOOZE_FOR = Button("zz", ("id", "id", "code"), codes="13wb")  # a choice, or b: back
 
 ALL = (STATUS, OPEN, CANCEL, CHECKLIST, TICK, CHECKLIST_SEND, FORM, FORM_EDIT, FORM_CONFIRM,
-       EXPLAIN_REQUEST, EXPLAIN, NUDGE, PLAN_APPLY, PLAN_CANCEL, HELP)  # fmt: skip
+       EXPLAIN_REQUEST, EXPLAIN, NUDGE, PLAN_APPLY, PLAN_CANCEL, HELP, SNOOZE,
+       SNOOZE_FOR)  # fmt: skip
 
 
 def read(data: str) -> tuple[Button, tuple[int | str, ...]] | None:

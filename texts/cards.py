@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from duties.model import Duty, OfficeDigest, Reminded
-from texts.buttons import CHECKLIST, EXPLAIN_REQUEST, FORM, OPEN, STATUS
+from texts.buttons import CHECKLIST, EXPLAIN_REQUEST, FORM, OPEN, SNOOZE, SNOOZE_FOR, STATUS
 from texts.messages import text
 from texts.periods import period_name
 
@@ -61,7 +61,17 @@ def answer_buttons(info: Duty, locale: str) -> Buttons:
         extra.append((text("button.form", locale), FORM.data(o, u)))
     if extra:
         rows.append(extra)
+    if info.status != "done" and not info.overdue:  # a snooze never passes the deadline
+        rows.append([(text("button.snooze", locale), SNOOZE.data(o, u))])
     return rows
+
+
+def snooze_buttons(info: Duty, offered: Sequence[Any], tz: Any, locale: str) -> Buttons:
+    """The choices under a card (each labelled with its day), and a way back."""
+    o, u = info.occurrence_id, info.unit_id
+    row = [(text(f"button.snooze_{c.code}", locale, day=f"{c.moment.astimezone(tz):%d/%m}"),
+            SNOOZE_FOR.data(o, u, c.code)) for c in offered]  # fmt: skip
+    return [row, [(text("button.snooze_back", locale), SNOOZE_FOR.data(o, u, "b"))]]
 
 
 def card(info: Duty, now: datetime, tz: Any, locale: str, footer: str = "") -> tuple[str, Buttons]:
@@ -119,6 +129,9 @@ def headline(kind: str, info: Duty, audience: str, now: datetime, tz: Any, local
         return text("reminder.event_soon", locale, time=f"{_local(info.starts_at, tz):%H:%M}")
     if kind == "nudge":
         return text("reminder.nudge", locale)
+    if kind == "snoozed":
+        left = (due_day - today).days
+        return text("reminder.snoozed" if left > 0 else "reminder.snoozed_today", locale, days=left)
     if kind in ("due", "checkin", "event_day_before"):
         return text(f"reminder.{kind}", locale)
     return text("reminder.due", locale)

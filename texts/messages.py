@@ -256,6 +256,31 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "⏰ <b>Reminder</b> — {days} days left",
     },
     "reminder.due": {"vi": "📌 <b>Hôm nay là hạn</b>", "en": "📌 <b>Due today</b>"},
+    "reminder.snoozed": {
+        "vi": "⏰ <b>Nhắc lại theo hẹn</b> — còn {days} ngày đến hạn",
+        "en": "⏰ <b>Reminder, as you asked</b> — due in {days} days",
+    },
+    "reminder.snoozed_today": {
+        "vi": "⏰ <b>Nhắc lại theo hẹn</b> — hôm nay là hạn",
+        "en": "⏰ <b>Reminder, as you asked</b> — due today",
+    },
+    "button.snooze": {"vi": "⏰ Nhắc lại sau", "en": "⏰ Remind me later"},
+    "button.snooze_1": {"vi": "Ngày mai ({day})", "en": "Tomorrow ({day})"},
+    "button.snooze_3": {"vi": "Sau 3 ngày ({day})", "en": "In 3 days ({day})"},
+    "button.snooze_w": {"vi": "Tuần sau ({day})", "en": "Next week ({day})"},
+    "button.snooze_back": {"vi": "↩ Quay lại", "en": "↩ Back"},
+    "snooze.pick": {
+        "vi": "Chọn ngày nhắc lại (không quá ngày hạn).",
+        "en": "Choose when to be reminded (no later than the deadline).",
+    },
+    "snooze.none": {
+        "vi": "Việc này đã sát hạn hoặc đã xong: không hẹn nhắc lại được.",
+        "en": "This task is due too soon or done: it cannot be snoozed.",
+    },
+    "snooze.done": {
+        "vi": "⏰ Đã hẹn: bot nhắc lại đơn vị lúc {when}; trước đó không nhắc việc này.",
+        "en": "⏰ Snoozed: the unit is reminded at {when}, and not before.",
+    },
     "reminder.overdue": {
         "vi": "❗ <b>Quá hạn {days} ngày</b>",
         "en": "❗ <b>{days} days overdue</b>",
