@@ -114,7 +114,9 @@ def iter_plan(
             # A second snooze is a new moment: its own key, so it is not taken for the first.
             rung_key = rung.key if rung.kind != "snoozed" else f"snoozed:{rung.send_at:%Y%m%dT%H%M}"
             audiences = [("unit", r) for r in target.members]
-            if first_escalation:
+            if rung.kind == "stopped":  # told to the office alone: the unit just stops hearing
+                audiences = [("escalated", r) for r in target.escalate_to]
+            elif first_escalation:
                 audiences += [("escalated", r) for r in target.escalate_to]
                 audiences += [("parent", r) for r in target.parents]
             for audience, person in audiences:

@@ -57,7 +57,9 @@ def test_the_late_are_chased_every_three_working_days_then_escalated_after_a_wee
 
 def test_the_longer_it_lasts_the_less_often_it_is_said():
     planned = overdue(date(2025, 3, 14), until=date(2025, 6, 30), calendar=cal)
-    moments = [d for _, _, d in days(planned)]
+    # When the chase ends the office is told, once, the next working day after 90 days late.
+    assert days(planned)[-1] == ("stopped", -90, date(2025, 6, 13))
+    moments = [d for kind, _, d in days(planned) if kind != "stopped"]
     gaps = [len(list(cal.working_days(a + timedelta(days=1), b))) for a, b in pairwise(moments)]
     assert gaps[:3] == [3, 3, 3] and 6 in gaps and gaps[-1] == 12
     assert gaps == sorted(gaps)  # never more often again
@@ -88,3 +90,19 @@ def test_a_monday_morning_event_is_announced_on_friday_and_never_before_opening_
 def test_keys_are_stable_for_the_outbox():
     planned = before_deadline(date(2025, 12, 31), lead=True, calendar=cal)
     assert [p.key for p in planned] == ["before:14", "before:7", "before:3", "before:1", "due:0"]
+
+
+def test_when_the_chase_stops_the_office_alone_is_told():
+    from datetime import UTC
+
+    from jobs.occurrences import Period
+    from jobs.schedule import Recipient, Target, plan
+
+    due = datetime(2025, 3, 14, 16, 59, 59, tzinfo=UTC)
+    target = Target(1, 7, True, Period("once", "deadline", date(2025, 3, 14), due),
+                    members=(Recipient(501, 1),), escalate_to=(Recipient(9000),))  # fmt: skip
+    window = (datetime(2025, 6, 10, tzinfo=UTC), datetime(2025, 7, 31, tzinfo=UTC))
+    told = [(o.kind, o.chat_id, o.audience) for o in plan([target], cal, *window)]
+    assert told == [("stopped", 9000, "escalated")]  # and nothing more to the unit after it
+    done = Target(1, 7, True, target.period, "done", target.members, target.escalate_to)
+    assert plan([done], cal, *window) == []

@@ -119,6 +119,8 @@ def headline(kind: str, info: Duty, audience: str, now: datetime, tz: Any, local
     today = now.astimezone(tz).date()
     due_day = _local(info.due_at, tz).date()
     late = (today - due_day).days
+    if kind == "stopped":
+        return text("reminder.stopped", locale, unit=info.unit_name, days=max(late, 1))
     if audience in ("escalated", "parent"):
         return text("reminder.escalated", locale, unit=info.unit_name, days=max(late, 1))
     if kind == "before":

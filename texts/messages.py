@@ -256,6 +256,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "⏰ <b>Reminder</b> — {days} days left",
     },
     "reminder.due": {"vi": "📌 <b>Hôm nay là hạn</b>", "en": "📌 <b>Due today</b>"},
+    "reminder.stopped": {
+        "vi": "🔕 <b>Đã ngừng nhắc {unit}</b>: quá hạn {days} ngày mà chưa hoàn thành. Từ nay việc này chỉ còn trong báo cáo tổng hợp; Văn phòng có thể nhắc hoặc yêu cầu giải trình.",
+        "en": "🔕 <b>Stopped reminding {unit}</b>: {days} days overdue and not done. From now on only the reports show it; the office may nudge or ask for an explanation.",
+    },
     "reminder.snoozed": {
         "vi": "⏰ <b>Nhắc lại theo hẹn</b> — còn {days} ngày đến hạn",
         "en": "⏰ <b>Reminder, as you asked</b> — due in {days} days",

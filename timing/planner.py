@@ -98,7 +98,7 @@ def _policy_value(name: str, raw: Any, current: Any) -> Any:
 
 @dataclass(frozen=True)
 class Planned:
-    kind: str  # before, due, overdue, escalation, event_day_before, event_soon
+    kind: str  # before, due, overdue, escalation, stopped, event_day_before, event_soon
     offset: int  # days before (positive) or after (negative) the due date; hours for events
     send_at: datetime  # aware UTC
 
@@ -135,13 +135,18 @@ def overdue(
     each reminder is an escalation."""
     out = []
     day = calendar.next_working_day(due, inclusive=False)
-    until = min(until, due + timedelta(days=policy.overdue_stop_days))
+    stop = due + timedelta(days=policy.overdue_stop_days)
     gap = every or policy.overdue_every
-    while day <= until:
+    while day <= min(until, stop):
         late = (day - due).days
         kind = "escalation" if late >= policy.escalate_after else "overdue"
         out.append(Planned(kind, -late, calendar.local(day, policy.send_at)))
         day = calendar.add_working_days(day, gap * slowing(late))
+    # The chase ends: the office hears it once (the unit only stops hearing of it).
+    stopped = calendar.next_working_day(stop, inclusive=False)
+    if stopped <= until:
+        out.append(Planned("stopped", -policy.overdue_stop_days,
+                           calendar.local(stopped, policy.send_at)))  # fmt: skip
     return out
 
 
