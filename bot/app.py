@@ -27,6 +27,7 @@ from bot import (
     office,
     people,
     plan_upload,
+    scope,
     snooze,
     steps,
     workspace,
@@ -112,6 +113,8 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         (plan_upload.plan_button, [b.PLAN_APPLY, b.PLAN_CANCEL]),
         (handlers.help_button, [b.HELP]),
         (snooze.snooze_button, [b.SNOOZE_FOR, b.SNOOZE]),
+        (scope.out_of_scope_button, [b.OUT_OF_SCOPE]),
+        (scope.scope_decide_button, [b.SCOPE_DECIDE]),
     ):
         for kind in kinds:
             application.add_handler(CallbackQueryHandler(callback, pattern=kind.pattern))

@@ -535,3 +535,24 @@ class Snooze(Base):
     until: Mapped[datetime]
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScopeClaim(Base):
+    """A unit said a task does not concern it ("Không thuộc phạm vi"). While the office has
+    not decided, the unit is not reminded of it; confirmed, the unit is no longer assigned
+    (and a re-import does not assign it again); rejected, the reminders resume."""
+
+    __tablename__ = "scope_claim"
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("task.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed, rejected
+    reason: Mapped[str] = mapped_column(Text, default="")
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]

@@ -12,10 +12,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, ChatState, Member, Reminder, ReminderState, Snooze, Status
+from db.models import (
+    Assignment,
+    AuditLog,
+    ChatState,
+    Member,
+    Occurrence,
+    Reminder,
+    ReminderState,
+    ScopeClaim,
+    Snooze,
+    Status,
+)
 from duties import answers, query, rules
 from duties.answers import Recorded
 from duties.model import Duty
@@ -274,3 +285,78 @@ def snooze(
                          unit_id=key[1], detail={"occurrence_id": key[0],
                                                  "until": choice.moment.isoformat()}))  # fmt: skip
     return seen, choice
+
+
+OUT_OF_SCOPE = "out_of_scope"  # the chat is asked why a task is not the unit's
+
+
+def claim_out_of_scope(
+    session: Session, actor: Actor, key: Key, now: datetime, chat_id: int | None = None
+) -> tuple[Outcome, int | None]:
+    """ "Không thuộc phạm vi": the unit says the task is not its own. Its reminders of the
+    task stop until the office decides; the chat is asked why (optional). Returns the task's
+    id when a new claim was made (the office is then told), None otherwise."""
+    seen = look(session, actor, key, now, "out_of_scope")
+    duty = seen.duty
+    if duty is None or duty.status == "done":
+        return seen, None
+    task_id = session.scalar(select(Occurrence.task_id).where(Occurrence.id == key[0]))
+    assert task_id is not None
+    claim = session.get(ScopeClaim, (task_id, key[1]))
+    fresh = claim is None or claim.state == "rejected"
+    if claim is None:
+        claim = ScopeClaim(task_id=task_id, unit_id=key[1])
+        session.add(claim)
+    if fresh:
+        claim.state, claim.reason, claim.claimed_at = "pending", "", now
+        claim.member_id, claim.decided_by, claim.decided_at = member_id(actor), None, None
+    session.execute(
+        update(Reminder)
+        .where(
+            Reminder.unit_id == key[1],
+            Reminder.state == ReminderState.PENDING,
+            Reminder.occurrence_id.in_(select(Occurrence.id).where(Occurrence.task_id == task_id)),
+            Reminder.kind != "notice",
+        )
+        .values(state=ReminderState.SKIPPED, last_error="out of scope (claimed)")
+    )
+    session.add(AuditLog(at=now, actor_user_id=actor.user_id, action="out_of_scope_claimed",
+                         unit_id=key[1], detail={"task_id": task_id}))  # fmt: skip
+    if chat_id is not None:
+        ask(session, chat_id, actor.member, OUT_OF_SCOPE, about(duty, task_id=task_id), now)
+    return replace(seen, asks=OUT_OF_SCOPE if chat_id is not None else ""), (
+        task_id if fresh else None
+    )
+
+
+def scope_reason(session: Session, actor: Actor, key: Key, text: str, now: datetime) -> Outcome:
+    """Why the task is not the unit's: kept on the claim for the office."""
+    seen = look(session, actor, key, now, "out_of_scope")
+    if seen.duty is None:
+        return seen
+    task_id = session.scalar(select(Occurrence.task_id).where(Occurrence.id == key[0]))
+    claim = session.get(ScopeClaim, (task_id, key[1]))
+    if claim is not None and claim.state == "pending":
+        claim.reason = text
+    return seen
+
+
+def decide_scope(
+    session: Session, actor: Actor, task_id: int, unit_id: int, confirm: bool, now: datetime
+) -> ScopeClaim | None:
+    """The office confirms (the unit is no longer assigned) or rejects (reminders resume) a
+    pending claim; None when refused or nothing is pending."""
+    if not authorize(session, actor, Action.OFFICE, now, unit_id=unit_id, what="scope_decide"):
+        return None
+    claim = session.get(ScopeClaim, (task_id, unit_id))
+    if claim is None or claim.state != "pending":
+        return None
+    claim.state = "confirmed" if confirm else "rejected"
+    claim.decided_by, claim.decided_at = actor.user_id, now
+    if confirm:
+        session.execute(
+            delete(Assignment).where(Assignment.task_id == task_id, Assignment.unit_id == unit_id)
+        )
+    session.add(AuditLog(at=now, actor_user_id=actor.user_id, action=f"out_of_scope_{claim.state}",
+                         unit_id=unit_id, detail={"task_id": task_id}))  # fmt: skip
+    return claim

@@ -6,15 +6,20 @@ reads and is keyed the same whoever pressed it; everything goes through the outb
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from config import Settings
+from db.models import Reminder, ReminderState
 from duties.model import Duty
 from jobs import outbox
 from texts import cards, messages
-from texts.buttons import EXPLAIN
+from texts.buttons import EXPLAIN, SCOPE_DECIDE
 
 
 def queue_nudges(session: Session, rows: Iterable[Duty], now: datetime) -> tuple[int, int]:
@@ -57,3 +62,72 @@ def queue_explanation_request(
         button,
         audience="unit",
     )
+
+
+# ---- "Không thuộc phạm vi" -------------------------------------------------------------------
+
+REASON_WAIT = timedelta(minutes=10)  # the office's notice waits this long for the unit's why
+
+
+def _scope_key(task_id: int, unit_id: int, claimed_at: datetime) -> str:
+    return f"notice:scope:{task_id}:{unit_id}:{claimed_at:%Y%m%d%H%M%S}"
+
+
+def _scope_payload(duty: Duty, task_id: int, reason: str, locale: str) -> dict[str, Any]:
+    title = html.escape(cards.short(duty.task_title, 300))
+    why = html.escape(reason) if reason else messages.text("scope.no_reason", locale)
+    body = messages.text("scope.office_notice", locale, unit=html.escape(duty.unit_name),
+                         ref=duty.task_ref, plan=html.escape(duty.plan_number or ""),
+                         title=title, reason=why)  # fmt: skip
+    rows = [[[messages.text("button.scope_confirm", locale),
+              SCOPE_DECIDE.data(task_id, duty.unit_id, "y")]],
+            [[messages.text("button.scope_reject", locale),
+              SCOPE_DECIDE.data(task_id, duty.unit_id, "n")]]]  # fmt: skip
+    return {"text": body, "audience": "office", "buttons": rows}
+
+
+def queue_scope_claim(
+    session: Session, settings: Settings, duty: Duty, task_id: int, claimed_at: datetime,
+    locale: str,
+) -> int:  # fmt: skip
+    """The office is asked to confirm, once the unit had a moment to say why."""
+    payload = _scope_payload(duty, task_id, "", locale)
+    key = _scope_key(task_id, duty.unit_id, claimed_at)
+    rows = [outbox.new_row(f"{key}:{p.ref}", p.chat_id, "notice", claimed_at + REASON_WAIT,
+                           payload, unit_id=duty.unit_id, member_id=p.member_id)
+            for p in outbox.office_recipients(session, settings)]  # fmt: skip
+    outbox.insert_reminders(session, rows)
+    return len(rows)
+
+
+def add_scope_reason(
+    session: Session, settings: Settings, duty: Duty, task_id: int, claimed_at: datetime,
+    reason: str, now: datetime, locale: str,
+) -> None:  # fmt: skip
+    """The unit's why: into the waiting notice, which goes now (or, when it already went, a
+    second notice with the reason)."""
+    payload = _scope_payload(duty, task_id, reason, locale)
+    key = _scope_key(task_id, duty.unit_id, claimed_at)
+    waiting = session.execute(
+        update(Reminder)
+        .where(Reminder.idempotency_key.startswith(key + ":"),
+               Reminder.state == ReminderState.PENDING)
+        .values(payload=payload, send_at=now)
+    ).rowcount  # fmt: skip
+    if not waiting:
+        rows = [outbox.new_row(f"{key}:why:{p.ref}", p.chat_id, "notice", now, payload,
+                               unit_id=duty.unit_id, member_id=p.member_id)
+                for p in outbox.office_recipients(session, settings)]  # fmt: skip
+        outbox.insert_reminders(session, rows)
+
+
+def queue_scope_decision(
+    session: Session, duty_unit: int, unit_name: str, ref: str, confirmed: bool, now: datetime,
+    locale: str,
+) -> int:  # fmt: skip
+    """The unit hears what the office decided."""
+    key = "scope.confirmed" if confirmed else "scope.rejected"
+    body = messages.text(key, locale, ref=ref, unit=html.escape(unit_name))
+    return outbox.notify(session, outbox.unit_recipients(session, duty_unit),
+                         f"scope-decided:{duty_unit}:{ref}:{now:%Y%m%d%H%M%S}", body, now,
+                         duty_unit, audience="unit")  # fmt: skip

@@ -34,6 +34,7 @@ from db.models import (
     Reminder,
     ReminderState,
     Role,
+    ScopeClaim,
     Snooze,
     Task,
     Unit,
@@ -279,6 +280,13 @@ def snapshot(
         (occurrence_id, unit_id): status.value
         for occurrence_id, unit_id, status in _chunked_statuses(session, occurrence_ids)
     }
+    # "Không thuộc phạm vi": not reminded while the office decides (nor after it agrees).
+    claimed = {
+        (task_id, unit_id)
+        for task_id, unit_id in session.execute(
+            select(ScopeClaim.task_id, ScopeClaim.unit_id).where(ScopeClaim.state != "rejected")
+        )
+    }
     snoozes = {
         (s.occurrence_id, s.unit_id): s.until
         for s in session.scalars(select(Snooze).where(Snooze.until > now - LOOKBACK))
@@ -297,7 +305,7 @@ def snapshot(
             event_starts[occurrence.id] = occurrence.starts_at
         for unit_id, role in assignments.get(task.id, ()):
             unit = units.get(unit_id)
-            if unit is None:
+            if unit is None or (task.id, unit_id) in claimed:
                 continue
             parent = people.get(unit.parent_id, []) if unit.parent_id else []
             targets.append(

@@ -22,6 +22,7 @@ from db.models import (
     FormDefinition,
     Plan,
     PlanSection,
+    ScopeClaim,
     Task,
     TaskKind,
 )
@@ -181,6 +182,13 @@ def _assign(
             _note(match, result)
             for code in match.unit_codes:
                 wanted[registry.ids_by_code[code]] = role  # lead wins: assigned last
+    # A unit the office agreed the task is not for is not assigned it again by a re-import.
+    for unit_id in session.scalars(
+        select(ScopeClaim.unit_id).where(
+            ScopeClaim.task_id == task.id, ScopeClaim.state == "confirmed"
+        )
+    ):
+        wanted.pop(unit_id, None)
     current = {
         a.unit_id: a
         for a in session.scalars(select(Assignment).where(Assignment.task_id == task.id))

@@ -626,3 +626,43 @@ async def test_the_command_line_makes_and_revokes_a_units_feed(client, story, db
     assert "Revoked" in ended.output and (await poll(client, path)).status == 404
     bad = CliRunner().invoke(cli_app, ["report", "feed", "--unit", "NOPE"], env=env)
     assert bad.exit_code == 2 and "No unit with code 'NOPE'" in bad.output
+
+
+async def test_the_office_decides_a_units_not_ours_from_the_duty_page(client, story, sessions):
+    from db.models import Assignment, Member, Occurrence, Role, ScopeClaim
+    from duties import actions
+    from duties.permissions import actor_for
+
+    with session_scope(sessions) as session:
+        silent = next(d for d in in_scope(session, NOW, unit_ids=[story.units["PGD-ANLAO"]])
+                      if d.status != "done")  # fmt: skip
+        session.add(Member(unit_id=story.units["PGD-ANLAO"], telegram_user_id=5401,
+                           chat_id=5401, full_name="Đỗ An Lão", role=Role.HEAD))  # fmt: skip
+        session.flush()
+        actor = actor_for(session, [], 5401)
+        actions.claim_out_of_scope(session, actor, silent.key, NOW)
+        session.get(ScopeClaim, (silent.task_id, silent.unit_id)).reason = "Không có cấp học này"  # type: ignore[union-attr]
+    page = f"/nhiem-vu/{silent.occurrence_id}/{silent.unit_id}"
+    leader = await sign_in(client, LEADER)
+    shown = await (await client.get(page)).text()
+    assert "không thuộc phạm vi" in shown and "Không có cấp học này" in shown
+    assert 'id="scope-confirm"' not in shown  # a leader reads; the office decides
+    refused = await client.post(page + "/pham-vi", data={"csrf": leader, "quyet-dinh": "y"},
+                                allow_redirects=False)  # fmt: skip
+    assert refused.status == 403
+    csrf = await sign_in(client, OFFICE_ADMIN)
+    assert 'id="scope-confirm"' in await (await client.get(page)).text()
+    agreed = await client.post(page + "/pham-vi", data={"csrf": csrf, "quyet-dinh": "y"},
+                               allow_redirects=False)  # fmt: skip
+    assert agreed.status == 303
+    assert "Đã bỏ giao" in await (await client.get(agreed.headers["Location"])).text()
+    with session_scope(sessions) as session:
+        task_id = session.scalar(select(Occurrence.task_id).where(
+            Occurrence.id == silent.occurrence_id))  # fmt: skip
+        still = select(Assignment).where(
+            Assignment.task_id == task_id, Assignment.unit_id == silent.unit_id
+        )
+        assert session.scalar(still) is None
+        told = session.scalar(select(func.count()).where(
+            Reminder.unit_id == silent.unit_id, Reminder.kind == "notice"))  # fmt: skip
+    assert told == 1  # the unit hears the office's decision

@@ -75,10 +75,12 @@ PLAN_CANCEL = Button("plan:cancel")
 HELP = Button("help")
 SNOOZE = Button("z", ("id", "id"))  # ⏰ remind me later: show the choices
 SNOOZE_FOR = Button("zz", ("id", "id", "code"), codes="13wb")  # a choice, or b: back
+OUT_OF_SCOPE = Button("n", ("id", "id"))  # 🚫 the task is not the unit's (occurrence, unit)
+SCOPE_DECIDE = Button("nd", ("id", "id", "code"), codes="yn")  # the office: (task, unit) y/n
 
 ALL = (STATUS, OPEN, CANCEL, CHECKLIST, TICK, CHECKLIST_SEND, FORM, FORM_EDIT, FORM_CONFIRM,
        EXPLAIN_REQUEST, EXPLAIN, NUDGE, PLAN_APPLY, PLAN_CANCEL, HELP, SNOOZE,
-       SNOOZE_FOR)  # fmt: skip
+       SNOOZE_FOR, OUT_OF_SCOPE, SCOPE_DECIDE)  # fmt: skip
 
 
 def read(data: str) -> tuple[Button, tuple[int | str, ...]] | None:

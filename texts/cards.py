@@ -12,7 +12,16 @@ from datetime import date, datetime
 from typing import Any
 
 from duties.model import Duty, OfficeDigest, Reminded
-from texts.buttons import CHECKLIST, EXPLAIN_REQUEST, FORM, OPEN, SNOOZE, SNOOZE_FOR, STATUS
+from texts.buttons import (
+    CHECKLIST,
+    EXPLAIN_REQUEST,
+    FORM,
+    OPEN,
+    OUT_OF_SCOPE,
+    SNOOZE,
+    SNOOZE_FOR,
+    STATUS,
+)
 from texts.messages import text
 from texts.periods import period_name
 
@@ -61,8 +70,13 @@ def answer_buttons(info: Duty, locale: str) -> Buttons:
         extra.append((text("button.form", locale), FORM.data(o, u)))
     if extra:
         rows.append(extra)
+    last: list[tuple[str, str]] = []
     if info.status != "done" and not info.overdue:  # a snooze never passes the deadline
-        rows.append([(text("button.snooze", locale), SNOOZE.data(o, u))])
+        last.append((text("button.snooze", locale), SNOOZE.data(o, u)))
+    if info.status != "done":
+        last.append((text("button.out_of_scope", locale), OUT_OF_SCOPE.data(o, u)))
+    if last:
+        rows.append(last)
     return rows
 
 

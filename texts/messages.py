@@ -268,6 +268,42 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "⏰ <b>Nhắc lại theo hẹn</b> — hôm nay là hạn",
         "en": "⏰ <b>Reminder, as you asked</b> — due today",
     },
+    "button.out_of_scope": {"vi": "🚫 Không thuộc phạm vi", "en": "🚫 Not ours"},
+    "button.scope_confirm": {"vi": "✅ Đồng ý, bỏ giao", "en": "✅ Agree, unassign"},
+    "button.scope_reject": {"vi": "↩ Vẫn giao cho đơn vị", "en": "↩ Keep it assigned"},
+    "scope.ask_reason": {
+        "vi": "Đã ghi: việc {ref} không thuộc phạm vi của đơn vị; Văn phòng Sở sẽ xác nhận, trong lúc chờ bot không nhắc việc này. Đề nghị đồng chí ghi ngắn gọn lý do (không bắt buộc).",
+        "en": "Noted: task {ref} is not your unit's; the office will confirm, and meanwhile it is not reminded. Please say why in a line (optional).",
+    },
+    "scope.reason_saved": {
+        "vi": "Đã gửi lý do cho Văn phòng Sở: {reason}",
+        "en": "The reason was sent to the office: {reason}",
+    },
+    "scope.not_now": {
+        "vi": "Việc này đã hoàn thành hoặc không còn: không báo «không thuộc phạm vi» được.",
+        "en": "This task is done or gone: it cannot be marked as not yours.",
+    },
+    "scope.office_notice": {
+        "vi": "🚫 <b>{unit}</b> báo việc <b>{ref}</b> ({plan}) không thuộc phạm vi của đơn vị.\n{title}\nLý do: {reason}\nĐề nghị Văn phòng xác nhận; trong lúc chờ, bot không nhắc đơn vị việc này.",
+        "en": "🚫 <b>{unit}</b> says task <b>{ref}</b> ({plan}) is not theirs.\n{title}\nReason: {reason}\nPlease confirm; meanwhile the unit is not reminded.",
+    },
+    "scope.no_reason": {"vi": "(chưa nêu)", "en": "(none given)"},
+    "scope.decided": {
+        "vi": "Đã ghi quyết định: {decision}.",
+        "en": "Decision recorded: {decision}.",
+    },
+    "scope.confirmed": {
+        "vi": "Văn phòng Sở đồng ý: việc {ref} không thuộc phạm vi của {unit}; đơn vị không còn được giao việc này.",
+        "en": "The office agrees: task {ref} is not {unit}'s; it is no longer assigned.",
+    },
+    "scope.rejected": {
+        "vi": "Văn phòng Sở đề nghị {unit} vẫn thực hiện việc {ref}; bot nhắc lại như trước.",
+        "en": "The office asks {unit} to carry out task {ref} after all; reminders resume.",
+    },
+    "scope.already": {
+        "vi": "Việc này đã được quyết định trước đó (hoặc không còn chờ xác nhận).",
+        "en": "This was already decided (or nothing is waiting).",
+    },
     "button.snooze": {"vi": "⏰ Nhắc lại sau", "en": "⏰ Remind me later"},
     "button.snooze_1": {"vi": "Ngày mai ({day})", "en": "Tomorrow ({day})"},
     "button.snooze_3": {"vi": "Sau 3 ngày ({day})", "en": "In 3 days ({day})"},

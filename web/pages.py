@@ -28,6 +28,7 @@ from db.models import (
     Reminder,
     ReminderState,
     Response,
+    ScopeClaim,
     Task,
     TaskKind,
     Unit,
@@ -261,6 +262,7 @@ class DutyPage:
     reminders: list[Reminder]
     checklist: list[tuple[int, str, bool]]
     form: Any  # (definition, Form, submission answers) or None
+    claim: ScopeClaim | None = None  # the unit said the task is not its own
 
 
 def _key(request: web.Request) -> tuple[int, int]:
@@ -328,7 +330,14 @@ def read_duty(
         reminders,
         checklist,
         form_of(session, duty),
+        _detached(session, session.get(ScopeClaim, (duty.task_id, key[1]))),
     )
+
+
+def _detached(session: Session, row: T | None) -> T | None:
+    if row is not None:
+        session.expunge(row)
+    return row
 
 
 async def duty_page(request: web.Request) -> web.Response:
@@ -411,6 +420,35 @@ async def explain_request(request: web.Request) -> web.StreamResponse:
         if queued
         else "Đã ghi yêu cầu; đơn vị chưa có ai liên kết để nhận.",
     )
+
+
+async def scope_decision(request: web.Request) -> web.StreamResponse:
+    """The office confirms a unit's "Không thuộc phạm vi", or keeps the task assigned."""
+    viewer = viewer_of(request)
+    ws = workspace(request)
+    now, key = ws.clock(), _key(request)
+    confirm = (await request.post()).get("quyet-dinh") == "y"
+
+    def act(session: Session) -> str | None:
+        duty = query.one(session, key[0], key[1], now)
+        if duty is None:
+            return None
+        claim = actions.decide_scope(session, viewer.actor, duty.task_id, key[1], confirm, now)
+        if claim is None:
+            return ""
+        notices.queue_scope_decision(session, key[1], duty.unit_name, duty.task_ref, confirm,
+                                     now, ws.settings.locale)  # fmt: skip
+        return claim.state
+
+    decided = await in_db(request, act)
+    if decided is None:
+        raise web.HTTPNotFound(reason="Không có việc này.")
+    if not decided:
+        why = "Chỉ Văn phòng Sở quyết định, và chỉ khi đơn vị đang chờ xác nhận."
+        return problem(request, 403, "Không thực hiện được", why)
+    if decided == "confirmed":  # the duty is no longer the unit's: back to the plan
+        raise web.HTTPSeeOther("/tong-quan?ok=" + quote("Đã bỏ giao việc cho đơn vị."))
+    raise done(key, "Đã đề nghị đơn vị vẫn thực hiện việc này; bot nhắc lại như trước.")
 
 
 async def attachment(request: web.Request) -> web.StreamResponse:
@@ -543,6 +581,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/tong-quan", overview_page)
     app.router.add_get(r"/ke-hoach/{plan_id:\d+}", plan_page)
     app.router.add_get(r"/nhiem-vu/{occurrence_id:\d+}/{unit_id:\d+}", duty_page)
+    app.router.add_post(r"/nhiem-vu/{occurrence_id:\d+}/{unit_id:\d+}/pham-vi", scope_decision)
     app.router.add_post(r"/nhiem-vu/{occurrence_id:\d+}/{unit_id:\d+}/nhac", nudge)
     app.router.add_post(r"/nhiem-vu/{occurrence_id:\d+}/{unit_id:\d+}/giai-trinh", explain_request)
     app.router.add_get(r"/tep/{file_id:\d+}", attachment)

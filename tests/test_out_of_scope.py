@@ -1,0 +1,180 @@
+"""A school head says a task is not their unit's ("🚫 Không thuộc phạm vi"): not reminded
+while the office decides, the office sees it with the reason and confirms or keeps it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from db.models import Assignment, Member, Occurrence, Reminder, ReminderState, Role, ScopeClaim
+from db.registry import import_sample, unit_by_code
+from db.session import session_scope
+from plans.store import save_plan
+from plans.text import parse_plan_text
+from tests.conftest import OFFICE_ADMIN
+from tests.test_plan_text import SEED_000
+
+HEAD = 5001
+
+
+def at(day: int) -> datetime:
+    return datetime(2024, 12, day, 1, 0, tzinfo=UTC)  # 08:00 in Hải Phòng
+
+
+def seed(sessions) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as session:
+        import_sample(session)
+        save_plan(
+            session,
+            parse_plan_text(SEED_000, date(2024, 10, 1)),
+            "kh91.txt",
+            "h",
+            date(2024, 10, 1),
+        )
+        unit = unit_by_code(session, "SGDDT")
+        assert unit is not None
+        session.add(
+            Member(
+                unit_id=unit.id,
+                telegram_user_id=HEAD,
+                chat_id=HEAD,
+                full_name="Hiệu",
+                role=Role.HEAD,
+            )
+        )
+
+
+async def open_first_card(emu, engine, clock):  # type: ignore[no-untyped-def]
+    clock.now = at(24)
+    await engine.tick()
+    bundle = next(m for m in emu.bot_messages(HEAD) if "việc cần chú ý" in m["text"])
+    opened = bundle["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    before = len(emu.bot_messages(HEAD))
+    emu.press(HEAD, bundle["message_id"], opened)
+    card = await emu.wait_for(
+        lambda: len(emu.bot_messages(HEAD)) > before and emu.bot_messages(HEAD)[-1]
+    )
+    _, occurrence_id, unit_id = opened.split(":")
+    buttons = {
+        b["text"]: b["callback_data"]
+        for row in card["reply_markup"]["inline_keyboard"]
+        for b in row
+    }
+    return card, int(occurrence_id), int(unit_id), buttons
+
+
+async def test_not_ours_with_a_reason_then_the_office_agrees(bot, emulator, sessions, clock):
+    emu = emulator.emulator
+    emu.user(HEAD, first_name="Hiệu")
+    seed(sessions)
+    engine = bot.bot_data["engine"]
+    card, occurrence_id, unit_id, buttons = await open_first_card(emu, engine, clock)
+    query = emu.press(HEAD, card["message_id"], buttons["🚫 Không thuộc phạm vi"])
+    await emu.wait_for(lambda: query in emu.callback_answers)
+    asked = await emu.wait_for(
+        lambda: (
+            "không thuộc phạm vi của đơn vị" in emu.bot_messages(HEAD)[-1]["text"]
+            and emu.bot_messages(HEAD)[-1]
+        )
+    )
+    assert "Đề nghị đồng chí ghi ngắn gọn lý do" in asked["text"]
+    emu.send_text(HEAD, "Mảng này do Phòng GDĐT quản lý")
+    await emu.wait_for(lambda: "Đã gửi lý do" in emu.bot_messages(HEAD)[-1]["text"])
+
+    await engine.tick()  # the office's notice goes now, with the reason
+    notice = await emu.wait_for(
+        lambda: next(
+            (m for m in emu.bot_messages(OFFICE_ADMIN) if "không thuộc phạm vi" in m["text"]), None
+        )
+    )
+    assert "Mảng này do Phòng GDĐT quản lý" in notice["text"]
+    with session_scope(sessions) as session:
+        task_id = session.scalar(select(Occurrence.task_id).where(Occurrence.id == occurrence_id))
+    # While the office decides: the 27th's rung does not reach the unit.
+    clock.now = at(27)
+    await engine.tick()
+    with session_scope(sessions) as session:
+        held = session.scalars(
+            select(Reminder).where(
+                Reminder.unit_id == unit_id,
+                Reminder.send_at == at(27),
+                Reminder.occurrence_id == occurrence_id,
+                Reminder.state == ReminderState.SENT,
+            )
+        ).all()
+    assert held == []
+
+    agree = notice["reply_markup"]["inline_keyboard"][0][0]
+    assert agree["text"] == "✅ Đồng ý, bỏ giao"
+    query = emu.press(OFFICE_ADMIN, notice["message_id"], agree["callback_data"])
+    await emu.wait_for(lambda: query in emu.callback_answers)
+    await engine.tick()
+    told = await emu.wait_for(lambda: "Văn phòng Sở đồng ý" in emu.bot_messages(HEAD)[-1]["text"])
+    assert told
+    with session_scope(sessions) as session:
+        assert session.get(ScopeClaim, (task_id, unit_id)).state == "confirmed"  # type: ignore[union-attr]
+        assert (
+            session.scalar(
+                select(Assignment).where(
+                    Assignment.task_id == task_id, Assignment.unit_id == unit_id
+                )
+            )
+            is None
+        )
+        # The plan imported again does not give the task back to the unit.
+        save_plan(
+            session,
+            parse_plan_text(SEED_000, date(2024, 10, 1)),
+            "kh91.txt",
+            "h",
+            date(2024, 10, 1),
+        )
+        assert (
+            session.scalar(
+                select(Assignment).where(
+                    Assignment.task_id == task_id, Assignment.unit_id == unit_id
+                )
+            )
+            is None
+        )
+    # Pressed again (another admin, the same message): already decided.
+    again = emu.press(OFFICE_ADMIN, notice["message_id"], agree["callback_data"])
+    await emu.wait_for(lambda: again in emu.callback_answers)
+    assert "đã được quyết định" in emu.callback_answers[again]["text"]
+
+
+async def test_the_office_keeps_it_assigned_and_the_reminders_resume(
+    bot, emulator, sessions, clock
+):
+    from jobs import outbox
+
+    emu = emulator.emulator
+    emu.user(HEAD, first_name="Hiệu")
+    seed(sessions)
+    engine = bot.bot_data["engine"]
+    card, occurrence_id, unit_id, buttons = await open_first_card(emu, engine, clock)
+    query = emu.press(HEAD, card["message_id"], buttons["🚫 Không thuộc phạm vi"])
+    await emu.wait_for(lambda: query in emu.callback_answers)
+    settings = bot.bot_data["services"].settings
+
+    def targeted() -> bool:
+        with session_scope(sessions) as session:
+            snap = outbox.snapshot(session, settings, clock.now)
+        return any(t.occurrence_id == occurrence_id and t.unit_id == unit_id for t in snap.targets)
+
+    assert not targeted()
+    clock.now = at(24).replace(hour=2)  # ten minutes pass without a reason: the notice goes
+    await engine.tick()
+    notice = await emu.wait_for(
+        lambda: next(
+            (m for m in emu.bot_messages(OFFICE_ADMIN) if "không thuộc phạm vi" in m["text"]), None
+        )
+    )
+    assert "Lý do: (chưa nêu)" in notice["text"]
+    keep = notice["reply_markup"]["inline_keyboard"][1][0]
+    query = emu.press(OFFICE_ADMIN, notice["message_id"], keep["callback_data"])
+    await emu.wait_for(lambda: query in emu.callback_answers)
+    await engine.tick()
+    await emu.wait_for(lambda: "vẫn thực hiện" in emu.bot_messages(HEAD)[-1]["text"])
+    assert targeted()
