@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import html
 import logging
-import re
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -101,7 +100,9 @@ async def plan_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
           InlineKeyboardButton(messages.text("plan.button_cancel", locale), callback_data=CANCEL)]]
     )  # fmt: skip
     if full:
-        await message.reply_document(_plain(full).encode(), filename=f"xem-truoc-{name}.txt")
+        await message.reply_document(
+            messages.plain(full).encode(), filename=f"xem-truoc-{name}.txt"
+        )
     for piece in messages.split_for_telegram(body)[:1]:
         await message.reply_text(piece, parse_mode=ParseMode.HTML, reply_markup=buttons)
 
@@ -138,11 +139,6 @@ async def _read_showing_pages(
                 messages.text("plan.ocr_done", locale, name=name, total=pages["total"])
             )
     return reading.result()
-
-
-def _plain(body: str) -> str:
-    """Telegram HTML as plain text, for a file."""
-    return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 
 def _summary(

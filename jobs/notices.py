@@ -6,7 +6,6 @@ reads and is keyed the same whoever pressed it; everything goes through the outb
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -74,11 +73,11 @@ def _scope_key(task_id: int, unit_id: int, claimed_at: datetime) -> str:
 
 
 def _scope_payload(duty: Duty, task_id: int, reason: str, locale: str) -> dict[str, Any]:
-    title = html.escape(cards.short(duty.task_title, 300))
-    why = html.escape(reason) if reason else messages.text("scope.no_reason", locale)
-    body = messages.text("scope.office_notice", locale, unit=html.escape(duty.unit_name),
-                         ref=duty.task_ref, plan=html.escape(duty.plan_number or ""),
-                         title=title, reason=why)  # fmt: skip
+    # The catalog escapes what it is given.
+    title = cards.short(duty.task_title, 300)
+    why = reason or messages.text("scope.no_reason", locale)
+    body = messages.text("scope.office_notice", locale, unit=duty.unit_name, ref=duty.task_ref,
+                         plan=duty.plan_ref, title=title, reason=why)  # fmt: skip
     rows = [[[messages.text("button.scope_confirm", locale),
               SCOPE_DECIDE.data(task_id, duty.unit_id, "y")]],
             [[messages.text("button.scope_reject", locale),
@@ -93,8 +92,15 @@ def queue_scope_claim(
     """The office is asked to confirm, once the unit had a moment to say why."""
     payload = _scope_payload(duty, task_id, "", locale)
     key = _scope_key(task_id, duty.unit_id, claimed_at)
-    rows = [outbox.new_row(f"{key}:{p.ref}", p.chat_id, "notice", claimed_at + REASON_WAIT,
-                           payload, unit_id=duty.unit_id, member_id=p.member_id)
+    return _to_office(session, settings, key, claimed_at + REASON_WAIT, payload, duty.unit_id)
+
+
+def _to_office(
+    session: Session, settings: Settings, key: str, send_at: datetime, payload: dict[str, Any],
+    unit_id: int,
+) -> int:  # fmt: skip
+    rows = [outbox.new_row(f"{key}:{p.ref}", p.chat_id, "notice", send_at, payload,
+                           unit_id=unit_id, member_id=p.member_id)
             for p in outbox.office_recipients(session, settings)]  # fmt: skip
     outbox.insert_reminders(session, rows)
     return len(rows)
@@ -115,10 +121,7 @@ def add_scope_reason(
         .values(payload=payload, send_at=now)
     ).rowcount  # fmt: skip
     if not waiting:
-        rows = [outbox.new_row(f"{key}:why:{p.ref}", p.chat_id, "notice", now, payload,
-                               unit_id=duty.unit_id, member_id=p.member_id)
-                for p in outbox.office_recipients(session, settings)]  # fmt: skip
-        outbox.insert_reminders(session, rows)
+        _to_office(session, settings, f"{key}:why", now, payload, duty.unit_id)
 
 
 def queue_scope_decision(
@@ -127,7 +130,7 @@ def queue_scope_decision(
 ) -> int:  # fmt: skip
     """The unit hears what the office decided."""
     key = "scope.confirmed" if confirmed else "scope.rejected"
-    body = messages.text(key, locale, ref=ref, unit=html.escape(unit_name))
+    body = messages.text(key, locale, ref=ref, unit=unit_name)
     return outbox.notify(session, outbox.unit_recipients(session, duty_unit),
                          f"scope-decided:{duty_unit}:{ref}:{now:%Y%m%d%H%M%S}", body, now,
                          duty_unit, audience="unit")  # fmt: skip

@@ -3,65 +3,26 @@ while the office decides, the office sees it with the reason and confirms or kee
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
-from db.models import Assignment, Member, Occurrence, Reminder, ReminderState, Role, ScopeClaim
-from db.registry import import_sample, unit_by_code
+from db.models import Assignment, Occurrence, Reminder, ReminderState, ScopeClaim
 from db.session import session_scope
 from plans.store import save_plan
 from plans.text import parse_plan_text
 from tests.conftest import OFFICE_ADMIN
+from tests.head_story import HEAD, at, open_first_card, seed
 from tests.test_plan_text import SEED_000
 
-HEAD = 5001
 
-
-def at(day: int) -> datetime:
-    return datetime(2024, 12, day, 1, 0, tzinfo=UTC)  # 08:00 in Hải Phòng
-
-
-def seed(sessions) -> None:  # type: ignore[no-untyped-def]
-    with session_scope(sessions) as session:
-        import_sample(session)
-        save_plan(
-            session,
-            parse_plan_text(SEED_000, date(2024, 10, 1)),
-            "kh91.txt",
-            "h",
-            date(2024, 10, 1),
+async def office_notice(emu):  # type: ignore[no-untyped-def]
+    """The office's message asking it to confirm a unit's "not ours"."""
+    return await emu.wait_for(
+        lambda: next(
+            (m for m in emu.bot_messages(OFFICE_ADMIN) if "không thuộc phạm vi" in m["text"]), None
         )
-        unit = unit_by_code(session, "SGDDT")
-        assert unit is not None
-        session.add(
-            Member(
-                unit_id=unit.id,
-                telegram_user_id=HEAD,
-                chat_id=HEAD,
-                full_name="Hiệu",
-                role=Role.HEAD,
-            )
-        )
-
-
-async def open_first_card(emu, engine, clock):  # type: ignore[no-untyped-def]
-    clock.now = at(24)
-    await engine.tick()
-    bundle = next(m for m in emu.bot_messages(HEAD) if "việc cần chú ý" in m["text"])
-    opened = bundle["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-    before = len(emu.bot_messages(HEAD))
-    emu.press(HEAD, bundle["message_id"], opened)
-    card = await emu.wait_for(
-        lambda: len(emu.bot_messages(HEAD)) > before and emu.bot_messages(HEAD)[-1]
     )
-    _, occurrence_id, unit_id = opened.split(":")
-    buttons = {
-        b["text"]: b["callback_data"]
-        for row in card["reply_markup"]["inline_keyboard"]
-        for b in row
-    }
-    return card, int(occurrence_id), int(unit_id), buttons
 
 
 async def test_not_ours_with_a_reason_then_the_office_agrees(bot, emulator, sessions, clock):
@@ -83,11 +44,7 @@ async def test_not_ours_with_a_reason_then_the_office_agrees(bot, emulator, sess
     await emu.wait_for(lambda: "Đã gửi lý do" in emu.bot_messages(HEAD)[-1]["text"])
 
     await engine.tick()  # the office's notice goes now, with the reason
-    notice = await emu.wait_for(
-        lambda: next(
-            (m for m in emu.bot_messages(OFFICE_ADMIN) if "không thuộc phạm vi" in m["text"]), None
-        )
-    )
+    notice = await office_notice(emu)
     assert "Mảng này do Phòng GDĐT quản lý" in notice["text"]
     with session_scope(sessions) as session:
         task_id = session.scalar(select(Occurrence.task_id).where(Occurrence.id == occurrence_id))
@@ -166,11 +123,7 @@ async def test_the_office_keeps_it_assigned_and_the_reminders_resume(
     assert not targeted()
     clock.now = at(24).replace(hour=2)  # ten minutes pass without a reason: the notice goes
     await engine.tick()
-    notice = await emu.wait_for(
-        lambda: next(
-            (m for m in emu.bot_messages(OFFICE_ADMIN) if "không thuộc phạm vi" in m["text"]), None
-        )
-    )
+    notice = await office_notice(emu)
     assert "Lý do: (chưa nêu)" in notice["text"]
     keep = notice["reply_markup"]["inline_keyboard"][1][0]
     query = emu.press(OFFICE_ADMIN, notice["message_id"], keep["callback_data"])

@@ -3,19 +3,14 @@ head's phone shows, and a broadcast that stays inside Telegram's limits."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from db.models import Member, Reminder, ReminderState, Role
-from db.registry import import_sample, unit_by_code
+from db.models import Reminder, ReminderState
 from db.session import session_scope
 from jobs import outbox
-from plans.store import save_plan
-from plans.text import parse_plan_text
-from tests.test_plan_text import SEED_000
-
-HEAD = 5001
+from tests.head_story import HEAD, seed
 
 
 async def test_a_head_receives_one_bundle_in_vietnamese_with_a_button_per_task(
@@ -23,14 +18,7 @@ async def test_a_head_receives_one_bundle_in_vietnamese_with_a_button_per_task(
 ):
     emu = emulator.emulator
     emu.user(HEAD, first_name="Hiệu")
-    with session_scope(sessions) as session:
-        import_sample(session)
-        save_plan(session, parse_plan_text(SEED_000, date(2024, 10, 1)), "kh91.txt", "h",
-                  date(2024, 10, 1))  # fmt: skip
-        unit = unit_by_code(session, "SGDDT")
-        assert unit is not None
-        session.add(Member(unit_id=unit.id, telegram_user_id=HEAD, chat_id=HEAD,
-                           full_name="Hiệu", role=Role.HEAD))  # fmt: skip
+    seed(sessions)
     clock.now = datetime(2024, 12, 17, 1, 0, tzinfo=UTC)  # 08:00 on the 14-day rung
     report = await bot.bot_data["engine"].tick()
     assert not report.error and report.messages >= 1

@@ -7,24 +7,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from db.models import Member, Reminder, ReminderState, Role
-from db.registry import import_sample, unit_by_code
+from db.models import Reminder, ReminderState
 from db.session import session_scope
 from jobs.occurrences import Period
 from jobs.schedule import Target, plan
-from plans.store import save_plan
-from plans.text import parse_plan_text
-from tests.test_plan_text import SEED_000
+from tests.head_story import HEAD, at, open_first_card, seed
 from timing.snooze import choices
 from timing.workcalendar import WorkCalendar
 
-HEAD = 5001
 TZ_CAL = WorkCalendar()
-
-
-def at(day: int, month: int = 12, year: int = 2024) -> datetime:
-    """08:00 in Hải Phòng on that day, in UTC."""
-    return datetime(year, month, day, 1, 0, tzinfo=UTC)
 
 
 def test_the_choices_are_working_days_and_never_past_the_deadline():
@@ -59,26 +50,9 @@ async def test_a_head_snoozes_to_next_week_and_hears_nothing_until_then(
 ):
     emu = emulator.emulator
     emu.user(HEAD, first_name="Hiệu")
-    with session_scope(sessions) as session:
-        import_sample(session)
-        save_plan(session, parse_plan_text(SEED_000, date(2024, 10, 1)), "kh91.txt", "h",
-                  date(2024, 10, 1))  # fmt: skip
-        unit = unit_by_code(session, "SGDDT")
-        assert unit is not None
-        session.add(Member(unit_id=unit.id, telegram_user_id=HEAD, chat_id=HEAD,
-                           full_name="Hiệu", role=Role.HEAD))  # fmt: skip
+    seed(sessions)
     engine = bot.bot_data["engine"]
-    clock.now = at(24)  # the 7-day rung of the Quý IV deadlines
-    await engine.tick()
-    bundle = next(m for m in emu.bot_messages(HEAD) if "việc cần chú ý" in m["text"])
-    opened = bundle["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-    _, occurrence_id, unit_id = opened.split(":")
-    before = len(emu.bot_messages(HEAD))
-    emu.press(HEAD, bundle["message_id"], opened)
-    card = await emu.wait_for(lambda: len(emu.bot_messages(HEAD)) > before
-                              and emu.bot_messages(HEAD)[-1])  # fmt: skip
-    labels = {b["text"]: b["callback_data"] for row in card["reply_markup"]["inline_keyboard"]
-              for b in row}  # fmt: skip
+    card, occurrence_id, unit_id, labels = await open_first_card(emu, engine, clock)
     query = emu.press(HEAD, card["message_id"], labels["⏰ Nhắc lại sau"])
     await emu.wait_for(lambda: query in emu.callback_answers)
     shown = await emu.wait_for(lambda: [

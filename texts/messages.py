@@ -284,8 +284,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "This task is done or gone: it cannot be marked as not yours.",
     },
     "scope.office_notice": {
-        "vi": "🚫 <b>{unit}</b> báo việc <b>{ref}</b> ({plan}) không thuộc phạm vi của đơn vị.\n{title}\nLý do: {reason}\nĐề nghị Văn phòng xác nhận; trong lúc chờ, bot không nhắc đơn vị việc này.",
-        "en": "🚫 <b>{unit}</b> says task <b>{ref}</b> ({plan}) is not theirs.\n{title}\nReason: {reason}\nPlease confirm; meanwhile the unit is not reminded.",
+        "vi": "🚫 <b>{unit}</b> báo việc <b>{ref}</b> (kế hoạch {plan}) không thuộc phạm vi của đơn vị.\n{title}\nLý do: {reason}\nĐề nghị Văn phòng xác nhận; trong lúc chờ, bot không nhắc đơn vị việc này.",
+        "en": "🚫 <b>{unit}</b> says task <b>{ref}</b> (plan {plan}) is not theirs.\n{title}\nReason: {reason}\nPlease confirm; meanwhile the unit is not reminded.",
     },
     "scope.no_reason": {"vi": "(chưa nêu)", "en": "(none given)"},
     "scope.decided": {
@@ -806,3 +806,8 @@ def text(key: str, locale: str = "vi", **values: Any) -> str:
     entry = CATALOG[key]
     template = entry.get(locale) or entry["vi"]
     return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+
+
+def plain(body: str) -> str:
+    """A message's Telegram HTML as plain text (for a file, a web page)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", body))

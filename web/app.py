@@ -89,6 +89,13 @@ async def in_db(request: web.Request, work: Callable[[Session], T]) -> T:
     return await asyncio.to_thread(run)
 
 
+def detached(session: Session, row: T | None) -> T | None:
+    """A row read in a worker thread's session, usable after it closes."""
+    if row is not None:
+        session.expunge(row)
+    return row
+
+
 def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
     ws = workspace(request)
     viewer = request.get(VIEWER)

@@ -48,27 +48,26 @@ def _unit_of(key: str) -> int | None:
 
 
 def _feeds(session: Session, viewer: Viewer) -> list[Feed]:
+    live = {
+        f.unit_id: f
+        for f in session.scalars(select(CalendarFeed).where(CalendarFeed.revoked_at.is_(None)))
+    }
     wanted: list[tuple[str, str, int | None]] = []
     if viewer.actor.is_office or viewer.actor.is_leader:
         wanted.append((OFFICE, "Lịch của Văn phòng Sở (mọi kế hoạch, mọi đơn vị)", None))
-    if viewer.actor.unit_id is not None and not viewer.actor.is_office:
-        unit = session.get(Unit, viewer.actor.unit_id)
-        name = unit.name if unit is not None else "đơn vị"
-        wanted.append((str(viewer.actor.unit_id), f"Lịch của {name}", viewer.actor.unit_id))
-    if viewer.actor.is_office:  # the office manages (revokes) every unit's subscription
-        for feed, name in session.execute(
-            select(CalendarFeed, Unit.name)
-            .join(Unit, Unit.id == CalendarFeed.unit_id)
-            .where(CalendarFeed.revoked_at.is_(None))
-            .order_by(Unit.name)
-        ):
-            wanted.append((str(feed.unit_id), f"Lịch của {name}", feed.unit_id))
-    shown = []
-    for key, label, unit_id in dict.fromkeys(wanted):
-        feed = calendar_feeds.live_feed(session, unit_id)
-        shown.append(Feed(key, label, feed is not None, feed and feed.created_at,
-                          feed and feed.fetched_at))  # fmt: skip
-    return shown
+    own = viewer.actor.unit_id if not viewer.actor.is_office else None
+    # The office manages (revokes) every unit's subscription; others see their unit's.
+    listed = [u for u in live if u is not None] if viewer.actor.is_office else []
+    names = dict(
+        session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([*listed, own or 0]))).all()
+    )
+    for unit_id in ([own] if own is not None else []) + sorted(listed, key=names.get):
+        wanted.append((str(unit_id), f"Lịch của {names.get(unit_id, 'đơn vị')}", unit_id))
+    return [
+        Feed(key, label, unit_id in live, live[unit_id].created_at if unit_id in live else None,
+             live[unit_id].fetched_at if unit_id in live else None)
+        for key, label, unit_id in dict.fromkeys(wanted)
+    ]  # fmt: skip
 
 
 def feed_url(request: web.Request, token: str) -> str:

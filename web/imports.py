@@ -31,7 +31,7 @@ from plans.reader import MAX_BYTES
 from plans.store import save_plan
 from plans.tables import PlanReadError
 from texts import messages
-from web.app import Viewer, in_db, render, viewer_of, workspace
+from web.app import Viewer, detached, in_db, render, viewer_of, workspace
 
 EXTERNAL = "Ngoài hệ thống"
 GROUP = "Nhóm: "
@@ -121,7 +121,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
         doc = await _read(request, data, name, None)
     except (PlanReadError, RegimeError) as error:  # nothing is stored
         text = messages.text("plan.unreadable", ws.settings.locale, problem=str(error))
-        return _refused(request, text.replace("<b>", "").replace("</b>", ""))
+        return _refused(request, messages.plain(text))
 
     def store(session: Session) -> int:
         row = WebImport(telegram_user_id=viewer.user_id, file_name=name[:255],
@@ -189,7 +189,7 @@ async def _pending(request: web.Request) -> tuple[WebImport, PlanDocument]:
         import_id = int(request.match_info["id"])
     except ValueError:
         raise web.HTTPNotFound(reason="Không có lần nhập này.") from None
-    row = await in_db(request, lambda s: _detached(s, import_id))
+    row = await in_db(request, lambda s: detached(s, s.get(WebImport, import_id)))
     if row is None:
         raise web.HTTPNotFound(reason="Không có lần nhập này (đã hủy hoặc không tồn tại).")
     if row.applied_at is not None and row.plan_id is not None:
@@ -199,13 +199,6 @@ async def _pending(request: web.Request) -> tuple[WebImport, PlanDocument]:
     except (PlanReadError, RegimeError) as error:  # a limit changed since the upload
         raise web.HTTPUnprocessableEntity(reason=str(error)) from None
     return row, doc
-
-
-def _detached(session: Session, import_id: int) -> WebImport | None:
-    row = session.get(WebImport, import_id)
-    if row is not None:
-        session.expunge(row)
-    return row
 
 
 def _preview(
@@ -309,7 +302,7 @@ async def correct_or_apply(request: web.Request) -> web.StreamResponse:
                              "timelines": changed, "names": corrections["names"]})
         )  # fmt: skip
         said = messages.text(saved.message_key, ws.settings.locale, **saved.counts)
-        return None, f"/ke-hoach/{saved.plan_id}?ok=" + quote(_plain(said))
+        return None, f"/ke-hoach/{saved.plan_id}?ok=" + quote(messages.plain(said))
 
     values, location = await in_db(request, act)
     if values is None:
@@ -323,12 +316,6 @@ async def correct_or_apply(request: web.Request) -> web.StreamResponse:
 
 def _phrase(doc: PlanDocument, ref: str) -> str:
     return next((r.reading.text for r in rows(doc) if r.ref == ref), "")
-
-
-def _plain(text: str) -> str:
-    for tag in ("<b>", "</b>", "<i>", "</i>"):
-        text = text.replace(tag, "")
-    return text
 
 
 def add_routes(app: web.Application) -> None:

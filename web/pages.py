@@ -43,7 +43,7 @@ from jobs import notices
 from reports import data, excel, overview
 from reports.calendar import calendar, installation_id
 from web import charts, snapshots
-from web.app import Viewer, done, in_db, problem, render, viewer_of, workspace
+from web.app import Viewer, detached, done, in_db, problem, render, viewer_of, workspace
 from web.units import form_of
 
 PAGE_ROWS = 50
@@ -196,10 +196,9 @@ async def plan_page(request: web.Request) -> web.Response:
         page_no = 1
 
     def read(session: Session) -> Any:
-        plan = session.get(Plan, plan_id)
+        plan = detached(session, session.get(Plan, plan_id))
         if plan is None:
             return None
-        session.expunge(plan)
         return plan, matrix_lines(session, plan_id, viewer.scope, now, every_period)
 
     found = await snapshot(request, ("plan", plan_id, viewer.scope.unit_ids, every_period), read)
@@ -330,14 +329,8 @@ def read_duty(
         reminders,
         checklist,
         form_of(session, duty),
-        _detached(session, session.get(ScopeClaim, (duty.task_id, key[1]))),
+        detached(session, session.get(ScopeClaim, (duty.task_id, key[1]))),
     )
-
-
-def _detached(session: Session, row: T | None) -> T | None:
-    if row is not None:
-        session.expunge(row)
-    return row
 
 
 async def duty_page(request: web.Request) -> web.Response:
