@@ -84,13 +84,23 @@ class Browser:
         """Click, and when it submits or follows a link, wait for the next page."""
 
         def run() -> None:
-            from selenium.webdriver.support import expected_conditions as ec
+            from selenium.common.exceptions import WebDriverException
             from selenium.webdriver.support.ui import WebDriverWait
 
             old = self.driver.find_element("tag name", "html")
+
+            def gone(_: Any) -> bool:
+                # Chromium reports a page left behind either as a stale element or, mid-
+                # navigation, as "Node … does not belong to the document"; both mean it moved on.
+                try:
+                    old.is_enabled()
+                except WebDriverException:
+                    return True
+                return False
+
             self.driver.find_element("css selector", css).click()
             if navigates:
-                WebDriverWait(self.driver, 15).until(ec.staleness_of(old))
+                WebDriverWait(self.driver, 15).until(gone)
                 self._loaded()
 
         await self.call(run)
