@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 from telegram import Message, Update, User
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot import plan_upload
@@ -92,6 +92,41 @@ class Press:
     user: Any
     kind: Button
     values: tuple[Any, ...]
+
+    @property
+    def in_group(self) -> bool:
+        return bool(self.query.message.chat.type != ChatType.PRIVATE)
+
+    @property
+    def ask_in(self) -> int:
+        """Where a question to the presser goes: pressed in a group, their own chat with the
+        bot (what they type next is theirs alone, and a bot hears no ordinary talk in a
+        group); a private chat's id is its person's."""
+        return int(self.user.id if self.in_group else self.query.message.chat.id)
+
+
+async def send_question(
+    context: ContextTypes.DEFAULT_TYPE, press: Press, text: str, reply_markup: Any = None
+) -> Message | None:
+    """Ask the presser (see `Press.ask_in`); one who never opened a chat with the bot is told
+    so in the group, and the question waits in their chat's state for when they do."""
+    try:
+        return await context.bot.send_message(press.ask_in, text, parse_mode=ParseMode.HTML,
+                                              reply_markup=reply_markup)  # fmt: skip
+    except (Forbidden, BadRequest):
+        if not press.in_group:
+            raise
+        await context.bot.send_message(
+            press.query.message.chat.id,
+            messages.text("group.open_private", services_of(context).locale,
+                          name=press.user.full_name, bot=context.bot.username),
+        )  # fmt: skip
+        return None
+
+
+def toast(press: Press, said: str, locale: str) -> str:
+    """A press's short answer; in a group it says where the next question went."""
+    return messages.text("group.asked_private", locale, said=said) if press.in_group else said
 
 
 async def pressed(
@@ -214,59 +249,52 @@ async def status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     query, user = press.query, press.user
     occurrence_id, unit_id, code = press.values
-    locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
+    locale, now = services.locale, services.clock()
     presses: GroupCommit[ButtonAnswer, PressOutcome] = context.bot_data["presses"]
     asked, info, recorded = await presses.submit(
-        ButtonAnswer(user.id, occurrence_id, unit_id, code, chat_id, now)
+        ButtonAnswer(user.id, occurrence_id, unit_id, code, press.ask_in, now)
     )
     # Stored and committed: now say so.
     if await refused_or_gone(query, asked, locale):
         return
     assert info is not None
     if recorded is None:  # 📎: ask for the file
-        await query.answer()
-        await context.bot.send_message(
-            chat_id,
+        await query.answer(toast(press, "📎", locale) if press.in_group else None)
+        await send_question(
+            context, press,
             messages.text("answer.ask_file", locale, ref=info.task_ref, mb=MAX_FILE_MB),
-            parse_mode=ParseMode.HTML,
-            reply_markup=prompt_buttons(locale),
-        )
+            prompt_buttons(locale),
+        )  # fmt: skip
         return
     status_text = messages.text(f"status.{recorded.status.value}", locale)
-    await query.answer(messages.text("answer.toast", locale, status=status_text))
+    said = messages.text("answer.toast", locale, status=status_text)
+    asks = recorded.status in (Status.BLOCKED, Status.DONE)
+    await query.answer(toast(press, said, locale) if asks else said)
     # Stored and acknowledged: showing it on the card (paced by the rate limiter, behind
     # any broadcast) need not hold up the next press.
     footer = recorded_line(
         services, recorded.status, who(asked.actor, user.full_name), recorded.late
     )
     context.application.create_task(
-        _show_recorded(context, query.message, chat_id, info, recorded.status, footer),
-        update=update,
+        _show_recorded(context, press, info, recorded.status, footer), update=update
     )
 
 
 async def _show_recorded(
-    context: ContextTypes.DEFAULT_TYPE, message: Any, chat_id: int, info: Duty,
-    status: Status, footer: str,
-) -> None:  # fmt: skip
+    context: ContextTypes.DEFAULT_TYPE, press: Press, info: Duty, status: Status, footer: str
+) -> None:
     services = services_of(context)
     locale = services.locale
     body, buttons = cards.card(info, services.clock(), services.settings.timezone, locale, footer)
-    await edit_card(message, body, buttons)
+    await edit_card(press.query.message, body, buttons)
     if status == Status.BLOCKED:
-        await context.bot.send_message(
-            chat_id,
-            messages.text("answer.ask_blocked", locale, ref=info.task_ref),
-            parse_mode=ParseMode.HTML,
-            reply_markup=prompt_buttons(locale),
-        )
+        await send_question(context, press,
+                            messages.text("answer.ask_blocked", locale, ref=info.task_ref),
+                            prompt_buttons(locale))  # fmt: skip
     elif status == Status.DONE:
-        await context.bot.send_message(
-            chat_id,
-            messages.text("answer.ask_done", locale, ref=info.task_ref),
-            parse_mode=ParseMode.HTML,
-            reply_markup=prompt_buttons(locale, skip=True),
-        )
+        await send_question(context, press,
+                            messages.text("answer.ask_done", locale, ref=info.task_ref),
+                            prompt_buttons(locale, skip=True))  # fmt: skip
 
 
 async def open_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

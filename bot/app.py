@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
-from telegram import BotCommand, BotCommandScopeChat
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -23,6 +24,7 @@ from bot import (
     checklists,
     explanations,
     forms_chat,
+    groups,
     handlers,
     office,
     people,
@@ -48,6 +50,7 @@ HTTP_CONNECTIONS = 8
 CONCURRENT_UPDATES = 64  # chats handled at once; each chat's updates in order
 OFFICE_COMMANDS = ("tonghop", "quahan", "chuatraloi", "vuongmac", "xuat", "xephang")
 COMMANDS = ("viec", "lichsu", "huongdan", "toi", "web", "start", "donvi", "moi")
+GROUP_COMMANDS = ("viec", "lienketnhom", "huylienketnhom", "huongdan")
 
 
 def build_application(services: Services, *, max_retries: int = 3) -> Application:  # type: ignore[type-arg]
@@ -59,7 +62,7 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
         # 8 connections at 100 ms each carry 80 requests a second, more than Telegram allows.
         request=AiohttpRequest(connection_pool_size=HTTP_CONNECTIONS, pool_timeout=30.0),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
-        rate_limiter=rate_limiter(max_retries),
+        rate_limiter=rate_limiter(max_retries, lambda: services.clock().timestamp()),
     )
     application = (
         ApplicationBuilder()
@@ -81,6 +84,14 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     application.add_handler(
         ChatMemberHandler(people.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
     )
+    # A second handler group: PTB runs one handler per group, and both read my_chat_member
+    # (people in private chats, the bot's groups here).
+    application.add_handler(
+        ChatMemberHandler(groups.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER), group=1
+    )
+    application.add_handler(CommandHandler("lienketnhom", groups.link_command))
+    application.add_handler(CommandHandler("huylienketnhom", groups.unlink_command))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated))
     application.add_handler(CommandHandler("viec", answers.tasks_command))
     application.add_handler(CommandHandler("web", workspace.web_command))
     application.add_handler(CommandHandler("lichsu", answers.history_command))
@@ -131,9 +142,9 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
 MESSAGES_PER_SECOND = 29.9
 
 
-def rate_limiter(max_retries: int) -> PriorityRateLimiter:
+def rate_limiter(max_retries: int, clock: Callable[[], float] | None = None) -> PriorityRateLimiter:
     # A 429 is retried after retry_after up to max_retries times.
-    return PriorityRateLimiter(MESSAGES_PER_SECOND, max_retries=max_retries)
+    return PriorityRateLimiter(MESSAGES_PER_SECOND, max_retries=max_retries, clock=clock)
 
 
 async def _stop_ticking(application: Application) -> None:  # type: ignore[type-arg]
@@ -197,6 +208,12 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         BotCommand(name, messages.text(f"command.{name}", services.locale)) for name in COMMANDS
     ]
     await application.bot.set_my_commands(commands)
+    # In groups: what a unit's group is for (linking it, the unit's tasks, help).
+    await application.bot.set_my_commands(
+        [BotCommand(name, messages.text(f"command.{name}", services.locale))
+         for name in GROUP_COMMANDS],
+        scope=BotCommandScopeAllGroupChats(),
+    )  # fmt: skip
     # Office admins also see the office's commands in their own chat's menu.
     office_menu = commands + [
         BotCommand(name, messages.text(f"command.{name}", services.locale))

@@ -8,7 +8,7 @@ from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.answers import check, pressed, prompt_buttons
+from bot.answers import check, pressed, prompt_buttons, send_question, toast
 from bot.replies import refused_or_gone
 from bot.services import Services, services_of
 from bot.steps import Reply, step
@@ -64,7 +64,7 @@ async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if asked.info is not None:
             ask(
                 session,
-                query.message.chat.id,
+                press.ask_in,
                 asked.actor.member,
                 KIND,
                 {"occurrence_id": occurrence_id, "unit_id": unit_id, "ref": asked.info.task_ref},
@@ -73,13 +73,11 @@ async def explain_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if await refused_or_gone(query, asked, services.locale):
         return
     assert asked.info is not None
-    await query.answer()
-    await context.bot.send_message(
-        query.message.chat.id,
-        messages.text("explain.ask", services.locale, ref=asked.info.task_ref),
-        parse_mode=ParseMode.HTML,
-        reply_markup=prompt_buttons(services.locale),
-    )
+    await query.answer(toast(press, "✍️", services.locale) if press.in_group else None)
+    await send_question(
+        context, press, messages.text("explain.ask", services.locale, ref=asked.info.task_ref),
+        prompt_buttons(services.locale),
+    )  # fmt: skip
 
 
 @step(KIND)

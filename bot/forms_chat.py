@@ -24,7 +24,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.answers import Asked, check, pressed, prompt_buttons
+from bot.answers import Asked, check, pressed, prompt_buttons, send_question, toast
 from bot.replies import refused_or_gone
 from bot.services import Services, services_of
 from bot.steps import Reply, step
@@ -95,7 +95,7 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     query, user, kind = press.query, press.user, press.kind
     occurrence_id, unit_id = press.values
-    locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
+    locale, now, chat_id = services.locale, services.clock(), press.ask_in
     reply: tuple[str, Any] | None = None
     problem = None
     asking = ""
@@ -130,13 +130,12 @@ async def form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if problem is not None:
         await query.answer(messages.text(problem, locale), show_alert=True)
         return
-    await query.answer()
+    await query.answer(toast(press, "📝", locale) if press.in_group and reply else None)
     if kind in (FORM_CONFIRM, FORM_EDIT):
         await _drop_buttons(query)
     if reply is not None:
-        sent = await context.bot.send_message(chat_id, reply[0], parse_mode=ParseMode.HTML,
-                                              reply_markup=reply[1])  # fmt: skip
-        if asking:
+        sent = await send_question(context, press, reply[0], reply[1])
+        if asking and sent is not None:
             _asked(services, chat_id, sent.message_id, asking)
 
 

@@ -18,28 +18,32 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from jobs.sender import BULK
+from jobs.sender import BULK, GroupMinutes
 
 log = logging.getLogger(__name__)
 
 INTERACTIVE, BACKGROUND = 0, 1
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
-GROUP_PER_MINUTE = 20
 
 
 class PriorityRateLimiter(BaseRateLimiter[str]):
-    def __init__(self, per_second: float = 29.9, max_retries: int = 3) -> None:
+    def __init__(
+        self, per_second: float = 29.9, max_retries: int = 3,
+        clock: Callable[[], float] | None = None,
+    ) -> None:  # fmt: skip
         self.spacing = 1.0 / per_second
         self.max_retries = max_retries
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._next_slot = 0.0
         self._dispatcher: asyncio.Task[None] | None = None
-        self._groups: dict[int, AsyncLimiter] = {}
+        # Each group's last minute, on the clock the outbox plans with: the engine reads the
+        # same count and sends a group no more than it has room for.
+        self.group_minutes = GroupMinutes()
+        self._clock = clock
         self._clear = asyncio.Event()
         self._clear.set()
 
@@ -64,8 +68,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             await self._clear.wait()
             if chat_id is not None:
                 if chat_id < 0:
-                    group = self._groups.setdefault(chat_id, AsyncLimiter(GROUP_PER_MINUTE, 60))
-                    await group.acquire()
+                    await self._group_minute(chat_id)
                 bulk = rate_limit_args == BULK or endpoint in EDITS
                 await self._slot(BACKGROUND if bulk else INTERACTIVE)
             try:
@@ -79,6 +82,18 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
                 await asyncio.sleep(seconds)
                 self._clear.set()
         raise AssertionError("unreachable")
+
+    async def _group_minute(self, chat_id: int) -> None:
+        """Wait until the group has had fewer than GROUP_PER_MINUTE messages in a minute."""
+        now = self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+        minutes = self.group_minutes
+        if not minutes.room(chat_id, now):
+            wait = min(60.0, minutes.free_at(chat_id, now) - now)
+            log.info("group %s had %d messages this minute: waiting %.1f s", chat_id,
+                     minutes.limit, wait)  # fmt: skip
+            await asyncio.sleep(wait)
+            now += wait
+        minutes.record(chat_id, now)
 
     async def _slot(self, priority: int) -> None:
         loop = asyncio.get_running_loop()

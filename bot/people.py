@@ -111,12 +111,14 @@ async def units_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             lines = [
                 messages.text(
                     "units.header", locale, count=len(units),
-                    empty=sum(1 for u in units if u.members == 0),
+                    empty=sum(1 for u in units if not u.reached),
                 )
             ] + [
                 messages.text(
-                    "units.line", locale, mark="⛔" if u.members == 0 else "✅",
+                    "units.line", locale, mark="✅" if u.reached else "⛔",
                     code=u.code, name=u.name, members=u.members,
+                    groups=messages.text("units.groups", locale, count=u.groups)
+                    if u.groups else "",
                 )
                 for u in units
             ]  # fmt: skip
@@ -185,7 +187,7 @@ def _district_invites(services: Services, session, bot_username: str, user_id: i
     for batch in district_batches(session):
         if not batch.units:
             continue
-        people = unit_recipients(session, batch.office.id)
+        people = unit_recipients(session, batch.office.id, groups=False)
         if not people:
             missing.append(batch.office.name)
             continue

@@ -9,7 +9,7 @@ from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.answers import pressed, prompt_buttons
+from bot.answers import pressed, prompt_buttons, send_question, toast
 from bot.replies import refused_or_gone
 from bot.services import Services, services_of
 from bot.steps import Reply, step
@@ -30,7 +30,7 @@ async def out_of_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     query, user = press.query, press.user
     key = (int(press.values[0]), int(press.values[1]))
-    locale, now, chat_id = services.locale, services.clock(), query.message.chat.id
+    locale, now, chat_id = services.locale, services.clock(), press.ask_in
     with session_scope(services.sessions) as session:
         actor = actor_for(session, services.settings.office_admins, user.id)
         outcome, task_id = actions.claim_out_of_scope(session, actor, key, now, chat_id)
@@ -45,11 +45,10 @@ async def out_of_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     if not outcome.asks:  # done already: nothing to claim
         await query.answer(messages.text("scope.not_now", locale), show_alert=True)
         return
-    await query.answer()
-    await context.bot.send_message(
-        chat_id, messages.text("scope.ask_reason", locale, ref=outcome.duty.task_ref),
-        reply_markup=prompt_buttons(locale, skip=True),
-    )  # fmt: skip
+    await query.answer(toast(press, "🚫", locale) if press.in_group else None)
+    await send_question(context, press,
+                        messages.text("scope.ask_reason", locale, ref=outcome.duty.task_ref),
+                        prompt_buttons(locale, skip=True))  # fmt: skip
 
 
 @step(actions.OUT_OF_SCOPE)

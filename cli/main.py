@@ -378,15 +378,16 @@ def units_list(
 
     with _session(settings()) as session:
         units = list_units(session, include_inactive=all_units)
-    table = Table("code", "name", "kind", "district", "members", "linked", "active")
+    table = Table("code", "name", "kind", "district", "members", "groups", "linked", "active")
     tz = settings().timezone
     for u in units:
         linked = f"{u.linked_at.astimezone(tz):%d/%m/%Y}" if u.linked_at else "—"
-        table.add_row(u.code, u.name, u.kind, u.district, str(u.members), linked,
+        table.add_row(u.code, u.name, u.kind, u.district, str(u.members), str(u.groups), linked,
                       "yes" if u.active else "no")  # fmt: skip
     out.print(table)
-    empty = sum(1 for u in units if u.members == 0)
-    out.print(f"{len(units)} units; {empty} with no active member (they get no reminders).")
+    empty = sum(1 for u in units if not u.reached)
+    out.print(f"{len(units)} units; {empty} with no active member nor group "
+              "(they get no reminders).")  # fmt: skip
 
 
 @units_app.command("edit")

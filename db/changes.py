@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import (
     Assignment,
     ChangeMark,
+    GroupChat,
     Member,
     NameMapping,
     Plan,
@@ -29,7 +30,7 @@ from db.models import (
 
 # What planning reads. Not Occurrence (planning writes it) nor the outbox, heartbeats or the
 # audit log, which change on every tick.
-WATCHED = (Plan, Task, Assignment, Unit, UnitGroup, Member, NameMapping, UnitStatus)
+WATCHED = (Plan, Task, Assignment, Unit, UnitGroup, Member, NameMapping, UnitStatus, GroupChat)
 
 
 @event.listens_for(Session, "before_flush")

@@ -556,3 +556,20 @@ class ScopeClaim(Base):
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     decided_at: Mapped[datetime | None]
+
+
+class GroupChat(Base):
+    """A Telegram group linked to a unit (it receives the unit's reminders besides its
+    people) or, with no unit, to the office (digests, escalations, the office's notices)."""
+
+    __tablename__ = "group_chat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Telegram moves a group to a new id when it becomes a supergroup: the row keeps its id.
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str] = mapped_column(String(255), default="")
+    linked_by: Mapped[int | None] = mapped_column(BigInteger)  # the Telegram user who linked it
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)

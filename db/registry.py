@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Member, Unit, UnitGroup
+from db.models import GroupChat, Member, Unit, UnitGroup
 from db.text import folded
 
 SAMPLE_REGISTRY = Path(__file__).parent / "data" / "units_haiphong.csv"
@@ -252,6 +252,12 @@ class UnitSummary:
     active: bool
     members: int  # active members: who will receive reminders
     linked_at: datetime | None = None  # when the latest of them linked
+    groups: int = 0  # linked Telegram groups, which receive them too
+
+    @property
+    def reached(self) -> bool:
+        """Someone gets the unit's reminders: a person or a group."""
+        return self.members > 0 or self.groups > 0
 
 
 def list_units(session: Session, include_inactive: bool = False) -> list[UnitSummary]:
@@ -262,14 +268,29 @@ def list_units(session: Session, include_inactive: bool = False) -> list[UnitSum
         .group_by(Member.unit_id)
     ).all()
     counts = {unit_id: (count, linked) for unit_id, count, linked in rows}
+    groups = dict(
+        session.execute(
+            select(GroupChat.unit_id, func.count(GroupChat.id))
+            .where(GroupChat.active.is_(True), GroupChat.unit_id.is_not(None))
+            .group_by(GroupChat.unit_id)
+        ).all()
+    )
     query = select(Unit).order_by(Unit.code)
     if not include_inactive:
         query = query.where(Unit.active.is_(True))
     summaries = [
-        UnitSummary(u.code, u.name, u.kind, u.district, u.active, *counts.get(u.id, (0, None)))
+        UnitSummary(
+            u.code,
+            u.name,
+            u.kind,
+            u.district,
+            u.active,
+            *counts.get(u.id, (0, None)),
+            groups=groups.get(u.id, 0),
+        )
         for u in session.scalars(query)
     ]
-    return sorted(summaries, key=lambda s: (s.members > 0, s.code))
+    return sorted(summaries, key=lambda s: (s.reached, s.code))
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:

@@ -25,6 +25,7 @@ class Action(enum.StrEnum):
     OFFICE = "office"  # office commands (/donvi, /moi, /tonghop, …)
     VIEW = "view"  # reading a unit's duties in the web workspace
     CALENDAR = "calendar"  # a calendar subscription: a unit's own, or the office's (no unit)
+    GROUP = "group"  # linking a Telegram group to a unit (its head) or to the office (no unit)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,15 @@ def allowed(
         if unit_id is None:
             return actor.is_office or actor.is_leader
         return actor.is_office or (actor.linked and actor.unit_id == unit_id)
+    if action is Action.GROUP:
+        # A group speaks for a unit: its head decides, or the office; the office's own group
+        # only the office.
+        if unit_id is None:
+            return actor.is_office
+        return actor.is_office or (
+            actor.linked and actor.unit_id == unit_id
+            and actor.member is not None and actor.member.role == Role.HEAD
+        )  # fmt: skip
     if action is Action.MEMBER:
         return actor.linked or actor.is_office
     # The office may record an answer on a unit's behalf (a phone call, a paper report).

@@ -21,6 +21,7 @@ from db.models import (
     ChecklistAnswer,
     ChecklistItem,
     FormDefinition,
+    GroupChat,
     Member,
     Occurrence,
     Plan,
@@ -227,7 +228,12 @@ def office_digest(session: Session, now: datetime, tz: Any) -> OfficeDigest:
         session.scalars(
             select(Member.unit_id).where(Member.active.is_(True), Member.unit_id.is_not(None))
         )
-    )
+    ) | set(
+        session.scalars(  # a unit heard through its linked group is not alone either
+            select(GroupChat.unit_id).where(GroupChat.active.is_(True),
+                                            GroupChat.unit_id.is_not(None))
+        )
+    )  # fmt: skip
     # Only units that owe something now and that nobody hears for: a district office with
     # no task is no news, and would bury the schools that matter.
     lonely = sorted({d.unit_name for d in duties if d.unit_id not in staffed})

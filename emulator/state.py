@@ -56,6 +56,7 @@ class Limits:
     enforce: bool = False
     global_per_second: int = 30
     per_chat_per_second: int = 1
+    group_per_minute: int = 20
     latency: float = 0.0  # seconds added to every Bot API call
 
 
@@ -74,6 +75,8 @@ class ChatLog:
     chat: JSON
     messages: list[JSON] = field(default_factory=list)  # both directions, in order
     blocked: bool = False
+    bot_removed: bool = False  # a group the bot was removed from
+    moved_to: int | None = None  # a group upgraded to a supergroup under this id
 
     def by_id(self, message_id: int) -> JSON | None:
         for message in self.messages:
@@ -112,6 +115,7 @@ class Emulator:
         self._activity = asyncio.Event()
         self._global_window: deque[float] = deque()
         self._chat_window: defaultdict[int, deque[float]] = defaultdict(deque)
+        self._group_window: defaultdict[int, deque[float]] = defaultdict(deque)
         self.clock = time.monotonic
 
     # ---- the users' side: what a test or the demo does ------------------------------------
@@ -235,13 +239,40 @@ class Emulator:
         if log.blocked == blocked:
             return
         log.blocked = blocked
-        bot = self.bot_user(self.bot_id)
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        self._membership(log, chat_id, old, new)
+
+    def add_bot_to_group(self, chat_id: int, by_user: int, title: str = "Nhóm công tác") -> JSON:
+        """Someone adds the bot to a group: the bot hears of it (my_chat_member), as from
+        Telegram."""
+        log = self._chat(chat_id)
+        log.chat["title"] = title
+        log.bot_removed = False
+        self._membership(log, by_user, "left", "member")
+        return log.chat
+
+    def remove_bot_from_group(self, chat_id: int, by_user: int) -> None:
+        """Someone removes the bot from the group: sends there fail with 403 from now on."""
+        log = self._chat(chat_id)
+        log.bot_removed = True
+        self._membership(log, by_user, "member", "left")
+
+    def upgrade_group(self, chat_id: int, new_chat_id: int) -> JSON:
+        """The group becomes a supergroup under a new id; sends to the old id are refused
+        with the new one, as Telegram does."""
+        old = self._chat(chat_id)
+        old.moved_to = new_chat_id
+        new = self._chat(new_chat_id)
+        new.chat["title"] = old.chat.get("title", "")
+        return new.chat
+
+    def _membership(self, log: ChatLog, by_user: int, old: str, new: str) -> None:
+        bot = self.bot_user(self.bot_id)
         self._push(
             {
                 "my_chat_member": {
                     "chat": log.chat,
-                    "from": self.user(chat_id),
+                    "from": self.user(by_user),
                     "date": int(time.time()),
                     "old_chat_member": {"user": bot, "status": old, "until_date": 0},
                     "new_chat_member": {"user": bot, "status": new, "until_date": 0},
@@ -318,6 +349,14 @@ class Emulator:
         per_chat = self._chat_window[chat_id or 0]
         while per_chat and now - per_chat[0] >= 1.0:
             per_chat.popleft()
+        group = self._group_window[chat_id or 0]
+        while group and now - group[0] >= 60.0:
+            group.popleft()
+        if chat_id is not None and chat_id < 0 and len(group) >= self.limits.group_per_minute:
+            self.stats["http_429"] += 1
+            self.stats["http_429_group"] += 1
+            wait = int(group[0] + 60 - now) + 1
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         if (
             len(window) >= self.limits.global_per_second
             or len(per_chat) >= self.limits.per_chat_per_second
@@ -326,6 +365,8 @@ class Emulator:
             raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
         window.append(now)
         per_chat.append(now)
+        if chat_id is not None and chat_id < 0:
+            group.append(now)
 
     def _push(self, update: JSON) -> None:
         update = {"update_id": next(self._update_ids), **update}
@@ -423,6 +464,11 @@ class Emulator:
         log = self._chat(chat_id)
         if log.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if log.moved_to is not None:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           migrate_to_chat_id=log.moved_to)  # fmt: skip
+        if log.bot_removed:
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
         message: JSON = {
             "message_id": next(self._message_ids[chat_id]),
             "from": self.bot_user(bot_id),

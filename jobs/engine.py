@@ -22,15 +22,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 
 from config import Settings
-from db import changes
-from db.models import AuditLog, Heartbeat, Member, Reminder, ReminderState, Unit
+from db import changes, groups
+from db.models import AuditLog, GroupChat, Heartbeat, Member, Reminder, ReminderState, Unit
 from db.session import session_scope
 from duties import query as duty_query
-from jobs import content, outbox
+from jobs import content, notices, outbox
 from jobs.leader import Leadership
-from jobs.sender import Buttons, Delivery, deliver
+from jobs.sender import Buttons, Delivery, GroupMinutes, deliver
 from texts import cards
-from texts.messages import text
+from texts.messages import split_for_telegram, text
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class TickReport:
     retried: int = 0
     failed: int = 0
     gone: int = 0
+    postponed: int = 0  # a group's minute was full: sent a little later, not a failure
     poisoned: int = 0  # rows that could not be rendered or recorded: failed alone
     error: str = ""
     skipped_reasons: dict[str, int] = field(default_factory=dict)
@@ -129,6 +130,11 @@ class Engine:
         self._unrecorded: list[tuple[_Outgoing, Delivery]] = []
         self._in_flight: set[int] = set()  # claimed by a tick of this process, not finished
         self._halted = False  # a record failed in this tick: the database is away, stop sending
+        # What went to each group in the last minute (Telegram allows 20 there): the rate
+        # limiter's count of every message, when the bot has one; else the engine's own.
+        shared = getattr(getattr(bot, "rate_limiter", None), "group_minutes", None)
+        self._group_minutes: GroupMinutes = shared or GroupMinutes()
+        self._counts_groups = shared is None
 
     async def tick(self) -> TickReport:
         report = TickReport()
@@ -278,9 +284,13 @@ class Engine:
         with session_scope(self.sessions) as session:
             task_rows = [r for r in rows if r.occurrence_id is not None]
             contents = content.reminder_contents(session, task_rows, now)
+            linked = self._linked_groups(session, {r.chat_id for r in rows if r.chat_id})
             for row in rows:
                 if row.chat_id is None:
                     skips["no chat"].append(row.id)
+                    continue
+                if row.chat_id < 0 and row.chat_id not in linked:
+                    skips["group unlinked"].append(row.id)
                     continue
                 if row.occurrence_id is not None:
                     found = contents[row.id]
@@ -304,6 +314,7 @@ class Engine:
                         out.append(_Outgoing(chat_id, [row], body, stored_buttons(row.payload)))
                     except Exception as error:  # one bad row fails alone
                         poison[row.id] = _reason(error)
+            out = self._within_group_minutes(session, out, now, report)
             for reason, ids in skips.items():
                 outbox.mark_skipped(session, ids, reason)
                 report.skipped += len(ids)
@@ -311,6 +322,46 @@ class Engine:
         if poison:
             self._poisoned(poison, now, report)
         return out
+
+    @staticmethod
+    def _linked_groups(session: Session, chat_ids: set[int]) -> set[int]:
+        wanted = [c for c in chat_ids if c < 0]
+        if not wanted:
+            return set()
+        return set(session.scalars(select(GroupChat.chat_id).where(
+            GroupChat.chat_id.in_(wanted), GroupChat.active.is_(True))))  # fmt: skip
+
+    def _within_group_minutes(
+        self, session: Session, out: list[_Outgoing], now: datetime, report: TickReport
+    ) -> list[_Outgoing]:
+        """At most GROUP_PER_MINUTE messages to a group in any minute: what does not fit waits
+        in the outbox until the minute has room (rather than hold a sending slot meanwhile)."""
+        kept: list[_Outgoing] = []
+        minutes, at = self._group_minutes, now.timestamp()
+        taken: defaultdict[int, int] = defaultdict(int)  # by this batch, not yet sent
+        for item in out:
+            if item.chat_id >= 0:
+                kept.append(item)
+                continue
+            pieces = len(split_for_telegram(item.body))
+            taken[item.chat_id] += pieces
+            room = minutes.room(item.chat_id, at)
+            # What is over the minute's room waits (a message longer than a whole minute
+            # allows goes when the minute is fresh: the rate limiter spaces its pieces).
+            oversized = room == minutes.limit and taken[item.chat_id] == pieces
+            if taken[item.chat_id] > room and not oversized:
+                free_at = minutes.free_at(item.chat_id, at, taken[item.chat_id])
+                outbox.postpone(session, [r.id for r in item.rows],
+                                datetime.fromtimestamp(max(free_at, at + 1), UTC),
+                                "the group's minute is full")  # fmt: skip
+                report.postponed += len(item.rows)
+                continue
+            if self._counts_groups:
+                for _ in range(pieces):
+                    minutes.record(item.chat_id, at)
+                taken[item.chat_id] -= pieces
+            kept.append(item)
+        return kept
 
     def _render(
         self,
@@ -337,16 +388,25 @@ class Engine:
         tz, locale = self.settings.timezone, self.settings.locale
         if not reminders:
             return []
-        if len(reminders) == 1:
-            row, found = reminders[0]
+        rows = [r for r, _ in reminders]
+        # One line per duty: a rung caught up after downtime (or a late link) and today's
+        # would say the same task twice; the latest says it, both are recorded as sent.
+        latest: dict[tuple[Any, Any], tuple[Reminder, Any]] = {}
+        for row, found in reminders:
+            key = (row.occurrence_id, row.unit_id)
+            if key not in latest or row.send_at >= latest[key][0].send_at:
+                latest[key] = (row, found)
+        shown = list(latest.values())
+        if len(shown) == 1:
+            row, found = shown[0]
             body, buttons = cards.reminder(found, now, tz, locale, why.get(row.id, ""))
-            return [_Outgoing(chat_id, [row], body, buttons)]
+            return [_Outgoing(chat_id, rows, body, buttons)]
         # The nearest deadline first; one message however many piled up.
-        reminders.sort(key=lambda rc: rc[1].duty.due_at)
-        reasons = [why.get(row.id, "") for row, _ in reminders]
-        body, buttons = cards.bundle([c for _, c in reminders], now, tz, locale,
+        shown.sort(key=lambda rc: rc[1].duty.due_at)
+        reasons = [why.get(row.id, "") for row, _ in shown]
+        body, buttons = cards.bundle([c for _, c in shown], now, tz, locale,
                                      bundle_why(reasons))  # fmt: skip
-        return [_Outgoing(chat_id, [r for r, _ in reminders], body, buttons)]
+        return [_Outgoing(chat_id, rows, body, buttons)]
 
     def _why(self, session: Session, rows: list[Reminder]) -> dict[int, str]:
         """Why each card comes now, when its rung alone does not say it."""
@@ -445,6 +505,17 @@ class Engine:
                 )
                 report.failed += len(given_up)
                 report.retried += len(ids) - len(given_up)
+            elif delivery.outcome == "moved" and delivery.moved_to is not None:
+                # A group became a supergroup: the same group under a new id, sent again now.
+                groups.group_moved(session, item.chat_id, delivery.moved_to)
+                session.execute(
+                    update(Reminder)
+                    .where(Reminder.chat_id == item.chat_id,
+                           Reminder.state == ReminderState.PENDING)
+                    .values(chat_id=delivery.moved_to)
+                )  # fmt: skip
+                outbox.postpone(session, ids, now, delivery.error, chat_id=delivery.moved_to)
+                report.postponed += len(ids)
             elif delivery.outcome == "gone":
                 outbox.mark_failed(session, ids, delivery.error)
                 report.gone += len(ids)
@@ -456,6 +527,11 @@ class Engine:
 
     def _chat_gone(self, session: Session, chat_id: int, reason: str, now: datetime) -> None:
         """The person blocked the bot or the chat is gone: stop writing, tell the office."""
+        if chat_id < 0:
+            group = groups.unlink_group(session, chat_id, reason, now)
+            if group is not None:
+                notices.queue_group_lost(session, self.settings, group, "group.removed", now)
+            return
         members = session.scalars(
             select(Member).where(Member.chat_id == chat_id, Member.active.is_(True))
         ).all()

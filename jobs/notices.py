@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from config import Settings
-from db.models import Reminder, ReminderState
+from db.models import GroupChat, Reminder, ReminderState, Unit
 from duties.model import Duty
 from jobs import outbox
 from texts import cards, messages
@@ -134,3 +134,23 @@ def queue_scope_decision(
     return outbox.notify(session, outbox.unit_recipients(session, duty_unit),
                          f"scope-decided:{duty_unit}:{ref}:{now:%Y%m%d%H%M%S}", body, now,
                          duty_unit, audience="unit")  # fmt: skip
+
+
+def queue_group_lost(
+    session: Session, settings: Settings, group: GroupChat, reason_key: str, now: datetime
+) -> int:
+    """A linked group no longer reaches anyone (the bot was removed, the group deleted): the
+    office and the unit's own people are told, the group excepted."""
+    locale = settings.locale
+    unit = session.get(Unit, group.unit_id) if group.unit_id is not None else None
+    body = messages.text(
+        "group.lost", locale, title=group.title or str(group.chat_id),
+        owner=unit.name if unit is not None else messages.text("group.office", locale),
+        reason=messages.text(reason_key, locale),
+    )  # fmt: skip
+    people = [p for p in outbox.office_recipients(session, settings) if p.chat_id != group.chat_id]
+    if unit is not None:
+        people += outbox.unit_recipients(session, unit.id, groups=False)
+    unique = list({p.ref: p for p in people}.values())
+    return outbox.notify(session, unique, f"group-lost:{group.id}:{now:%Y%m%d%H%M%S}", body, now,
+                         group.unit_id)  # fmt: skip

@@ -27,6 +27,7 @@ from db.models import (
     Assignment,
     AssignmentRole,
     AuditLog,
+    GroupChat,
     Heartbeat,
     Member,
     Occurrence,
@@ -236,7 +237,19 @@ def office_recipients(session: Session, settings: Settings) -> list[Recipient]:
     }
     out = [Recipient(m.chat_id, m.id) for m in members.values()]
     out += [Recipient(uid) for uid in sorted(settings.office_admins) if uid not in members]
-    return out
+    return out + [g for unit_id, g in linked_groups(session) if unit_id is None]
+
+
+def linked_groups(session: Session) -> list[tuple[int | None, Recipient]]:
+    """Each active linked group with its unit (None: the office's group)."""
+    return [
+        (unit_id, Recipient(chat_id, group_id=group_id))
+        for group_id, chat_id, unit_id in session.execute(
+            select(GroupChat.id, GroupChat.chat_id, GroupChat.unit_id)
+            .where(GroupChat.active.is_(True))
+            .order_by(GroupChat.id)
+        )
+    ]
 
 
 def snapshot(
@@ -276,6 +289,10 @@ def snapshot(
         people[member.unit_id].append(Recipient(member.chat_id, member.id))
         if member.role == Role.HEAD and member.unit_id in units:
             heads.append((member.unit_id, Recipient(member.chat_id, member.id)))
+    # A unit's group is told what its people are (the heads' weekly digest stays personal).
+    for unit_id, group in linked_groups(session):
+        if unit_id is not None:
+            people[unit_id].append(group)
     statuses = {
         (occurrence_id, unit_id): status.value
         for occurrence_id, unit_id, status in _chunked_statuses(session, occurrence_ids)
@@ -567,6 +584,28 @@ def mark_failed(session: Session, ids: Iterable[int], reason: str) -> None:
     )
 
 
+def postpone(
+    session: Session,
+    ids: Iterable[int],
+    until: datetime,
+    reason: str,
+    chat_id: int | None = None,
+) -> None:
+    """Back to pending until `until`, the claim's attempt given back: not a failure (a group's
+    minute is full; a group moved to a new id, given as `chat_id`)."""
+    values: dict[str, Any] = {"state": ReminderState.PENDING, "send_at": until,
+                              "last_error": reason, "claimed_by": "",
+                              "attempts": Reminder.attempts - 1}  # fmt: skip
+    if chat_id is not None:
+        values["chat_id"] = chat_id
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(list(ids)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def retry_later(
     session: Session, rows: Iterable[Reminder], now: datetime, reason: str, after: float = 0
 ) -> list[int]:
@@ -637,13 +676,25 @@ def notify_office(
     return notify(session, people, key, body, now, unit_id)
 
 
-def unit_recipients(session: Session, unit_id: int) -> list[Recipient]:
-    return [
+def unit_recipients(session: Session, unit_id: int, groups: bool = True) -> list[Recipient]:
+    """A unit's people and (unless `groups` is False: what only one person may read, such
+    as single-use invitation links) its linked groups."""
+    people = [
         Recipient(m.chat_id, m.id)
         for m in session.scalars(
             select(Member).where(Member.unit_id == unit_id, Member.active.is_(True))
         )
     ]
+    if groups:
+        people += [
+            Recipient(chat_id, group_id=group_id)
+            for group_id, chat_id in session.execute(
+                select(GroupChat.id, GroupChat.chat_id).where(
+                    GroupChat.unit_id == unit_id, GroupChat.active.is_(True)
+                )
+            )
+        ]
+    return people
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,14 @@ DIGEST_TIME_OFFICE = (7, 45)  # before the office's first reminders go out at 08
 @dataclass(frozen=True, slots=True)
 class Recipient:
     chat_id: int
-    member_id: int | None = None  # None: an office admin known only by OFFICE_ADMINS
+    member_id: int | None = None  # None: an office admin known only by OFFICE_ADMINS, a group
+    group_id: int | None = None  # a linked group (its chat id may change; this id does not)
 
     @property
     def ref(self) -> str:
-        return f"m{self.member_id}" if self.member_id is not None else f"c{self.chat_id}"
+        if self.member_id is not None:
+            return f"m{self.member_id}"
+        return f"g{self.group_id}" if self.group_id is not None else f"c{self.chat_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,20 @@ bot or the chat does not exist) or failed for good.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Literal
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from texts.messages import split_for_telegram
 
@@ -23,14 +31,53 @@ Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
 # Tells the rate limiter (bot/limiter.py) that a message can wait behind replies to people.
 BULK = "bulk"
+# Telegram's limit for one group, besides about 30 a second in all.
+GROUP_PER_MINUTE = 20
+
+
+class GroupMinutes:
+    """What went to each group in the last minute: one count for the rate limiter, which
+    records every message as it goes (replies, card edits, reminders), and for the engine,
+    which sends no more than a group's minute has room for and leaves the rest in the outbox.
+    Times are seconds on the clock the caller plans with."""
+
+    def __init__(self, limit: int = GROUP_PER_MINUTE) -> None:
+        self.limit = limit
+        self._sent: defaultdict[int, deque[float]] = defaultdict(deque)
+
+    def _window(self, chat_id: int, now: float) -> deque[float]:
+        sent = self._sent[chat_id]
+        if sent and now < sent[-1]:  # the clock was set back: start the minute afresh
+            sent.clear()
+        while sent and now - sent[0] >= 60:
+            sent.popleft()
+        return sent
+
+    def room(self, chat_id: int, now: float) -> int:
+        return max(0, self.limit - len(self._window(chat_id, now)))
+
+    def free_at(self, chat_id: int, now: float, needed: int = 1) -> float:
+        """When `needed` more messages fit in the group's minute."""
+        sent = self._window(chat_id, now)
+        over = len(sent) + needed - self.limit
+        if over <= 0 or not sent:
+            return now
+        return sent[min(over, len(sent)) - 1] + 60
+
+    def record(self, chat_id: int, now: float) -> None:
+        self._window(chat_id, now).append(now)
+        if len(self._sent) > 10_000:  # forget quiet groups: the map stays small
+            for key in [k for k, v in self._sent.items() if not v or now - v[-1] >= 60]:
+                del self._sent[key]
 
 
 @dataclass(frozen=True)
 class Delivery:
-    outcome: Literal["sent", "retry", "gone", "failed"]
+    outcome: Literal["sent", "retry", "gone", "failed", "moved"]
     message_id: int | None = None
     retry_after: float = 0.0
     error: str = ""
+    moved_to: int | None = None  # "moved": the group's new chat id (now a supergroup)
 
 
 def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
@@ -63,6 +110,8 @@ async def deliver(bot: Bot, chat_id: int, text: str, buttons: Buttons | None = N
         return Delivery(
             "retry", retry_after=_seconds(error.retry_after), error=f"429: {error.message}"
         )
+    except ChatMigrated as error:
+        return Delivery("moved", error=f"400: {error.message}", moved_to=error.new_chat_id)
     except Forbidden as error:
         return Delivery("gone", error=f"403: {error.message}")
     except BadRequest as error:  # before NetworkError: PTB derives one from the other

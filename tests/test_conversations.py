@@ -229,7 +229,8 @@ async def test_a_member_of_another_unit_cannot_answer_and_the_refusal_is_kept(
     listing = await say(emu, CENTRE, "/viec")
     # A forged button: the centre's head presses the district's task.
     refused = await press(emu, CENTRE, listing, f"s:{occurrence}:{unit}:d")
-    no_right = "Đồng chí không có quyền trả lời cho đơn vị này."
+    no_right = ("Đồng chí không có quyền trả lời cho đơn vị này: chỉ cán bộ đã liên kết của "
+                "đơn vị (hoặc Văn phòng Sở) mới báo cáo được.")  # fmt: skip
     assert refused == {"text": no_right, "show_alert": True}
     assert responses(world) == []
     with world() as session:

@@ -142,7 +142,7 @@ def test_a_damaged_xlsx_is_a_clear_message(env, tmp_path):
 def test_list_edit_deactivate(env, engine):
     runner.invoke(app, ["units", "import", "--sample", "--apply"], env=env)
     listed = runner.invoke(app, ["units", "list"], env=env)
-    assert "46 units; 46 with no active member" in listed.output
+    assert "46 units; 46 with no active member nor group" in listed.output
     runner.invoke(app, ["units", "edit", "THPT-DOSON", "--name", "Trường THPT Đồ Sơn mới"], env=env)
     assert units_in(engine)["THPT-DOSON"].name == "Trường THPT Đồ Sơn mới"
     assert runner.invoke(app, ["units", "deactivate", "THPT-DOSON"], env=env).exit_code == 0

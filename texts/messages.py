@@ -34,6 +34,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "• Bấm nút trên tin nhắc để báo cáo: ✅ Hoàn thành · 🔄 Đang thực hiện · "
             "⚠️ Vướng mắc · 📎 Gửi báo cáo.\n"
             "• /viec — việc của đơn vị · /lichsu — các báo cáo gần đây · /toi — thông tin tài khoản\n"
+            "• Nhóm Telegram của đơn vị: thêm bot vào nhóm, thủ trưởng đơn vị gõ /lienketnhom "
+            "trong nhóm để nhóm cùng nhận nhắc việc.\n"
             "• Chưa được liên kết với đơn vị? Hãy dùng đường link mời của Văn phòng Sở."
         ),
         "en": (
@@ -42,6 +44,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "• Press a button on a reminder to report: ✅ Done · 🔄 In progress · "
             "⚠️ Blocked · 📎 Send report.\n"
             "• /viec — your unit's tasks · /lichsu — recent answers · /toi — who you are\n"
+            "• Your unit's Telegram group: add the bot, and the unit's head types /lienketnhom "
+            "there so the group gets the reminders too.\n"
             "• Not linked to a unit yet? Use the office's invitation link."
         ),
     },
@@ -117,13 +121,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "This command is for the Department office only.",
     },
     "units.header": {
-        "vi": "<b>Đơn vị: {count}</b> — chưa có thành viên (sẽ không nhận nhắc việc): <b>{empty}</b>",
-        "en": "<b>Units: {count}</b> — with no member (they get no reminders): <b>{empty}</b>",
+        "vi": "<b>Đơn vị: {count}</b> — chưa có thành viên hay nhóm (sẽ không nhận nhắc việc): <b>{empty}</b>",
+        "en": "<b>Units: {count}</b> — with no member nor group (they get no reminders): <b>{empty}</b>",
     },
     "units.line": {
-        "vi": "{mark} <code>{code}</code> {name}: {members} thành viên",
-        "en": "{mark} <code>{code}</code> {name}: {members} members",
+        "vi": "{mark} <code>{code}</code> {name}: {members} thành viên{groups}",
+        "en": "{mark} <code>{code}</code> {name}: {members} members{groups}",
     },
+    "units.groups": {"vi": ", {count} nhóm", "en": ", {count} group(s)"},
     "invite.usage": {
         "vi": "Cách dùng: /moi MÃ_ĐƠN_VỊ [thutruong|canbo|vanphong|lanhdao] — một link mời; /moi quan — gửi "
         "mỗi phòng GDĐT link mời của các đơn vị trên địa bàn chưa có người nhận tin.",
@@ -490,8 +495,83 @@ CATALOG: dict[str, dict[str, str]] = {
     "answer.late": {"vi": " (quá hạn)", "en": " (late)"},
     "answer.toast": {"vi": "Đã ghi nhận: {status}", "en": "Recorded: {status}"},
     "answer.refused": {
-        "vi": "Đồng chí không có quyền trả lời cho đơn vị này.",
-        "en": "You may not answer for this unit.",
+        "vi": "Đồng chí không có quyền trả lời cho đơn vị này: chỉ cán bộ đã liên kết của đơn vị "
+        "(hoặc Văn phòng Sở) mới báo cáo được.",
+        "en": "You may not answer for this unit: only its linked staff (or the office) may.",
+    },
+    # ---- groups --------------------------------------------------------------------------
+    "command.lienketnhom": {
+        "vi": "Liên kết nhóm này với đơn vị",
+        "en": "Link this group to a unit",
+    },
+    "command.huylienketnhom": {"vi": "Hủy liên kết nhóm", "en": "Unlink this group"},
+    "group.welcome": {
+        "vi": "Kính chào các đồng chí. Bot <b>Nhắc việc</b> của Sở GDĐT đã được thêm vào nhóm.\n"
+        "Để nhóm cùng nhận nhắc việc của đơn vị, đề nghị thủ trưởng đơn vị (tài khoản đã liên "
+        "kết với bot) gõ /lienketnhom trong nhóm. Văn phòng Sở gõ /lienketnhom để nhóm nhận "
+        "tổng hợp của Văn phòng.",
+        "en": "The Department's <b>Nhắc việc</b> bot was added to this group.\n"
+        "For the group to get the unit's reminders too, the unit's head (linked to the bot) "
+        "types /lienketnhom here. The office types /lienketnhom for the office's digests.",
+    },
+    "group.linked": {
+        "vi": "✅ Nhóm «{title}» đã được liên kết với <b>{owner}</b>. Từ nay nhắc việc của đơn vị "
+        "được gửi cả vào nhóm (ngoài tin nhắn riêng tới từng cán bộ).\nTrong nhóm, chỉ cán bộ đã "
+        "liên kết của đơn vị mới bấm được các nút báo cáo; câu hỏi tiếp theo (ghi chú, biểu mẫu, "
+        "tệp báo cáo) được gửi trong tin nhắn riêng với bot.",
+        "en": "✅ The group «{title}» is linked to <b>{owner}</b>: the unit's reminders now come "
+        "here too (besides each person's own chat).\nHere only the unit's linked staff may "
+        "press the report buttons; follow-up questions (a note, a form, a report file) are "
+        "asked in their private chat with the bot.",
+    },
+    "group.linked_office": {
+        "vi": "✅ Nhóm «{title}» đã được liên kết với <b>{owner}</b>: nhóm nhận bản tổng hợp hằng "
+        "ngày, các đơn vị quá hạn cần đôn đốc và thông báo gửi Văn phòng.",
+        "en": "✅ The group «{title}» is linked to <b>{owner}</b>: it gets the daily digest, "
+        "the overdue units to chase and the office's notices.",
+    },
+    "group.office": {"vi": "Văn phòng Sở", "en": "the Department office"},
+    "group.refused": {
+        "vi": "Chỉ thủ trưởng đơn vị (tài khoản đã liên kết với bot) hoặc Văn phòng Sở mới liên "
+        "kết hay hủy liên kết nhóm với đơn vị.",
+        "en": "Only the unit's head (linked to the bot) or the office may link or unlink a group.",
+    },
+    "group.unlinked": {
+        "vi": "Đã hủy liên kết nhóm với <b>{owner}</b>: nhóm không nhận nhắc việc nữa; từng cán "
+        "bộ vẫn nhận trong tin nhắn riêng.",
+        "en": "The group is no longer linked to <b>{owner}</b>: no more reminders here; each "
+        "person still gets them in their own chat.",
+    },
+    "group.not_linked": {
+        "vi": "Nhóm này chưa được liên kết với đơn vị nào.",
+        "en": "This group is not linked to any unit.",
+    },
+    "group.use_in_group": {
+        "vi": "Lệnh này dùng trong nhóm Telegram của đơn vị: thêm bot vào nhóm rồi gõ lệnh trong "
+        "nhóm.",
+        "en": "Use this command in your unit's Telegram group: add the bot there and type it.",
+    },
+    "group.lost": {
+        "vi": "⚠️ Nhóm «{title}» của {owner} không còn nhận được tin nhắn của bot ({reason}). "
+        "Nhắc việc vẫn gửi tới từng cán bộ đã liên kết; để nhóm nhận lại, thêm bot vào nhóm và "
+        "gõ /lienketnhom.",
+        "en": "⚠️ The group «{title}» of {owner} no longer gets the bot's messages ({reason}). "
+        "Each linked person still gets the reminders; to restore the group, add the bot and "
+        "type /lienketnhom.",
+    },
+    "group.removed": {
+        "vi": "bot đã bị gỡ khỏi nhóm hoặc nhóm không còn",
+        "en": "the bot was removed from the group, or the group is gone",
+    },
+    "group.open_private": {
+        "vi": "Đồng chí {name} chưa mở trò chuyện riêng với bot: đề nghị mở @{bot}, bấm «Bắt đầu», "
+        "rồi bấm lại nút trong nhóm.",
+        "en": "{name} has not opened a private chat with the bot: open @{bot}, press Start, then "
+        "press the button in the group again.",
+    },
+    "group.asked_private": {
+        "vi": "{said} · Câu hỏi tiếp theo đã gửi trong tin nhắn riêng với bot.",
+        "en": "{said} · The next question is in your private chat with the bot.",
     },
     "button.stale": {
         "vi": "Nút này thuộc một tin nhắn cũ và không còn dùng được. Gõ /viec để xem việc hiện tại.",
