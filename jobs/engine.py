@@ -190,9 +190,9 @@ class Engine:
             # process or another: planned at this tick, not at the next regular pass.
             seen = changes.seen(session)
         if seen != self._seen or self.last_planned is None or now - self.last_planned >= PLAN_EVERY:
-            with session_scope(self.sessions) as session:
-                report.planned = outbox.sync(session, self.settings, now, self.calendar)
-                changes.prune(session, seen[0])
+            # On a worker thread: a pass over a province's registry takes seconds of CPU,
+            # and replies to people must not wait for it.
+            report.planned = await asyncio.to_thread(self._plan, now, seen[0])
             self.last_planned, self._seen = now, seen
         await self._watchdogs(now)
         while True:
@@ -214,6 +214,12 @@ class Engine:
             if len(rows) < BATCH:
                 return
             now = self.clock()
+
+    def _plan(self, now: datetime, seen_up_to: int) -> outbox.SyncResult:
+        with session_scope(self.sessions) as session:
+            planned = outbox.sync(session, self.settings, now, self.calendar)
+            changes.prune(session, seen_up_to)
+        return planned
 
     def _kept_ids(self) -> set[int]:
         return self._in_flight | {row.id for item, _ in self._unrecorded for row in item.rows}
@@ -390,11 +396,12 @@ class Engine:
             return []
         rows = [r for r, _ in reminders]
         # One line per duty: a rung caught up after downtime (or a late link) and today's
-        # would say the same task twice; the latest says it, both are recorded as sent.
+        # would say the same task twice; the office's nudge, else the latest, says it, and
+        # all are recorded as sent.
         latest: dict[tuple[Any, Any], tuple[Reminder, Any]] = {}
         for row, found in reminders:
             key = (row.occurrence_id, row.unit_id)
-            if key not in latest or row.send_at >= latest[key][0].send_at:
+            if key not in latest or _weight(row) >= _weight(latest[key][0]):
                 latest[key] = (row, found)
         shown = list(latest.values())
         if len(shown) == 1:
@@ -550,6 +557,12 @@ class Engine:
             )
             outbox.notify_office(session, self.settings, f"gone:{member.id}:{now:%Y%m%d%H%M%S}",
                                  notice, now, member.unit_id, except_chat=chat_id)  # fmt: skip
+
+
+def _weight(row: Reminder) -> tuple[bool, datetime]:
+    """Which of a duty's reminders due together speaks for them: the office's nudge, else
+    the latest rung."""
+    return row.kind == "nudge", row.send_at
 
 
 def worker_id(host: str, pid: int | None, limit: int = 64) -> str:

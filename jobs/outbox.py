@@ -522,16 +522,23 @@ def recover(
 
 
 def claim(session: Session, now: datetime, worker: str, limit: int = 500) -> list[Reminder]:
-    """Take up to `limit` due reminders for this worker (several workers never share one)."""
-    query = (
-        select(Reminder.id)
-        .where(Reminder.state == ReminderState.PENDING, Reminder.send_at <= now)
-        .order_by(Reminder.send_at, Reminder.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
+    """Take the due reminders of the chats of the first `limit` due ones, each chat's all at
+    once, for this worker (several workers never share one): a chat with more than fits in a
+    batch still gets one message, not one per batch."""
+    due = (Reminder.state == ReminderState.PENDING, Reminder.send_at <= now)
+    locking = session.get_bind().dialect.name == "postgresql"
+    head = select(Reminder.id, Reminder.chat_id).where(*due)
+    head = head.order_by(Reminder.send_at, Reminder.id).limit(limit)
+    rest = select(Reminder.id).where(*due).order_by(Reminder.send_at, Reminder.id)
+    if locking:  # rows another worker holds are skipped, not waited for
+        head, rest = head.with_for_update(skip_locked=True), rest.with_for_update(skip_locked=True)
+    first = session.execute(head).all()
+    chats = {chat_id for _, chat_id in first if chat_id is not None}
+    ids = [i for i, _ in first]
+    if chats:
+        taken = set(ids)
+        ids += [i for i in session.scalars(rest.where(Reminder.chat_id.in_(chats)))
+                if i not in taken]  # fmt: skip
     if not ids:
         return []
     session.execute(

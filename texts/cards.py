@@ -172,6 +172,9 @@ def reminder(
     return "\n".join(lines), answer_buttons(info, locale) if answerable else []
 
 
+MAX_BUTTONS = 99
+
+
 def bundle(
     contents: Sequence[Reminded], now: datetime, tz: Any, locale: str, why: str = ""
 ) -> tuple[str, Buttons]:
@@ -198,15 +201,17 @@ def bundle(
                 left=left_text(_local(info.due_at, tz).date(), today, locale),
             )
         )
+        if i > MAX_BUTTONS:  # Telegram takes 100 buttons at most; the rest open from /viec
+            continue
         if content.audience == "unit" and info.task_kind != "event":
             row.append((text("button.open", locale, i=i, ref=info.task_ref),
                         OPEN.data(info.occurrence_id, info.unit_id)))  # fmt: skip
         elif content.audience == "escalated":
             row.append((text("button.explain_open", locale, i=i, ref=info.task_ref),
                         EXPLAIN_REQUEST.data(info.occurrence_id, info.unit_id)))  # fmt: skip
-            if len(row) == 3:
-                buttons.append(row)
-                row = []
+        if len(row) == 3:  # three a row: readable on a phone (Telegram allows 8)
+            buttons.append(row)
+            row = []
     if row:
         buttons.append(row)
     if buttons:
