@@ -28,6 +28,7 @@ from bot.replies import refused_or_gone
 from bot.services import Services, services_of
 from bot.steps import Reply, step
 from db.group_commit import GroupCommit
+from db.groups import group_by_chat
 from db.models import ChatState, Status, Unit
 from db.session import session_scope
 from db.text import clean
@@ -493,12 +494,20 @@ async def tasks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     locale, now, tz = services.locale, services.clock(), services.settings.timezone
     with session_scope(services.sessions) as session:
         actor = actor_for(session, services.settings.office_admins, user.id)
-        unit_id = actor.unit_id
-        allowed = unit_id is not None and authorize(session, actor, Action.MEMBER, now, what="viec")
+        # In a unit's linked group: that unit's tasks, for those who may answer for it.
+        group = group_by_chat(session, message.chat.id) if message.chat.id < 0 else None
+        if group is not None and group.active and group.unit_id is not None:
+            unit_id: int | None = group.unit_id
+            allowed = authorize(session, actor, Action.UNIT, now, unit_id, what="viec")
+        else:
+            unit_id = actor.unit_id
+            allowed = unit_id is not None and authorize(session, actor, Action.MEMBER, now,
+                                                        what="viec")  # fmt: skip
         unit = session.get(Unit, unit_id) if unit_id is not None else None
         tasks = open_duties(session, now, [unit_id]) if allowed and unit_id is not None else []
-    if unit is None:
-        await message.reply_text(messages.text("not_linked", locale), parse_mode=ParseMode.HTML)
+    if unit is None or not allowed:
+        refused = "answer.refused" if unit is not None else "not_linked"
+        await message.reply_text(messages.text(refused, locale), parse_mode=ParseMode.HTML)
         return
     if not tasks:
         await message.reply_text(messages.text("viec.none", locale, unit=unit.name))

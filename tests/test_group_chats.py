@@ -96,6 +96,9 @@ async def test_only_the_head_links_the_units_group_and_it_gets_the_units_reminde
     bundles = [m for m in emu.bot_messages(GROUP) if "việc cần chú ý" in m["text"]]
     assert len(bundles) == 1, "the group gets the unit's bundle, as the head does"
     assert any("việc cần chú ý" in m["text"] for m in emu.bot_messages(HEAD))
+    # /viec in the group: the group's unit's tasks, for its people; not for another unit's.
+    assert "Sở Giáo dục" in await said_in(emu, GROUP, STAFF, "/viec")
+    assert "không có quyền" in await said_in(emu, GROUP, OTHER_HEAD, "/viec")
 
 
 async def test_in_the_group_only_the_units_people_answer_and_questions_go_to_their_own_chat(
