@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, Update
+from telegram import Chat, ChatMember, Message, Update, User
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
@@ -29,17 +29,26 @@ def _owner(session, group: GroupChat | None, locale: str) -> str:  # type: ignor
     return unit.name if unit is not None else messages.text("group.office", locale)
 
 
+async def _in_group(update: Update, services: Services) -> tuple[User, Chat, Message] | None:
+    """Who typed a group command, where; None when there is nothing to do (typed in a private
+    chat: they are told the command belongs in a group)."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    if user is None or chat is None or message is None:
+        return None
+    if chat.type == ChatType.PRIVATE:
+        await message.reply_text(messages.text("group.use_in_group", services.locale))
+        return None
+    return user, chat, message
+
+
 async def link_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/lienketnhom [MÃ_ĐƠN_VỊ] in a group: this group speaks for the head's unit, for the
     office (an office admin, no code), or for the unit named (the office)."""
     services = services_of(context)
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    if user is None or chat is None or message is None:
+    if (typed := await _in_group(update, services)) is None:
         return
+    user, chat, message = typed
     locale, now = services.locale, services.clock()
-    if chat.type == ChatType.PRIVATE:
-        await message.reply_text(messages.text("group.use_in_group", locale))
-        return
     args = context.args or []
     with session_scope(services.sessions) as session:
         actor = actor_for(session, services.settings.office_admins, user.id, private=False)
@@ -65,13 +74,10 @@ async def link_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def unlink_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/huylienketnhom in a linked group: stop sending there (its head or the office)."""
     services = services_of(context)
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    if user is None or chat is None or message is None:
+    if (typed := await _in_group(update, services)) is None:
         return
+    user, chat, message = typed
     locale, now = services.locale, services.clock()
-    if chat.type == ChatType.PRIVATE:
-        await message.reply_text(messages.text("group.use_in_group", locale))
-        return
     with session_scope(services.sessions) as session:
         group = group_by_chat(session, chat.id)
         actor = actor_for(session, services.settings.office_admins, user.id, private=False)
@@ -100,15 +106,9 @@ async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     if now_is in PRESENT:
         return
-    _lost(services, change.chat.id, "group.removed")
-
-
-def _lost(services: Services, chat_id: int, reason_key: str) -> None:
-    now = services.clock()
     with session_scope(services.sessions) as session:
-        group = unlink_group(session, chat_id, reason_key, now)
-        if group is not None:
-            notices.queue_group_lost(session, services.settings, group, reason_key, now)
+        notices.lose_group(session, services.settings, change.chat.id, "removed from the group",
+                           services.clock())  # fmt: skip
 
 
 async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -535,9 +535,7 @@ class Engine:
     def _chat_gone(self, session: Session, chat_id: int, reason: str, now: datetime) -> None:
         """The person blocked the bot or the chat is gone: stop writing, tell the office."""
         if chat_id < 0:
-            group = groups.unlink_group(session, chat_id, reason, now)
-            if group is not None:
-                notices.queue_group_lost(session, self.settings, group, "group.removed", now)
+            notices.lose_group(session, self.settings, chat_id, reason, now)
             return
         members = session.scalars(
             select(Member).where(Member.chat_id == chat_id, Member.active.is_(True))

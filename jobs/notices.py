@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from config import Settings
+from db.groups import unlink_group
 from db.models import GroupChat, Reminder, ReminderState, Unit
 from duties.model import Duty
 from jobs import outbox
@@ -136,11 +137,19 @@ def queue_scope_decision(
                          duty_unit, audience="unit")  # fmt: skip
 
 
-def queue_group_lost(
+def lose_group(session: Session, settings: Settings, chat_id: int, reason: str,
+               now: datetime) -> None:  # fmt: skip
+    """A linked group no longer reaches anyone (the bot was removed, the group deleted): it is
+    unlinked (`reason` kept for the audit log), and the office and the unit's own people are
+    told, the group excepted."""
+    group = unlink_group(session, chat_id, reason, now)
+    if group is not None:
+        _queue_group_lost(session, settings, group, "group.removed", now)
+
+
+def _queue_group_lost(
     session: Session, settings: Settings, group: GroupChat, reason_key: str, now: datetime
 ) -> int:
-    """A linked group no longer reaches anyone (the bot was removed, the group deleted): the
-    office and the unit's own people are told, the group excepted."""
     locale = settings.locale
     unit = session.get(Unit, group.unit_id) if group.unit_id is not None else None
     body = messages.text(

@@ -240,15 +240,19 @@ def office_recipients(session: Session, settings: Settings) -> list[Recipient]:
     return out + [g for unit_id, g in linked_groups(session) if unit_id is None]
 
 
-def linked_groups(session: Session) -> list[tuple[int | None, Recipient]]:
-    """Each active linked group with its unit (None: the office's group)."""
+def linked_groups(
+    session: Session, unit_id: int | None = None
+) -> list[tuple[int | None, Recipient]]:
+    """Each active linked group with its unit (None: the office's group); only `unit_id`'s
+    when given."""
+    query = select(GroupChat.id, GroupChat.chat_id, GroupChat.unit_id).where(
+        GroupChat.active.is_(True)
+    )
+    if unit_id is not None:
+        query = query.where(GroupChat.unit_id == unit_id)
     return [
-        (unit_id, Recipient(chat_id, group_id=group_id))
-        for group_id, chat_id, unit_id in session.execute(
-            select(GroupChat.id, GroupChat.chat_id, GroupChat.unit_id)
-            .where(GroupChat.active.is_(True))
-            .order_by(GroupChat.id)
-        )
+        (unit, Recipient(chat_id, group_id=group_id))
+        for group_id, chat_id, unit in session.execute(query.order_by(GroupChat.id))
     ]
 
 
@@ -693,14 +697,7 @@ def unit_recipients(session: Session, unit_id: int, groups: bool = True) -> list
         )
     ]
     if groups:
-        people += [
-            Recipient(chat_id, group_id=group_id)
-            for group_id, chat_id in session.execute(
-                select(GroupChat.id, GroupChat.chat_id).where(
-                    GroupChat.unit_id == unit_id, GroupChat.active.is_(True)
-                )
-            )
-        ]
+        people += [group for _, group in linked_groups(session, unit_id)]
     return people
 
 

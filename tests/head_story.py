@@ -48,3 +48,13 @@ async def open_first_card(emu: Any, engine: Any, clock: Any) -> tuple[Any, int, 
     buttons = {b["text"]: b["callback_data"] for row in card["reply_markup"]["inline_keyboard"]
                for b in row}  # fmt: skip
     return card, int(occurrence_id), int(unit_id), buttons
+
+
+async def head_at_first_card(bot: Any, emulator: Any, sessions: Any, clock: Any) -> tuple[Any, ...]:
+    """The whole beginning: seeded, the head reminded on the 24th and at the first card.
+    Returns (emulator state, engine, card, occurrence, unit, buttons by label)."""
+    emu = emulator.emulator
+    emu.user(HEAD, first_name="Hiệu")
+    seed(sessions)
+    engine = bot.bot_data["engine"]
+    return (emu, engine, *await open_first_card(emu, engine, clock))

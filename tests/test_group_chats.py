@@ -55,6 +55,16 @@ async def linked_group(emu: Any, chat: int = GROUP, by: int = HEAD) -> None:
     assert "đã được liên kết" in await said_in(emu, chat, by, "/lienketnhom")
 
 
+async def a_linked_group(emulator: Any, sessions: Any, clock: Any) -> Any:
+    """The story so far: the head's unit and its people, and the head links their group on
+    the 23rd. Returns the emulator's state."""
+    emu = emulator.emulator
+    people(sessions, emu)
+    clock.now = at(23)
+    await linked_group(emu)
+    return emu
+
+
 async def press(emu: Any, user: int, chat: int, message: dict, data: str) -> str:  # type: ignore[type-arg]
     query = emu.press(user, message["message_id"], data, chat_id=chat)
     await emu.wait_for(lambda: query in emu.callback_answers)
@@ -104,10 +114,7 @@ async def test_only_the_head_links_the_units_group_and_it_gets_the_units_reminde
 async def test_in_the_group_only_the_units_people_answer_and_questions_go_to_their_own_chat(
     bot, emulator, sessions, clock
 ):
-    emu = emulator.emulator
-    people(sessions, emu)
-    clock.now = at(23)
-    await linked_group(emu)
+    emu = await a_linked_group(emulator, sessions, clock)
     clock.now = at(24)
     await bot.bot_data["engine"].tick()
     bundle = next(m for m in emu.bot_messages(GROUP) if "việc cần chú ý" in m["text"])
@@ -175,10 +182,7 @@ async def test_the_office_links_its_own_group_for_the_digest(bot, emulator, sess
 
 
 async def test_a_group_hears_at_most_twenty_messages_a_minute(bot, emulator, sessions, clock):
-    emu = emulator.emulator
-    people(sessions, emu)
-    clock.now = at(23)
-    await linked_group(emu)
+    emu = await a_linked_group(emulator, sessions, clock)
     # Telegram's limits as the emulator keeps them, on the test's clock: 20 a minute in a
     # group (its 1-a-second advice for a chat allows bursts; here it would hide the group's).
     emu.limits.enforce, emu.limits.per_chat_per_second = True, 1000
@@ -217,10 +221,7 @@ async def test_a_group_hears_at_most_twenty_messages_a_minute(bot, emulator, ses
 async def test_a_group_the_bot_was_removed_from_is_unlinked_and_its_unit_told(
     bot, emulator, sessions, clock
 ):
-    emu = emulator.emulator
-    people(sessions, emu)
-    clock.now = at(23)
-    await linked_group(emu)
+    emu = await a_linked_group(emulator, sessions, clock)
     engine = bot.bot_data["engine"]
     emu.remove_bot_from_group(GROUP, STAFF)
     await emu.wait_for(lambda: _inactive(sessions))
@@ -239,10 +240,7 @@ async def test_a_group_the_bot_was_removed_from_is_unlinked_and_its_unit_told(
 
 async def test_a_send_to_a_removed_group_unlinks_it_too(bot, emulator, sessions, clock):
     """Removed while the bot was down: the first send learns it (403)."""
-    emu = emulator.emulator
-    people(sessions, emu)
-    clock.now = at(23)
-    await linked_group(emu)
+    emu = await a_linked_group(emulator, sessions, clock)
     emu.chats[GROUP].bot_removed = True  # no update reaches the bot
     clock.now = at(24)
     report = await bot.bot_data["engine"].tick()
@@ -254,10 +252,7 @@ async def test_a_send_to_a_removed_group_unlinks_it_too(bot, emulator, sessions,
 async def test_a_group_upgraded_to_a_supergroup_is_followed_to_its_new_id(
     bot, emulator, sessions, clock
 ):
-    emu = emulator.emulator
-    people(sessions, emu)
-    clock.now = at(23)
-    await linked_group(emu)
+    emu = await a_linked_group(emulator, sessions, clock)
     new_id = -1009990001
     emu.upgrade_group(GROUP, new_id)
     clock.now = at(24)
@@ -271,10 +266,7 @@ async def test_a_group_upgraded_to_a_supergroup_is_followed_to_its_new_id(
 
 
 async def test_the_head_unlinks_the_group_and_the_staff_cannot(bot, emulator, sessions, clock):
-    emu = emulator.emulator
-    people(sessions, emu)
-    clock.now = at(23)
-    await linked_group(emu)
+    emu = await a_linked_group(emulator, sessions, clock)
     assert "Chỉ thủ trưởng" in await said_in(emu, GROUP, STAFF, "/huylienketnhom")
     assert "Đã hủy liên kết" in await said_in(emu, GROUP, HEAD, "/huylienketnhom")
     assert "chưa được liên kết" in await said_in(emu, GROUP, HEAD, "/huylienketnhom")

@@ -12,7 +12,7 @@ from db.session import session_scope
 from plans.store import save_plan
 from plans.text import parse_plan_text
 from tests.conftest import OFFICE_ADMIN
-from tests.head_story import HEAD, at, open_first_card, seed
+from tests.head_story import HEAD, at, head_at_first_card
 from tests.test_plan_text import SEED_000
 
 
@@ -26,11 +26,9 @@ async def office_notice(emu):  # type: ignore[no-untyped-def]
 
 
 async def test_not_ours_with_a_reason_then_the_office_agrees(bot, emulator, sessions, clock):
-    emu = emulator.emulator
-    emu.user(HEAD, first_name="Hiệu")
-    seed(sessions)
-    engine = bot.bot_data["engine"]
-    card, occurrence_id, unit_id, buttons = await open_first_card(emu, engine, clock)
+    emu, engine, card, occurrence_id, unit_id, buttons = await head_at_first_card(
+        bot, emulator, sessions, clock
+    )
     query = emu.press(HEAD, card["message_id"], buttons["🚫 Không thuộc phạm vi"])
     await emu.wait_for(lambda: query in emu.callback_answers)
     asked = await emu.wait_for(
@@ -106,11 +104,9 @@ async def test_the_office_keeps_it_assigned_and_the_reminders_resume(
 ):
     from jobs import outbox
 
-    emu = emulator.emulator
-    emu.user(HEAD, first_name="Hiệu")
-    seed(sessions)
-    engine = bot.bot_data["engine"]
-    card, occurrence_id, unit_id, buttons = await open_first_card(emu, engine, clock)
+    emu, engine, card, occurrence_id, unit_id, buttons = await head_at_first_card(
+        bot, emulator, sessions, clock
+    )
     query = emu.press(HEAD, card["message_id"], buttons["🚫 Không thuộc phạm vi"])
     await emu.wait_for(lambda: query in emu.callback_answers)
     settings = bot.bot_data["services"].settings

@@ -11,7 +11,7 @@ from db.models import Reminder, ReminderState
 from db.session import session_scope
 from jobs.occurrences import Period
 from jobs.schedule import Target, plan
-from tests.head_story import HEAD, at, open_first_card, seed
+from tests.head_story import HEAD, at, head_at_first_card
 from timing.snooze import choices
 from timing.workcalendar import WorkCalendar
 
@@ -48,11 +48,9 @@ def test_a_snooze_holds_the_rungs_before_it_and_sends_one_in_their_place():
 async def test_a_head_snoozes_to_next_week_and_hears_nothing_until_then(
     bot, emulator, sessions, clock
 ):
-    emu = emulator.emulator
-    emu.user(HEAD, first_name="Hiệu")
-    seed(sessions)
-    engine = bot.bot_data["engine"]
-    card, occurrence_id, unit_id, labels = await open_first_card(emu, engine, clock)
+    emu, engine, card, occurrence_id, unit_id, labels = await head_at_first_card(
+        bot, emulator, sessions, clock
+    )
     query = emu.press(HEAD, card["message_id"], labels["⏰ Nhắc lại sau"])
     await emu.wait_for(lambda: query in emu.callback_answers)
     shown = await emu.wait_for(lambda: [
