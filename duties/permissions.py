@@ -162,9 +162,14 @@ def authorize(
     what: str = "",
     detail: dict[str, Any] | None = None,
     scope: Scope | None = None,
+    audit_allowed: bool = False,
 ) -> bool:
-    """True when the actor may do it; a refusal is logged in the audit log (caller commits)."""
+    """True when the actor may do it; a refusal is logged in the audit log (caller commits),
+    and so is an allowed look at one unit's records when asked (`allowed:<what>`)."""
     if allowed(actor, action, unit_id, scope):
+        if audit_allowed:
+            session.add(AuditLog(at=now, actor_user_id=actor.user_id, action=f"allowed:{what}",
+                                 allowed=True, unit_id=unit_id, detail=detail or {}))  # fmt: skip
         return True
     session.add(
         AuditLog(

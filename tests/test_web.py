@@ -15,7 +15,16 @@ from typer.testing import CliRunner
 
 from cli.main import app as cli_app
 from db import web_auth
-from db.models import AuditLog, FormDefinition, FormSubmission, Reminder, Response, Status
+from db.models import (
+    AuditLog,
+    FormDefinition,
+    FormSubmission,
+    Occurrence,
+    Reminder,
+    Response,
+    Status,
+    Task,
+)
 from db.session import session_scope
 from duties.query import in_scope
 from reports.overview import summary_json
@@ -196,6 +205,32 @@ async def test_each_role_opens_only_the_duties_in_its_scope(client, story, sessi
     with session_scope(sessions) as session:
         refused = session.scalars(select(AuditLog).where(AuditLog.action == "refused:web_view"))
         assert len(list(refused)) == len(not_sees)  # every refusal audited
+
+
+async def test_who_looked_at_a_units_duty_and_exports_is_audited(client, story, sessions):
+    """Allowed looks at one unit's records are in the audit log as well as the refusals; a
+    look changes no page, so it does not make the kept overview stale."""
+    from web.snapshots import version
+
+    await sign_in(client, LEADER)
+    with session_scope(sessions) as session:
+        kept = version(session)
+    assert (await client.get(f"/nhiem-vu/{story.d1}/{story.units['PGD-ANLAO']}")).status == 200
+    with session_scope(sessions) as session:
+        plan_id = session.scalar(select(Occurrence.task_id).where(Occurrence.id == story.d1))
+        plan_id = session.scalar(select(Task.plan_id).where(Task.id == plan_id))
+    assert (await client.get(f"/xuat/{plan_id}.csv")).status == 200
+    with session_scope(sessions) as session:
+        looks = session.execute(
+            select(AuditLog.actor_user_id, AuditLog.action, AuditLog.unit_id, AuditLog.allowed)
+            .where(AuditLog.action.startswith("allowed:"))
+            .order_by(AuditLog.id)
+        ).all()
+        assert [tuple(r) for r in looks] == [
+            (LEADER, "allowed:web_view", story.units["PGD-ANLAO"], True),
+            (LEADER, "allowed:web_export", None, True),
+        ]
+        assert version(session) == kept
 
 
 async def test_a_district_office_overview_counts_only_its_district(client, sessions, db_url,

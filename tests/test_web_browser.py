@@ -10,17 +10,19 @@ import os
 import re
 import shutil
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select
+from aiohttp import web
+from sqlalchemy import func, select
 
 from bot.app import build_application, start_application, stop_application
 from bot.services import Services
 from db import web_auth
-from db.models import Plan
+from db.models import Plan, Reminder
 from db.session import session_scope
 from duties.query import in_scope
 from reports.overview import summary_json
@@ -174,12 +176,6 @@ class Browser:
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    # The browser's story on SQLite; both databases are covered by tests/test_web.py.
-    return f"sqlite:///{tmp_path / 'web.sqlite3'}"
-
-
-@pytest.fixture
 async def live(emulator, db_url, sessions) -> AsyncIterator[tuple[Any, Story, Browser]]:  # type: ignore[no-untyped-def]
     _browser_missing()
     story = build_story(sessions, db_url)
@@ -228,6 +224,85 @@ async def test_a_forged_init_data_shows_a_refusal_not_the_workspace(live):
     page = await browser.away_from("/app")
     assert "Không đăng nhập được" in page and "Tổng quan" not in page
     await browser.photograph("signin-refused")
+
+
+async def test_an_expired_init_data_asks_to_open_the_app_again(live):
+    _, _, browser = live
+    init = initdata.for_user(OFFICE_ADMIN, "Văn phòng", BOT_TOKEN, NOW - timedelta(hours=2))
+    await browser.open(f"/app#tgWebAppData={quote(init)}")
+    page = await browser.away_from("/app")
+    assert "Không đăng nhập được" in page and "Tổng quan" not in page
+
+
+async def test_another_site_cannot_make_the_office_nudge_without_the_pages_token(live, sessions):
+    """A page elsewhere posts the nudge form while the office is signed in: its cookie goes
+    along, its CSRF token cannot, and nothing is queued."""
+    _, story, browser = live
+    await mini_app(browser, OFFICE_ADMIN)
+    target = f"{browser.base}/nhiem-vu/{story.d1}/{story.units['PGD-HAIAN']}/nhac"
+
+    async def lure(_: web.Request) -> web.Response:
+        return web.Response(content_type="text/html", text=(
+            f'<form id="f" method="post" action="{target}"><input name="csrf" value="guess">'
+            '</form><script>document.getElementById("f").submit()</script>'
+        ))  # fmt: skip
+
+    trap = web.Application()
+    trap.router.add_get("/", lure)
+    runner = web.AppRunner(trap)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    nudges = select(func.count()).select_from(Reminder).where(Reminder.kind == "nudge")
+    try:
+        with session_scope(sessions) as session:
+            before = session.scalar(nudges)
+        await browser.call(browser.driver.get, f"http://127.0.0.1:{port}/")
+        page = await browser.away_from(f":{port}/")
+    finally:
+        await runner.cleanup()
+    assert "Phiên làm việc không hợp lệ" in page
+    with session_scope(sessions) as session:
+        assert session.scalar(nudges) == before == 0
+
+
+async def test_tonghop_in_the_chat_counts_as_the_overview_does(live):
+    emu, _, browser = live
+    await mini_app(browser, OFFICE_ADMIN)
+    patterns = {
+        "done_on_time": r"✅ đúng hạn (\d+)",
+        "done_late": r"☑️ quá hạn (\d+)",
+        "in_progress_on_time": r"🔄 trong hạn (\d+)",
+        "in_progress_late": r"⏳ quá hạn (\d+)",
+        "blocked": r"⚠️ Vướng mắc (\d+)",
+        "not_reported": r"⭕ Chưa báo cáo (\d+)",
+    }
+    tiles = {
+        key: int(await browser.attribute(f'[data-category="{key}"] .n', "textContent"))
+        for key in patterns
+    }
+    before = len(emu.bot_messages(OFFICE_ADMIN))
+    emu.send_text(OFFICE_ADMIN, "/tonghop")
+
+    def said() -> str:
+        return "\n".join(m.get("text", "") for m in emu.bot_messages(OFFICE_ADMIN)[before:])
+
+    def counted(key: str) -> int:
+        return sum(int(n) for n in re.findall(patterns[key], said()))
+
+    # A long summary comes in several messages: wait until every assignment it announces
+    # has been counted under some task.
+    await emu.wait_for(
+        lambda: (
+            (head := re.search(r"\((\d+) lượt giao\)", said()))
+            and sum(counted(k) for k in patterns) == int(head.group(1))
+        ),
+        timeout=20,
+    )
+    assert f"({sum(tiles.values())} lượt giao)" in said()
+    for key in patterns:
+        assert counted(key) == tiles[key], key
+    assert tiles["done_on_time"] and tiles["not_reported"]
 
 
 async def test_a_one_time_link_works_once_in_the_browser(live, sessions):

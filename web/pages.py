@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     Attachment,
+    AuditLog,
     ChecklistItem,
     Member,
     Occurrence,
@@ -284,6 +285,7 @@ def read_duty(
         what="web_view",
         detail={"occurrence_id": key[0]},
         scope=viewer.scope,
+        audit_allowed=True,
     ):
         return "refused"
     duty = query.one(session, key[0], key[1], now)
@@ -464,6 +466,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
             what="web_file",
             detail={"attachment": file_id},
             scope=viewer.scope,
+            audit_allowed=True,
         ):
             return "refused"
         session.expunge(found)
@@ -527,6 +530,8 @@ async def export(request: web.Request) -> web.StreamResponse:
         plan = session.get(Plan, plan_id)
         if plan is None:
             return None
+        session.add(AuditLog(at=now, actor_user_id=viewer.user_id, action="allowed:web_export",
+                             allowed=True, detail={"plan_id": plan_id, "kind": kind}))  # fmt: skip
         name = excel.export_name(plan)
         if kind == "ics":
             unit = (
