@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -40,13 +39,13 @@ from bot.services import Services
 from bot.tolerant import TolerantBot
 from bot.updates import PerChatUpdateProcessor
 from jobs.engine import Engine
+from jobs.sender import Rates
 from jobs.ticker import beat
 from texts import buttons as b
 from texts import messages
 
 log = logging.getLogger(__name__)
 
-HTTP_CONNECTIONS = 8
 CONCURRENT_UPDATES = 64  # chats handled at once; each chat's updates in order
 OFFICE_COMMANDS = ("tonghop", "quahan", "chuatraloi", "vuongmac", "xuat", "xephang")
 COMMANDS = ("viec", "lichsu", "huongdan", "toi", "web", "start", "donvi", "moi")
@@ -55,14 +54,18 @@ GROUP_COMMANDS = ("viec", "lienketnhom", "huylienketnhom", "huongdan")
 
 def build_application(services: Services, *, max_retries: int = 3) -> Application:  # type: ignore[type-arg]
     settings = services.settings
+    rates = Rates(settings.paid_broadcast_rate)
     bot = TolerantBot(
         token=settings.telegram_bot_token.reveal(),
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
-        # 8 connections at 100 ms each carry 80 requests a second, more than Telegram allows.
-        request=AiohttpRequest(connection_pool_size=HTTP_CONNECTIONS, pool_timeout=30.0),
+        # Enough connections to carry the outbox's pace at a slow round trip (8 at 100 ms
+        # carry 80 requests a second, more than the free 30).
+        request=AiohttpRequest(connection_pool_size=rates.connections, pool_timeout=30.0),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
-        rate_limiter=rate_limiter(max_retries, lambda: services.clock().timestamp()),
+        rate_limiter=PriorityRateLimiter(
+            rates, max_retries=max_retries, clock=lambda: services.clock().timestamp()
+        ),
     )
     application = (
         ApplicationBuilder()
@@ -134,17 +137,6 @@ def build_application(services: Services, *, max_retries: int = 3) -> Applicatio
     application.add_error_handler(handlers.on_error)
 
     return application
-
-
-# Telegram allows about 30 messages a second. A slot every 1/29.9 s means 31 of them never
-# fit in one second; the outbox paces its broadcasts a little below that (jobs/engine.py),
-# and replies to people take the next free slot before bulk messages (bot/limiter.py).
-MESSAGES_PER_SECOND = 29.9
-
-
-def rate_limiter(max_retries: int, clock: Callable[[], float] | None = None) -> PriorityRateLimiter:
-    # A 429 is retried after retry_after up to max_retries times.
-    return PriorityRateLimiter(MESSAGES_PER_SECOND, max_retries=max_retries, clock=clock)
 
 
 async def _stop_ticking(application: Application) -> None:  # type: ignore[type-arg]

@@ -6,7 +6,8 @@ their card edits stood in front of a newcomer's /start for six minutes. Here eve
 waits for the same 30-a-second slots, but a waiting reply to a person (a command's answer, a
 question, a sent card) takes the next slot before any waiting bulk message (a card edit, a
 reminder from the outbox, which passes `rate_limit_args=BULK`). Calls that are not messages
-(answering a button press, getUpdates, getFile) do not wait at all.
+(answering a button press, getUpdates, getFile) do not wait at all. With paid broadcasts on,
+the outbox's sends (`allow_paid_broadcast`) take slots of their own at the paid rate.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from jobs.sender import BULK, GroupMinutes
+from jobs.sender import BULK, GroupMinutes, Rates
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +30,56 @@ INTERACTIVE, BACKGROUND = 0, 1
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
 
 
-class PriorityRateLimiter(BaseRateLimiter[str]):
-    def __init__(
-        self, per_second: float = 29.9, max_retries: int = 3,
-        clock: Callable[[], float] | None = None,
-    ) -> None:  # fmt: skip
+class Slots:
+    """Message slots `spacing` seconds apart, the next one to the best waiter: replies
+    before bulk, first come within each."""
+
+    def __init__(self, per_second: float) -> None:
         self.spacing = 1.0 / per_second
-        self.max_retries = max_retries
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._next_slot = 0.0
         self._dispatcher: asyncio.Task[None] | None = None
+
+    async def take(self, priority: int) -> None:
+        loop = asyncio.get_running_loop()
+        if not self._waiting and loop.time() >= self._next_slot:
+            self._next_slot = loop.time() + self.spacing
+            return
+        future: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._waiting, (priority, next(self._order), future))
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = loop.create_task(self._dispatch())
+        await future
+
+    async def _dispatch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            delay = self._next_slot - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            while self._waiting:
+                _, _, future = heapq.heappop(self._waiting)
+                if not future.done():
+                    future.set_result(None)
+                    self._next_slot = loop.time() + self.spacing
+                    break
+
+    def cancel(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+
+
+class PriorityRateLimiter(BaseRateLimiter[str]):
+    def __init__(
+        self, rates: Rates | None = None, max_retries: int = 3,
+        clock: Callable[[], float] | None = None,
+    ) -> None:  # fmt: skip
+        rates = rates or Rates()
+        self.max_retries = max_retries
+        self.free = Slots(rates.free)
+        # Paid broadcasts (allow_paid_broadcast) have their own limit, up to 1,000 a second.
+        self.paid = Slots(rates.paid) if rates.paid else None
         # Each group's last minute, on the clock the outbox plans with: the engine reads the
         # same count and sends a group no more than it has room for.
         self.group_minutes = GroupMinutes()
@@ -51,8 +91,9 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         pass
 
     async def shutdown(self) -> None:
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
+        self.free.cancel()
+        if self.paid is not None:
+            self.paid.cancel()
 
     async def process_request(
         self,
@@ -64,13 +105,15 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         rate_limit_args: str | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat_id = _chat_id(data.get("chat_id"))
+        paid = self.paid is not None and data.get("allow_paid_broadcast")
+        slots = self.paid if paid and self.paid is not None else self.free
         for attempt in range(self.max_retries + 1):
             await self._clear.wait()
             if chat_id is not None:
                 if chat_id < 0:
                     await self._group_minute(chat_id)
                 bulk = rate_limit_args == BULK or endpoint in EDITS
-                await self._slot(BACKGROUND if bulk else INTERACTIVE)
+                await slots.take(BACKGROUND if bulk else INTERACTIVE)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -94,31 +137,6 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             await asyncio.sleep(wait)
             now += wait
         minutes.record(chat_id, now)
-
-    async def _slot(self, priority: int) -> None:
-        loop = asyncio.get_running_loop()
-        if not self._waiting and loop.time() >= self._next_slot:
-            self._next_slot = loop.time() + self.spacing
-            return
-        future: asyncio.Future[None] = loop.create_future()
-        heapq.heappush(self._waiting, (priority, next(self._order), future))
-        if self._dispatcher is None or self._dispatcher.done():
-            self._dispatcher = loop.create_task(self._dispatch())
-        await future
-
-    async def _dispatch(self) -> None:
-        """Give each slot to the best waiter: replies before bulk, first come within each."""
-        loop = asyncio.get_running_loop()
-        while self._waiting:
-            delay = self._next_slot - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            while self._waiting:
-                _, _, future = heapq.heappop(self._waiting)
-                if not future.done():
-                    future.set_result(None)
-                    self._next_slot = loop.time() + self.spacing
-                    break
 
 
 def _chat_id(value: object) -> int | None:

@@ -74,6 +74,9 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     tick_seconds: int = 30
+    # Telegram's paid broadcasts (allow_paid_broadcast, 0.1 Star a message): the outbox may
+    # send up to this many messages a second instead of about 30. 0: off.
+    paid_broadcast_rate: int = 0
     # "before_days=14,7,3,1,0;send_at=08:00;…" (see jobs/planner.Policy), plans may override.
     reminder_policy: Mapping[str, str] = field(default_factory=dict)
     # "yearly=15/12;monthly=25": the day a report is due when a phrase names only the period.
@@ -161,6 +164,7 @@ def load_settings(
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT") or "8443", 1, 65535),
         tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
+        paid_broadcast_rate=_paid_rate(get("PAID_BROADCAST_RATE")),
         attachments_dir=str(home / get("ATTACHMENTS_DIR")) if get("ATTACHMENTS_DIR") else "",
         health_port=_int("HEALTH_PORT", get("HEALTH_PORT") or "0", 0, 65535),
         web_port=_int("WEB_PORT", get("WEB_PORT") or "0", 0, 65535),
@@ -345,6 +349,16 @@ def _int(variable: str, raw: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ConfigError(variable, f"{value} is outside {low}..{high}")
     return value
+
+
+def _paid_rate(raw: str) -> int:
+    rate = _int("PAID_BROADCAST_RATE", raw or "0", 0, 1000)
+    if 0 < rate <= 30:
+        raise ConfigError(
+            "PAID_BROADCAST_RATE",
+            f"{rate} is within Telegram's free 30 a second: use 0 (off) or 31..1000",
+        )
+    return rate
 
 
 def _web_public_url(raw: str) -> str:

@@ -260,7 +260,8 @@ async def bot_api(request: web.Request) -> web.StreamResponse:
             if rule.kind == "malformed":
                 return web.Response(status=200, text="<html>not json", content_type="text/html")
             raise FAULTS[rule.kind](rule)
-        emu.check_limits(canonical, chat)
+        paid = str(params.get("allow_paid_broadcast", "")).lower() in ("true", "1")
+        emu.check_limits(canonical, chat, paid)
         result = method(emu, bot_id, params)
         if asyncio.iscoroutine(result):
             result = await result

@@ -55,6 +55,7 @@ class FaultRule:
 class Limits:
     enforce: bool = False
     global_per_second: int = 30
+    paid_per_second: int = 1000  # messages sent with allow_paid_broadcast
     per_chat_per_second: int = 1
     group_per_minute: int = 20
     latency: float = 0.0  # seconds added to every Bot API call
@@ -114,6 +115,7 @@ class Emulator:
         self._new_update = asyncio.Event()
         self._activity = asyncio.Event()
         self._global_window: deque[float] = deque()
+        self._paid_window: deque[float] = deque()
         self._chat_window: defaultdict[int, deque[float]] = defaultdict(deque)
         self._group_window: defaultdict[int, deque[float]] = defaultdict(deque)
         self.clock = time.monotonic
@@ -338,12 +340,18 @@ class Emulator:
                 return rule
         return None
 
-    def check_limits(self, method: str, chat_id: int | None) -> None:
-        """Telegram's flood limits: about 30 messages/s overall and 1/s per chat."""
-        if not self.limits.enforce or method not in SENDING_METHODS:
+    def check_limits(self, method: str, chat_id: int | None, paid: bool = False) -> None:
+        """Telegram's flood limits: about 30 messages/s overall and 1/s per chat; a paid
+        broadcast (allow_paid_broadcast) counts against 1,000/s of its own instead of the 30
+        (and is paid for: `stats["paid_messages"]`, 0.1 Star each)."""
+        if method not in SENDING_METHODS:
+            return
+        if not self.limits.enforce:
+            self.stats["paid_messages"] += paid
             return
         now = self.clock()
-        window = self._global_window
+        window = self._paid_window if paid else self._global_window
+        limit = self.limits.paid_per_second if paid else self.limits.global_per_second
         while window and now - window[0] >= 1.0:
             window.popleft()
         per_chat = self._chat_window[chat_id or 0]
@@ -357,14 +365,14 @@ class Emulator:
             self.stats["http_429_group"] += 1
             wait = int(group[0] + 60 - now) + 1
             raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
-        if (
-            len(window) >= self.limits.global_per_second
-            or len(per_chat) >= self.limits.per_chat_per_second
-        ):
+        if len(window) >= limit or len(per_chat) >= self.limits.per_chat_per_second:
             self.stats["http_429"] += 1
+            if paid:
+                self.stats["http_429_paid"] += 1
             raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
         window.append(now)
         per_chat.append(now)
+        self.stats["paid_messages"] += paid
         if chat_id is not None and chat_id < 0:
             group.append(now)
 

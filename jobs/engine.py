@@ -28,7 +28,7 @@ from db.session import session_scope
 from duties import query as duty_query
 from jobs import content, notices, outbox
 from jobs.leader import Leadership
-from jobs.sender import Buttons, Delivery, GroupMinutes, deliver
+from jobs.sender import Buttons, Delivery, GroupMinutes, Rates, deliver
 from texts import cards
 from texts.messages import split_for_telegram, text
 
@@ -42,8 +42,6 @@ LOCK_CHECK = 1.0
 RECOVER_AFTER = timedelta(minutes=1)
 PING_EVERY = timedelta(minutes=1)
 BATCH = 500
-CONCURRENCY = 64  # requests in flight
-SEND_RATE = 29.8  # messages a second, under Telegram's 30
 
 
 class Pacer:
@@ -56,7 +54,7 @@ class Pacer:
     little late.
     """
 
-    def __init__(self, rate: float = SEND_RATE) -> None:
+    def __init__(self, rate: float = Rates().outbox) -> None:
         self.spacing = 1.0 / rate
         self._last = float("-inf")
         self._lock = asyncio.Lock()
@@ -122,7 +120,8 @@ class Engine:
         self.calendar = settings.calendar()
         self.last_planned: datetime | None = None
         self._seen: tuple[int, int] | None = None  # the changes the last pass took in
-        self.pacer = Pacer()
+        self.rates = Rates(settings.paid_broadcast_rate)
+        self.pacer = Pacer(self.rates.outbox)
         self._last_contact: datetime | None = None
         self._last_ping: datetime | None = None
         # Telegram accepted these but the database did not take the record (it was down):
@@ -257,7 +256,7 @@ class Engine:
 
     async def _send(self, rows: list[Reminder], now: datetime, report: TickReport) -> None:
         outgoing = self._compose(rows, now, report)
-        gate = asyncio.Semaphore(CONCURRENCY)
+        gate = asyncio.Semaphore(self.rates.in_flight)
 
         checked = asyncio.get_running_loop().time()
         deposed = False
@@ -274,7 +273,8 @@ class Engine:
                     # Another process sends now (it takes these back in a minute), or the
                     # database stopped taking records: what is left waits, unsent.
                     return
-                delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons)
+                delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons,
+                                         paid=bool(self.rates.paid))  # fmt: skip
             # Recorded at once (the fewer in flight, the fewer resent after a crash), on a
             # worker thread: a commit's fsync must not hold up the loop pacing the sends.
             await asyncio.to_thread(self._record_or_keep, item, delivery, report)

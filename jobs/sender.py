@@ -8,6 +8,7 @@ bot or the chat does not exist) or failed for good.
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Literal
@@ -33,6 +34,39 @@ GONE_MARKERS = ("chat not found", "user is deactivated", "bot was blocked", "pee
 BULK = "bulk"
 # Telegram's limit for one group, besides about 30 a second in all.
 GROUP_PER_MINUTE = 20
+# A slot every 1/29.9 s: 31 messages never fit in one second. The outbox paces itself a
+# little below that (sleeps wake a little late), and replies to people take the next free
+# slot before bulk messages (bot/limiter.py).
+FREE_PER_SECOND = 29.9
+OUTBOX_FREE_PER_SECOND = 29.8
+# What the HTTP pool and the requests in flight are sized for: a Bot API call's round trip.
+ROUND_TRIP = 0.125
+
+
+@dataclass(frozen=True)
+class Rates:
+    """How fast messages may leave. Free: about 30 a second in all. With paid broadcasts
+    (PAID_BROADCAST_RATE, Telegram's `allow_paid_broadcast`), the outbox's sends go on their
+    own slots up to the paid rate, while replies to people keep the free 30 a second; the
+    per-chat and per-group limits hold either way."""
+
+    paid: int = 0  # messages a second paid for; 0: off
+    free: float = FREE_PER_SECOND
+
+    @property
+    def outbox(self) -> float:
+        """The outbox's pace: a hair under its limit."""
+        return self.paid * 0.99 if self.paid else OUTBOX_FREE_PER_SECOND
+
+    @property
+    def in_flight(self) -> int:
+        """Sends the outbox keeps going at once: enough to hold its pace over slow answers."""
+        return max(64, math.ceil(self.outbox * ROUND_TRIP * 2))
+
+    @property
+    def connections(self) -> int:
+        """HTTP connections to the Bot API (one request at a time on each)."""
+        return max(8, math.ceil(self.outbox * ROUND_TRIP * 1.25))
 
 
 class GroupMinutes:
@@ -89,9 +123,11 @@ def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
     )  # fmt: skip
 
 
-async def deliver(bot: Bot, chat_id: int, text: str, buttons: Buttons | None = None) -> Delivery:
+async def deliver(
+    bot: Bot, chat_id: int, text: str, buttons: Buttons | None = None, paid: bool = False
+) -> Delivery:
     """Send `text` (Telegram HTML, already escaped) in pieces under the size limit; the
-    buttons go with the last piece."""
+    buttons go with the last piece. `paid`: as a paid broadcast (past the free 30 a second)."""
     pieces = split_for_telegram(text)
     message_id = None
     try:
@@ -104,6 +140,7 @@ async def deliver(bot: Bot, chat_id: int, text: str, buttons: Buttons | None = N
                 reply_markup=keyboard(buttons) if last else None,
                 disable_web_page_preview=True,
                 rate_limit_args=BULK,
+                **({"allow_paid_broadcast": True} if paid else {}),
             )
             message_id = message.message_id
     except RetryAfter as error:

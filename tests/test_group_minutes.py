@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from bot.limiter import PriorityRateLimiter
-from jobs.sender import GroupMinutes
+from jobs.sender import GroupMinutes, Rates
 
 GROUP = -1001
 
@@ -35,7 +35,7 @@ async def test_the_limiter_holds_the_21st_message_to_a_group_until_the_minute_ha
         waited.append(seconds)
         now[0] += seconds
 
-    limiter = PriorityRateLimiter(1e9, clock=lambda: now[0])
+    limiter = PriorityRateLimiter(Rates(free=1e9), clock=lambda: now[0])
 
     async def send() -> dict[str, Any]:
         return {"ok": True}
