@@ -1,10 +1,15 @@
-"""One tick with 1,000,000 reminder rows in the outbox, of which 1,000 are due.
+"""One tick with 10,000 reminders due among 100,000 rows in the outbox (BENCH_ROWS,
+BENCH_DUE), one per chat: the engine's own cost per message, unpaced.
 
 On SQLite and on PostgreSQL (127.0.0.1:5432, database `test`, a throw-away schema; reported
-as skipped when unreachable). Half the rows were sent in the past, half wait in the future;
-1,000 are due now, one per chat. The bot is a stand-in that answers at once, so the figure is
-the engine's own cost (unpaced): claiming, reading what to say, recording each delivery. Prints one
-JSON object last.
+as skipped when unreachable). Half the other rows were sent in the past, half wait in the
+future. The bot is a stand-in that answers at once, so the figures are the engine's own:
+claiming, reading what to say, recording each delivery — seconds for the tick and the
+process's CPU per message (the recording's worker threads included).
+
+This checkout and the one named by `BENCH_BASELINE` (a directory: the code before a change)
+are measured alternately, `BENCH_ROUNDS` rounds each (3), each in a process of its own
+(`--code DIR`). Prints one JSON object last.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,15 +27,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench._postgres import throwaway_schema
-from config import Settings
-from db.schema import upgrade
-from db.session import make_engine, make_session_factory
-from jobs.engine import Engine, Pacer
-
-ROWS, DUE = 1_000_000, 1000
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+DUE = int(os.environ.get("BENCH_DUE", "10000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 COLUMNS = ("idempotency_key", "chat_id", "kind", "send_at", "state", "attempts", "claimed_by",
            "last_error", "payload")  # fmt: skip
@@ -91,40 +93,74 @@ def fill_postgres(engine: Any) -> None:
 
 
 def measure(url: str, fill: Any) -> dict[str, Any]:
+    from config import Settings
+    from db.schema import upgrade
+    from db.session import make_engine, make_session_factory
+    from jobs.engine import Engine, Pacer
+
     engine = make_engine(url)
     upgrade(engine)
-    started = time.perf_counter()
     fill(engine)
-    filled = time.perf_counter() - started
     bot = InstantBot()
     settings = Settings(database_url=url)
     sender = Engine(settings, make_session_factory(engine), bot, lambda: NOW)  # type: ignore[arg-type]
-    # Unpaced: this measures the engine's own work. Sending at Telegram's pace (1,000 take
-    # about 34 s at 29.8/s) is bench/broadcast.py's figure.
-    sender.pacer = Pacer(rate=1e9)
-    started = time.perf_counter()
+    sender.pacer = Pacer(rate=1e9)  # unpaced: the pace is bench/broadcast.py's figure
+    started, cpu = time.perf_counter(), time.process_time()
     report = asyncio.run(sender.tick())
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
     return {
-        "rows": ROWS,
-        "due": DUE,
         "sent": bot.sent,
         "tick_seconds": round(seconds, 3),
-        "fill_seconds": round(filled, 1),
+        "cpu_ms_per_message": round(cpu * 1000 / max(1, bot.sent), 3),
         "error": report.error or None,
     }
 
 
-def main() -> None:
+def measure_here() -> dict[str, Any]:
+    from bench._postgres import throwaway_schema
+
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
         results["sqlite"] = measure(f"sqlite:///{folder}/tick.sqlite3", fill_sqlite)
     with throwaway_schema("bench_tick") as url:
-        results["postgresql"] = (
-            measure(url, fill_postgres) if url else {"skipped": "PostgreSQL unreachable"}
-        )
-    print(json.dumps(results))
+        results["postgresql"] = measure(url, fill_postgres) if url else None
+    return results
+
+
+def run_in(code: Path) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--code", str(code)],
+                         capture_output=True, text=True, cwd=code, check=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--code":
+        sys.path.insert(0, sys.argv[2])
+        print(json.dumps(measure_here()))
+        return
+    checkouts = {"ours": ROOT}
+    if os.environ.get("BENCH_BASELINE"):
+        checkouts["baseline"] = Path(os.environ["BENCH_BASELINE"])
+    rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in checkouts}
+    for _ in range(ROUNDS):
+        for name, code in checkouts.items():  # alternately: this machine's speed wanders
+            rounds[name].append(run_in(code))
+
+    def best(runs: list[dict[str, Any]], db: str) -> dict[str, Any] | str:
+        got = [r[db] for r in runs if r.get(db)]
+        if not got:
+            return "skipped: PostgreSQL unreachable"
+        return {"sent": got[0]["sent"],
+                "tick_seconds_best": min(g["tick_seconds"] for g in got),
+                "cpu_ms_per_message_best": min(g["cpu_ms_per_message"] for g in got),
+                "cpu_ms_per_message_all": [g["cpu_ms_per_message"] for g in got],
+                "errors": [g["error"] for g in got if g["error"]]}  # fmt: skip
+
+    print(json.dumps({"rows": ROWS, "due": DUE, **{
+        name: {db: best(runs, db) for db in ("sqlite", "postgresql")}
+        for name, runs in rounds.items()
+    }}))  # fmt: skip
 
 
 if __name__ == "__main__":

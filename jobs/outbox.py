@@ -577,6 +577,21 @@ def mark_sent(session: Session, ids: Iterable[int], message_id: int | None, now:
     )
 
 
+def mark_sent_many(
+    session: Session, messages: list[tuple[list[int], int | None]], now: datetime
+) -> None:
+    """Each message's rows sent under its Telegram message id: one UPDATE by primary key,
+    executed for every row at once."""
+    rows = [
+        {"id": row_id, "state": ReminderState.SENT, "sent_at": now,
+         "telegram_message_id": message_id, "last_error": ""}
+        for ids, message_id in messages
+        for row_id in ids
+    ]  # fmt: skip
+    if rows:
+        session.execute(update(Reminder), rows)
+
+
 def mark_skipped(session: Session, ids: Iterable[int], reason: str) -> None:
     session.execute(
         update(Reminder)
