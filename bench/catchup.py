@@ -25,27 +25,13 @@ NOW = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
-def measure(folder: str) -> dict[str, Any]:
-    """In the checkout on sys.path: build, tick once, count messages per chat."""
-    import asyncio
-
-    from config import Settings
+def build(folder: str, first_chat: int = 5_000_000) -> tuple[Any, Any, str]:
+    """In the checkout on sys.path: a registry of CHATS units, each with a linked head, TASKS
+    tasks assigned to all, and the catch-up's rows due at NOW. (engine, sessions, url)"""
     from db.models import Assignment, AssignmentRole, Member, Occurrence, Plan, Role, Task, Unit
     from db.schema import upgrade
     from db.session import make_engine, make_session_factory, session_scope
     from jobs import outbox
-    from jobs.engine import Engine, Pacer
-
-    class InstantBot:
-        def __init__(self) -> None:
-            self.chats: dict[int, int] = {}
-
-        async def get_me(self) -> SimpleNamespace:
-            return SimpleNamespace(id=1)
-
-        async def send_message(self, chat_id: int, text: str, **_: Any) -> SimpleNamespace:
-            self.chats[chat_id] = self.chats.get(chat_id, 0) + 1
-            return SimpleNamespace(message_id=sum(self.chats.values()))
 
     url = f"sqlite:///{folder}/catchup.sqlite3"
     engine = make_engine(url)
@@ -67,7 +53,7 @@ def measure(folder: str) -> dict[str, Any]:
         units = [Unit(code=f"U{i:04d}", name=f"Trường số {i}", extra={}) for i in range(CHATS)]
         session.add_all(units)
         session.flush()
-        members = [Member(unit_id=u.id, telegram_user_id=5_000_000 + i, chat_id=5_000_000 + i,
+        members = [Member(unit_id=u.id, telegram_user_id=first_chat + i, chat_id=first_chat + i,
                           full_name=f"Hiệu trưởng {i}", role=Role.HEAD)
                    for i, u in enumerate(units)]  # fmt: skip
         session.add_all(members)
@@ -79,6 +65,28 @@ def measure(folder: str) -> dict[str, Any]:
                                o.id, u.id, m.id)
                 for o in occurrences for u, m in zip(units, members, strict=True)]  # fmt: skip
         outbox.insert_reminders(session, rows)
+    return engine, sessions, url
+
+
+def measure(folder: str) -> dict[str, Any]:
+    """In the checkout on sys.path: build, tick once, count messages per chat."""
+    import asyncio
+
+    from config import Settings
+    from jobs.engine import Engine, Pacer
+
+    class InstantBot:
+        def __init__(self) -> None:
+            self.chats: dict[int, int] = {}
+
+        async def get_me(self) -> SimpleNamespace:
+            return SimpleNamespace(id=1)
+
+        async def send_message(self, chat_id: int, text: str, **_: Any) -> SimpleNamespace:
+            self.chats[chat_id] = self.chats.get(chat_id, 0) + 1
+            return SimpleNamespace(message_id=sum(self.chats.values()))
+
+    engine, sessions, url = build(folder)
     bot = InstantBot()
     sender = Engine(Settings(database_url=url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
     sender.pacer = Pacer(rate=1e9)
@@ -92,7 +100,7 @@ def measure(folder: str) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
     return {
-        "rows": len(rows),
+        "rows": CHATS * TASKS,
         "chats": CHATS,
         "messages": sum(bot.chats.values()),
         "most_to_one_chat": max(bot.chats.values()),
