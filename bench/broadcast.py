@@ -29,6 +29,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import _ab as ab
+
 MODES = {"free": (1000, "0"), "paid": (5000, "1000")}
 LATENCY = 0.1
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -129,12 +131,7 @@ def run_in(code: Path, mode: str, url: str, first: int) -> dict[str, Any]:
     count = MODES[mode][0]
     control(url, "users", {"user_ids": list(range(first, first + count))})
     before = control(url, "stats")
-    out = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--code", str(code), "--mode", mode,
-         "--emulator", url, "--first", str(first)],
-        capture_output=True, text=True, cwd=code, check=True,
-    )  # fmt: skip
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = ab.run_in(__file__, code, "--mode", mode, "--emulator", url, "--first", str(first))
     after = control(url, "stats")
 
     def grew(key: str) -> int:
@@ -170,9 +167,7 @@ def main() -> None:
             print(json.dumps(measure(folder, options["--mode"], options["--emulator"],
                                      int(options["--first"]))))  # fmt: skip
         return
-    checkouts = {"ours": ROOT}
-    if os.environ.get("BENCH_BASELINE"):
-        checkouts["baseline"] = Path(os.environ["BENCH_BASELINE"])
+    checkouts = ab.checkouts()
     process, url = start_emulator()
     results: dict[str, dict[str, list[dict[str, Any]]]] = {
         name: {mode: [] for mode in MODES} for name in checkouts

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from _ab import checkouts, run_in
 
 CHATS, TASKS = 1000, 13
 NOW = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
@@ -111,27 +111,16 @@ def measure(folder: str) -> dict[str, Any]:
     }
 
 
-def run_in(code: Path) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--code", str(code)],
-                         capture_output=True, text=True, cwd=code, check=True)  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--code":
         sys.path.insert(0, sys.argv[2])
         with tempfile.TemporaryDirectory() as folder:
             print(json.dumps(measure(folder)))
         return
-    ours = Path(__file__).resolve().parent.parent
-    baseline = os.environ.get("BENCH_BASELINE")
-    rounds: dict[str, list[dict[str, Any]]] = {"ours": []}
-    if baseline:
-        rounds["baseline"] = []
-    for _ in range(ROUNDS):  # alternately: this machine's speed wanders
-        rounds["ours"].append(run_in(ours))
-        if baseline:
-            rounds["baseline"].append(run_in(Path(baseline)))
+    rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in checkouts()}
+    for _ in range(ROUNDS):
+        for name, code in checkouts().items():  # alternately: this machine's speed wanders
+            rounds[name].append(run_in(__file__, code))
     print(json.dumps({name: {"messages": r[0]["messages"],
                              "most_to_one_chat": r[0]["most_to_one_chat"],
                              "rows": r[0]["rows"], "sent": r[0]["sent"],

@@ -18,15 +18,17 @@ import importlib.util
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from _ab import checkouts as ab_checkouts
+from _ab import run_in
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 ASKER = 9000
-SAMPLES = 60
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "60"))
 HERE = Path(__file__).resolve().parent
 
 
@@ -88,25 +90,17 @@ def measure(folder: str) -> dict[str, Any]:
     return asyncio.run(run())
 
 
-def run_in(code: Path) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--code", str(code)],
-                         capture_output=True, text=True, cwd=code, check=True)  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--code":
         sys.path.insert(0, sys.argv[2])
         with tempfile.TemporaryDirectory() as folder:
             print(json.dumps(measure(folder)))
         return
-    checkouts = {"ours": HERE.parent}
-    if os.environ.get("BENCH_BASELINE"):
-        checkouts["baseline"] = Path(os.environ["BENCH_BASELINE"])
+    checkouts = ab_checkouts()
     waits: dict[str, list[float]] = {name: [] for name in checkouts}
     for _ in range(ROUNDS):
         for name, code in checkouts.items():  # alternately: this machine's speed wanders
-            waits[name].extend(run_in(code)["waits_ms"])
+            waits[name].extend(run_in(__file__, code)["waits_ms"])
 
     def described(got: list[float]) -> dict[str, Any]:
         if not got:

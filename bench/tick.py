@@ -18,7 +18,6 @@ import asyncio
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from _ab import checkouts as ab_checkouts
+from _ab import run_in
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 DUE = int(os.environ.get("BENCH_DUE", "10000"))
@@ -128,24 +130,16 @@ def measure_here() -> dict[str, Any]:
     return results
 
 
-def run_in(code: Path) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--code", str(code)],
-                         capture_output=True, text=True, cwd=code, check=True)  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--code":
         sys.path.insert(0, sys.argv[2])
         print(json.dumps(measure_here()))
         return
-    checkouts = {"ours": ROOT}
-    if os.environ.get("BENCH_BASELINE"):
-        checkouts["baseline"] = Path(os.environ["BENCH_BASELINE"])
+    checkouts = ab_checkouts()
     rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in checkouts}
     for _ in range(ROUNDS):
         for name, code in checkouts.items():  # alternately: this machine's speed wanders
-            rounds[name].append(run_in(code))
+            rounds[name].append(run_in(__file__, code))
 
     def best(runs: list[dict[str, Any]], db: str) -> dict[str, Any] | str:
         got = [r[db] for r in runs if r.get(db)]

@@ -105,8 +105,9 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         rate_limit_args: str | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat_id = _chat_id(data.get("chat_id"))
-        paid = self.paid is not None and data.get("allow_paid_broadcast")
-        slots = self.paid if paid and self.paid is not None else self.free
+        slots = self.free
+        if self.paid is not None and data.get("allow_paid_broadcast"):
+            slots = self.paid
         for attempt in range(self.max_retries + 1):
             await self._clear.wait()
             if chat_id is not None:
