@@ -77,9 +77,9 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
     ) -> None:  # fmt: skip
         rates = rates or Rates()
         self.max_retries = max_retries
-        self.free = Slots(rates.free)
+        self.free = Slots(rates.free_slots)
         # Paid broadcasts (allow_paid_broadcast) have their own limit, up to 1,000 a second.
-        self.paid = Slots(rates.paid) if rates.paid else None
+        self.paid = Slots(rates.paid_slots) if rates.paid else None
         # Each group's last minute, on the clock the outbox plans with: the engine reads the
         # same count and sends a group no more than it has room for.
         self.group_minutes = GroupMinutes()
