@@ -5,6 +5,13 @@ Pure planning, as the engine does it: the periods of 50 tasks with the timelines
 check-ins), every task assigned to all 1,000 units (one lead in five, the rest
 coordinating), one person per unit, then every reminder of the year (streamed, as the
 outbox takes them). Peak memory is the process's peak resident size. Prints one JSON object.
+
+`--passes [N …]`: the sender's planning passes through a SQLite database, for N units (1,000,
+5,000 and 20,000 by default) × 50 tasks with a head each: a whole pass at a Monday morning,
+then a task's timeline corrected and the pass the sender runs for that change (by change
+where the checkout can, a whole pass where it cannot), each in a process of its own (seconds,
+peak RSS). With `BENCH_BASELINE=DIR`, that checkout alternately (`BENCH_ROUNDS`, 2). Targets
+(#24): a pass after one change under 1 s at 20,000 units; a whole pass there under 400 MB.
 """
 
 from __future__ import annotations
@@ -15,15 +22,11 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jobs.occurrences import periods
-from jobs.schedule import Recipient, Target, iter_plan
-from timing.planner import Policy
-from timing.timeline import parse_timeline
-from timing.workcalendar import WorkCalendar
 
 UNITS, TASKS = 1000, 50
 START = date(2025, 1, 1)
@@ -36,6 +39,12 @@ PHRASES = [
 
 
 def main() -> None:
+    from jobs.occurrences import periods
+    from jobs.schedule import Recipient, Target, iter_plan
+    from timing.planner import Policy
+    from timing.timeline import parse_timeline
+    from timing.workcalendar import WorkCalendar
+
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     calendar = WorkCalendar(tz=tz)
     policy = Policy()
@@ -72,5 +81,147 @@ def main() -> None:
     )
 
 
+# ---- whole passes and passes by change, through the database -----------------------------
+
+PASS_NOW = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # Monday 10:00 in Hà Nội
+PASS_SIZES = (1000, 5000, 20000)
+
+
+def build_registry(url: str, units: int) -> None:
+    """`units` units with a head each, one plan of TASKS tasks (PHRASES) assigned to all."""
+    from sqlalchemy import insert
+
+    from db.models import Assignment, AssignmentRole, Member, Plan, Role, Task, Unit
+    from db.schema import upgrade
+    from db.session import make_engine, make_session_factory, session_scope
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        plan = Plan(number="01/KH-BENCH", issued_on=START, title="Đo", policy={}, details={})
+        session.add(plan)
+        session.flush()
+        connection = session.connection()
+        connection.execute(insert(Task), [
+            {"plan_id": plan.id, "ref": str(t + 1), "title": f"Việc {t + 1}", "policy": {},
+             "timeline_text": PHRASES[t % len(PHRASES)], "timeline": {}, "active": True}
+            for t in range(TASKS)
+        ])  # fmt: skip
+        connection.execute(insert(Unit), [
+            {"code": f"U{u:05d}", "name": f"Trường số {u}", "extra": {}, "active": True}
+            for u in range(units)
+        ])  # fmt: skip
+        unit_ids = list(session.scalars(select_ids(Unit)))
+        task_ids = list(session.scalars(select_ids(Task)))
+        connection.execute(insert(Member), [
+            {"unit_id": uid, "telegram_user_id": 10_000_000 + uid, "chat_id": 10_000_000 + uid,
+             "full_name": f"Hiệu trưởng {uid}", "role": Role.HEAD, "active": True}
+            for uid in unit_ids
+        ])  # fmt: skip
+        roles = {True: AssignmentRole.LEAD, False: AssignmentRole.COORDINATOR}  # one lead in 5
+        for t, tid in enumerate(task_ids):
+            connection.execute(insert(Assignment), [
+                {"task_id": tid, "unit_id": uid, "role": roles[uid % 5 == t % 5]}
+                for uid in unit_ids
+            ])  # fmt: skip
+    engine.dispose()
+
+
+def select_ids(model: Any) -> Any:
+    from sqlalchemy import select
+
+    return select(model.id).order_by(model.id)
+
+
+def one_pass(url: str, step: str) -> dict[str, Any]:
+    """`whole`: the regular pass. `change`: a task's timeline corrected, then the pass the
+    sender runs for it — by change where the checkout can, else a whole one."""
+    from sqlalchemy import select
+
+    from config import Settings
+    from db import changes
+    from db.models import Task
+    from db.session import make_engine, make_session_factory, session_scope
+    from jobs import outbox
+
+    settings = Settings(database_url=url)
+    sessions = make_session_factory(make_engine(url))
+    scope = None
+    if step == "change":
+        with session_scope(sessions) as session:
+            seen = changes.seen(session)
+            task = session.scalars(select(Task).order_by(Task.id)).first()
+            task.timeline_text = "Trước ngày 05/03/2025"
+    started = time.perf_counter()
+    with session_scope(sessions) as session:
+        if step == "change" and hasattr(changes, "scope_since"):
+            scope = changes.scope_since(session, seen)
+            result = outbox.sync(session, settings, PASS_NOW, scope=scope)
+        else:
+            result = outbox.sync(session, settings, PASS_NOW)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1),
+            "planned": result.planned, "added": result.added,
+            "by_change": scope is not None}  # fmt: skip
+
+
+def passes(sizes: tuple[int, ...]) -> None:
+    import os
+    import shutil
+    import tempfile
+
+    import _ab as ab
+
+    rounds = int(os.environ.get("BENCH_ROUNDS", "2"))
+    out: dict[str, Any] = {"tasks": TASKS, "now": PASS_NOW.isoformat(), "sizes": {}}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            built = {}
+            for name, code in ab.checkouts().items():
+                built[name] = f"{folder}/{name}-{size}.sqlite3"
+                ab.run_in(__file__, code, "--build", str(size), "--db", built[name])
+            figures: dict[str, dict[str, list[Any]]] = {
+                name: {"whole": [], "change": []} for name in built
+            }
+            for _ in range(rounds):
+                for name, code in ab.checkouts().items():
+                    work = f"{folder}/work.sqlite3"
+                    shutil.copy(built[name], work)
+                    for step in ("whole", "change"):
+                        figures[name][step].append(
+                            ab.run_in(__file__, code, "--step", step, "--db", work)
+                        )
+                    os.remove(work)
+            out["sizes"][size] = {
+                name: {step: {"seconds": [r["seconds"] for r in runs],
+                              "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+                              "planned": runs[-1]["planned"], "by_change": runs[-1]["by_change"]}
+                       for step, runs in steps.items()}
+                for name, steps in figures.items()
+            }  # fmt: skip
+            print(json.dumps({size: out["sizes"][size]}), file=sys.stderr, flush=True)
+    print(json.dumps(out))
+
+
+def cli() -> None:
+    args = sys.argv[1:]
+    if "--code" in args:
+        sys.path.insert(0, args[args.index("--code") + 1])  # before any of its modules
+    if "--build" in args:
+        build_registry(
+            f"sqlite:///{args[args.index('--db') + 1]}", int(args[args.index("--build") + 1])
+        )
+        print(json.dumps({"built": True}))
+    elif "--step" in args:
+        print(json.dumps(one_pass(f"sqlite:///{args[args.index('--db') + 1]}",
+                                  args[args.index("--step") + 1])))  # fmt: skip
+    elif "--passes" in args:
+        rest = [int(a) for a in args[args.index("--passes") + 1 :] if a.isdigit()]
+        passes(tuple(rest) or PASS_SIZES)
+    else:
+        main()
+
+
 if __name__ == "__main__":
-    main()
+    cli()

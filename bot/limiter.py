@@ -22,7 +22,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from jobs.sender import BULK, GroupMinutes, Rates
+from jobs.sender import BULK, GroupMinutes, Rates, next_slot
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,9 @@ class Slots:
 
     async def take(self, priority: int) -> None:
         loop = asyncio.get_running_loop()
-        if not self._waiting and loop.time() >= self._next_slot:
-            self._next_slot = loop.time() + self.spacing
+        now = loop.time()
+        if not self._waiting and now >= self._next_slot:
+            self._next_slot = next_slot(self._next_slot, now, self.spacing)
             return
         future: asyncio.Future[None] = loop.create_future()
         heapq.heappush(self._waiting, (priority, next(self._order), future))
@@ -62,7 +63,7 @@ class Slots:
                 _, _, future = heapq.heappop(self._waiting)
                 if not future.done():
                     future.set_result(None)
-                    self._next_slot = loop.time() + self.spacing
+                    self._next_slot = next_slot(self._next_slot, loop.time(), self.spacing)
                     break
 
     def cancel(self) -> None:

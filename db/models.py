@@ -448,14 +448,18 @@ class Heartbeat(Base):
 
 class ChangeMark(Base):
     """Something planning reads changed (a plan, a unit, a person, a policy): the sender's
-    next tick plans again, whichever process made the change. Append-only; the sender prunes
-    what it has seen."""
+    next tick plans again, whichever process made the change — only what the change touches
+    (the plan, the task, the unit) or, when none is named, everything. Append-only; the
+    sender prunes what it has seen. No foreign keys: a mark outlives what was deleted."""
 
     __tablename__ = "change_mark"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     what: Mapped[str] = mapped_column(String(64), default="")
+    plan_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    task_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    unit_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class WebLogin(Base):

@@ -28,7 +28,7 @@ from db.session import session_scope
 from duties import query as duty_query
 from jobs import content, notices, outbox
 from jobs.leader import Leadership
-from jobs.sender import Buttons, Delivery, GroupMinutes, Rates, deliver
+from jobs.sender import Buttons, Delivery, GroupMinutes, Rates, deliver, next_slot
 from texts import cards
 from texts.messages import split_for_telegram, text
 
@@ -45,27 +45,25 @@ BATCH = 500
 
 
 class Pacer:
-    """Start sends at most `rate` a second, every two at least 1/rate apart.
+    """Start sends at most `rate` a second, on a schedule of 1/rate spacings.
 
-    PTB's rate limiter (a leaky bucket) stays the guard for every request the process makes,
-    but its bucket lets a burst through after any pause. Here sends are spaced from the
-    moment the previous one actually started, so however the event loop stalls, 31 sends
-    always span more than a second; the pace is set a hair under 30/s because sleeps wake a
-    little late.
+    The rate limiter (bot/limiter.py) guards every request the process makes; the pacer keeps
+    the outbox a little under it, so replies to people find free slots. A stalled event loop
+    restarts the schedule instead of releasing a burst (`next_slot`).
     """
 
     def __init__(self, rate: float = Rates().outbox) -> None:
         self.spacing = 1.0 / rate
-        self._last = float("-inf")
+        self._next = float("-inf")
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
         loop = asyncio.get_running_loop()
         async with self._lock:
-            delay = self._last + self.spacing - loop.time()
+            delay = self._next - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            self._last = loop.time()
+            self._next = next_slot(self._next, loop.time(), self.spacing)
 
 
 @dataclass
@@ -231,11 +229,16 @@ class Engine:
             # A plan applied, a person linked, a timeline corrected, an answer given — in this
             # process or another: planned at this tick, not at the next regular pass.
             seen = changes.seen(session)
-        if seen != self._seen or self.last_planned is None or now - self.last_planned >= PLAN_EVERY:
+        whole = self.last_planned is None or now - self.last_planned >= PLAN_EVERY
+        if whole or seen != self._seen:
             # On a worker thread: a pass over a province's registry takes seconds of CPU,
-            # and replies to people must not wait for it.
-            report.planned = await asyncio.to_thread(self._plan, now, seen[0])
-            self.last_planned, self._seen = now, seen
+            # and replies to people must not wait for it. Between the regular whole passes
+            # (which also move the window forward), only what changed is planned.
+            since = None if whole or self._seen is None else self._seen
+            report.planned = await asyncio.to_thread(self._plan, now, seen, since)
+            if whole:
+                self.last_planned = now
+            self._seen = seen
         await self._watchdogs(now)
         while True:
             if not self.leadership.still_held():
@@ -257,10 +260,14 @@ class Engine:
                 return
             now = self.clock()
 
-    def _plan(self, now: datetime, seen_up_to: int) -> outbox.SyncResult:
+    def _plan(
+        self, now: datetime, seen: tuple[int, int], since: tuple[int, int] | None
+    ) -> outbox.SyncResult:
+        """A whole pass, or (`since`: the changes the last pass took in) what changed since."""
         with session_scope(self.sessions) as session:
-            planned = outbox.sync(session, self.settings, now, self.calendar)
-            changes.prune(session, seen_up_to)
+            scope = changes.scope_since(session, since) if since is not None else None
+            planned = outbox.sync(session, self.settings, now, self.calendar, scope)
+            changes.prune(session, seen[0])
         return planned
 
     def _kept_ids(self) -> set[int]:

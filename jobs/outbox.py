@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from config import Settings
+from db.changes import Scope
 from db.models import (
     Assignment,
     AssignmentRole,
@@ -43,7 +44,7 @@ from db.models import (
 )
 from db.session import upsert_insert
 from jobs.occurrences import Period, periods
-from jobs.schedule import Decision, Recipient, Target, digests, plan, reconcile
+from jobs.schedule import Decision, Outgoing, Recipient, Target, digests, plan, reconcile
 from timing.planner import Policy, PolicyError
 from timing.timeline import ReportDays, Timeline, TimelineError, parse_timeline, report_day_mapping
 from timing.workcalendar import WorkCalendar
@@ -56,6 +57,7 @@ OCCURRENCE_LOOKBACK_DAYS = 366
 MAX_ATTEMPTS = 6
 BACKOFF = (30, 120, 600, 1800, 7200)  # seconds before attempt 2, 3, …
 PLANNED = "planned"  # the heartbeat saying how far the last planning pass looked ahead
+TASKS_AT_ONCE = 8  # a whole pass plans this many tasks at a time (see `sync`)
 
 
 # ---- reading a task's timeline and policy ------------------------------------------------
@@ -144,14 +146,22 @@ def resolved_policy(
     return policy, {"policy_inputs": inputs, "policy": policy.to_data()}
 
 
-def read_tasks(session: Session, settings: Settings) -> dict[int, TaskReading]:
-    """Every active task's timeline and policy, from what earlier passes stored where it
-    still holds; what had to be read or resolved again is stored for the next pass."""
+def read_tasks(
+    session: Session, settings: Settings, scope: Scope | None = None
+) -> dict[int, TaskReading]:
+    """Every active task's timeline and policy (only the scope's: its plans, its tasks, and
+    the tasks of its units), from what earlier passes stored where it still holds; what had
+    to be read or resolved again is stored for the next pass."""
     base = base_policy(settings)
     readings, fresh = {}, []
-    for task, plan_row in session.execute(
-        select(Task, Plan).join(Plan).where(Task.active.is_(True))
-    ):
+    query = select(Task, Plan).join(Plan).where(Task.active.is_(True))
+    if scope is not None:
+        query = query.where(or_(
+            Task.plan_id.in_(scope.plans),
+            Task.id.in_(scope.tasks),
+            Task.id.in_(select(Assignment.task_id).where(Assignment.unit_id.in_(scope.units))),
+        ))  # fmt: skip
+    for task, plan_row in session.execute(query):
         timeline, read = task_timeline(settings, plan_row, task)
         policy, resolved = resolved_policy(base, settings, plan_row, task)
         if read is not None or resolved is not None:
@@ -229,12 +239,38 @@ class Snapshot:
     heads: list[tuple[int, Recipient]]
 
 
+@dataclass
+class Registry:
+    """Who is told: read once per pass, whatever the number of duties planned with it."""
+
+    parents: dict[int, int | None]  # each active unit: the unit above it
+    people: dict[int, list[Recipient]]
+    heads: list[tuple[int, Recipient]]
+    office: list[Recipient]
+    claimed: set[tuple[int, int]]  # (task, unit) said to be out of its scope
+    snoozes: dict[tuple[int, int], datetime]
+
+
+@dataclass
+class Duties:
+    """The duties of some tasks: their targets, made one at a time as the planner takes
+    them (a province's year need not sit in memory), and the events' start times."""
+
+    targets: Iterator[Target]
+    event_starts: dict[int, datetime]
+
+
 def office_recipients(session: Session, settings: Settings) -> list[Recipient]:
     members = {
         m.telegram_user_id: m
-        for m in session.scalars(select(Member).where(Member.active.is_(True)))
-        if m.role == Role.OFFICE or m.telegram_user_id in settings.office_admins
-    }
+        for m in session.scalars(
+            select(Member).where(
+                Member.active.is_(True),
+                or_(Member.role == Role.OFFICE,
+                    Member.telegram_user_id.in_(settings.office_admins)),
+            ).order_by(Member.id)
+        )
+    }  # fmt: skip
     out = [Recipient(m.chat_id, m.id) for m in members.values()]
     out += [Recipient(uid) for uid in sorted(settings.office_admins) if uid not in members]
     return out + [g for unit_id, g in linked_groups(session) if unit_id is None]
@@ -256,51 +292,27 @@ def linked_groups(
     ]
 
 
-def snapshot(
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    ahead: timedelta = timedelta(0),
-    readings: dict[int, TaskReading] | None = None,
-) -> Snapshot:
-    calendar_tz = settings.timezone
-    occurrences = session.execute(
-        select(Occurrence, Task, Plan)
-        .join(Task, Occurrence.task_id == Task.id)
-        .join(Plan, Task.plan_id == Plan.id)
-        .where(
-            Task.active.is_(True),
-            Occurrence.due_at >= now - timedelta(days=OCCURRENCE_LOOKBACK_DAYS),
-            Occurrence.due_at <= now + timedelta(days=90) + ahead,
+def read_registry(session: Session, settings: Settings, now: datetime) -> Registry:
+    parents: dict[int, int | None] = {
+        unit_id: parent_id
+        for unit_id, parent_id in session.execute(
+            select(Unit.id, Unit.parent_id).where(Unit.active.is_(True))
         )
-    ).all()
-    task_ids = {task.id for _, task, _ in occurrences}
-    occurrence_ids = [o.id for o, _, _ in occurrences]
-    assignments: dict[int, list[tuple[int, AssignmentRole]]] = defaultdict(list)
-    for task_id, unit_id, role in session.execute(
-        select(Assignment.task_id, Assignment.unit_id, Assignment.role).where(
-            Assignment.task_id.in_(task_ids)
-        )
-    ):
-        assignments[task_id].append((unit_id, role))
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.active.is_(True)))}
+    }
     people: dict[int, list[Recipient]] = defaultdict(list)
     heads: list[tuple[int, Recipient]] = []
-    for member in session.scalars(
-        select(Member).where(Member.active.is_(True), Member.unit_id.is_not(None))
-    ):
-        assert member.unit_id is not None
-        people[member.unit_id].append(Recipient(member.chat_id, member.id))
-        if member.role == Role.HEAD and member.unit_id in units:
-            heads.append((member.unit_id, Recipient(member.chat_id, member.id)))
+    for member_id, unit_id, chat_id, role in session.execute(
+        select(Member.id, Member.unit_id, Member.chat_id, Member.role)
+        .where(Member.active.is_(True), Member.unit_id.is_not(None))
+        .order_by(Member.id)
+    ):  # fmt: skip
+        people[unit_id].append(Recipient(chat_id, member_id))
+        if role == Role.HEAD and unit_id in parents:
+            heads.append((unit_id, Recipient(chat_id, member_id)))
     # A unit's group is told what its people are (the heads' weekly digest stays personal).
     for unit_id, group in linked_groups(session):
         if unit_id is not None:
             people[unit_id].append(group)
-    statuses = {
-        (occurrence_id, unit_id): status.value
-        for occurrence_id, unit_id, status in _chunked_statuses(session, occurrence_ids)
-    }
     # "Không thuộc phạm vi": not reminded while the office decides (nor after it agrees).
     claimed = {
         (task_id, unit_id)
@@ -313,37 +325,94 @@ def snapshot(
         for s in session.scalars(select(Snooze).where(Snooze.until > now - LOOKBACK))
     }
     office = office_recipients(session, settings)
-    readings = read_tasks(session, settings) if readings is None else readings
-    targets: list[Target] = []
+    return Registry(parents, people, heads, office, claimed, snoozes)
+
+
+def read_duties(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    readings: dict[int, TaskReading],
+    registry: Registry,
+    ahead: timedelta = timedelta(0),
+    scope: Scope | None = None,
+) -> Duties:
+    """The duties of the tasks in `readings`; with a scope (its units already widened to the
+    units under them), only those it names."""
+    calendar_tz = settings.timezone
+    occurrences = session.execute(
+        select(Occurrence.id, Occurrence.task_id, Occurrence.period_key, Occurrence.kind,
+               Occurrence.due_at, Occurrence.starts_at, Occurrence.ends_at)
+        .where(
+            Occurrence.task_id.in_(list(readings)),
+            Occurrence.due_at >= now - timedelta(days=OCCURRENCE_LOOKBACK_DAYS),
+            Occurrence.due_at <= now + timedelta(days=90) + ahead,
+        )
+        .order_by(Occurrence.id)
+    ).all()  # fmt: skip
+    whole = set(readings)  # tasks whose every unit is planned
+    if scope is not None:
+        whole = {task_id for task_id, reading in readings.items()
+                 if task_id in scope.tasks or reading.plan.id in scope.plans}  # fmt: skip
+    assignments: dict[int, list[tuple[int, AssignmentRole]]] = defaultdict(list)
+    for task_id, unit_id, role in session.execute(
+        select(Assignment.task_id, Assignment.unit_id, Assignment.role)
+        .where(Assignment.task_id.in_({o[1] for o in occurrences}))
+        .order_by(Assignment.id)
+    ):  # fmt: skip
+        if task_id in whole or (scope is not None and unit_id in scope.units):
+            assignments[task_id].append((unit_id, role))
+    ids = [o[0] for o in occurrences]
+    statuses = {(occurrence_id, unit_id): status.value
+                for occurrence_id, unit_id, status in _chunked_statuses(session, ids)}  # fmt: skip
     event_starts: dict[int, datetime] = {}
-    for occurrence, task, _ in occurrences:
-        reading = readings.get(task.id)
-        timeline = reading.timeline if reading is not None else None
-        if timeline is None:
+    periods_of: list[tuple[int, int, Period]] = []
+    for occurrence_id, task_id, key, kind, due_at, starts_at, ends_at in occurrences:
+        if readings[task_id].timeline is None:
             continue
-        period = _period_of(occurrence, calendar_tz)
-        if occurrence.starts_at is not None and period.kind == "event":
-            event_starts[occurrence.id] = occurrence.starts_at
-        for unit_id, role in assignments.get(task.id, ()):
-            unit = units.get(unit_id)
-            if unit is None or (task.id, unit_id) in claimed:
-                continue
-            parent = people.get(unit.parent_id, []) if unit.parent_id else []
-            targets.append(
-                Target(
-                    occurrence_id=occurrence.id,
+        period = Period(key, kind, due_at.astimezone(calendar_tz).date(), due_at, starts_at,
+                        ends_at)  # type: ignore[arg-type]  # fmt: skip
+        if starts_at is not None and period.kind == "event":
+            event_starts[occurrence_id] = starts_at
+        periods_of.append((occurrence_id, task_id, period))
+
+    def targets() -> Iterator[Target]:
+        people, parents = registry.people, registry.parents
+        office = tuple(registry.office)
+        for occurrence_id, task_id, period in periods_of:
+            policy = readings[task_id].policy
+            for unit_id, role in assignments.get(task_id, ()):
+                if unit_id not in parents or (task_id, unit_id) in registry.claimed:
+                    continue
+                parent_id = parents[unit_id]
+                yield Target(
+                    occurrence_id=occurrence_id,
                     unit_id=unit_id,
                     lead=role == AssignmentRole.LEAD,
                     period=period,
-                    status=statuses.get((occurrence.id, unit_id), "not_started"),
+                    status=statuses.get((occurrence_id, unit_id), "not_started"),
                     members=tuple(people.get(unit_id, ())),
-                    escalate_to=tuple(office),
-                    parents=tuple(parent),
-                    policy=reading.policy,
-                    snoozed_until=snoozes.get((occurrence.id, unit_id)),
+                    escalate_to=office,
+                    parents=tuple(people.get(parent_id, ())) if parent_id else (),
+                    policy=policy,
+                    snoozed_until=registry.snoozes.get((occurrence_id, unit_id)),
                 )
-            )
-    return Snapshot(targets, event_starts, office, heads)
+
+    return Duties(targets(), event_starts)
+
+
+def snapshot(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    ahead: timedelta = timedelta(0),
+    readings: dict[int, TaskReading] | None = None,
+) -> Snapshot:
+    """Everything planning reads, at once (for previews and tests; a pass streams it)."""
+    readings = read_tasks(session, settings) if readings is None else readings
+    registry = read_registry(session, settings, now)
+    duties = read_duties(session, settings, now, readings, registry, ahead)
+    return Snapshot(list(duties.targets), duties.event_starts, registry.office, registry.heads)
 
 
 def _chunked_statuses(session: Session, ids: Sequence[int]) -> Iterable[tuple[int, int, Any]]:
@@ -354,17 +423,6 @@ def _chunked_statuses(session: Session, ids: Sequence[int]) -> Iterable[tuple[in
                 UnitStatus.occurrence_id.in_(chunk)
             )
         )
-
-
-def _period_of(occurrence: Occurrence, tz: Any) -> Period:
-    return Period(
-        occurrence.period_key,
-        occurrence.kind,  # type: ignore[arg-type]
-        occurrence.due_at.astimezone(tz).date(),
-        occurrence.due_at,
-        occurrence.starts_at,
-        occurrence.ends_at,
-    )
 
 
 # ---- the outbox --------------------------------------------------------------------------
@@ -380,36 +438,74 @@ class SyncResult:
     skipped: int = 0
 
 
+def widened(session: Session, settings: Settings, scope: Scope) -> Scope | None:
+    """The scope with the units under its units (their escalations reach the people of the
+    units above), or None — everything — when one of its units holds an office admin, who
+    is told of every unit's escalations."""
+    units = set(scope.units)
+    if units and settings.office_admins and session.scalar(
+        select(Member.id).where(Member.unit_id.in_(units),
+                                Member.telegram_user_id.in_(settings.office_admins)).limit(1)
+    ):  # fmt: skip
+        return None
+    units.update(session.scalars(select(Unit.id).where(Unit.parent_id.in_(scope.units))))
+    return Scope(scope.plans, scope.tasks, frozenset(units))
+
+
 def sync(
-    session: Session, settings: Settings, now: datetime, calendar: WorkCalendar | None = None
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    calendar: WorkCalendar | None = None,
+    scope: Scope | None = None,
 ) -> SyncResult:
     """Roll occurrences forward and add to the outbox what falls due in the next hours
-    (and, after downtime, what was missed)."""
+    (and, after downtime, what was missed). With a scope (what changed since the last pass),
+    only its duties: the same rows a whole pass would add for them, at a fraction of the
+    cost; the whole pass, which also moves the window forward, stays the regular one."""
     calendar = calendar or settings.calendar()
-    readings = read_tasks(session, settings)  # each timeline read once per pass
-    result = SyncResult(occurrences_added=roll_forward(session, settings, now, readings=readings))
-    snap = snapshot(session, settings, now, readings=readings)
-    since, until = now - LOOKBACK, now + HORIZON
-    planned = plan(snap.targets, calendar, since, until)
-    planned += digests(calendar, since, until, snap.office, snap.heads, base_policy(settings))
-    result.planned = len(planned)
-    existing = stored_send_times(session, [item.key for item in planned])
+    if scope is not None:
+        scope = widened(session, settings, scope)
+    readings = read_tasks(session, settings, scope)  # each timeline read once per pass
+    registry = read_registry(session, settings, now)
     last = session.get(Heartbeat, PLANNED)
     planned_until = _moment((last.detail or {}).get("until")) if last is not None else None
-    decisions = reconcile(planned, existing, now, calendar, event_starts=snap.event_starts,
-                          planned_until=planned_until)  # fmt: skip
-    rows = []
-    for decision in decisions:
-        rows.append(_row(decision))
-        if decision.state == "skipped":
-            result.skipped += 1
-        elif decision.reason == "catch-up":
-            result.caught_up += 1
-        elif decision.reason == "late":
-            result.late += 1
-        result.added += decision.state == "pending"
-    insert_reminders(session, rows)
-    session.merge(Heartbeat(name=PLANNED, at=now, detail={"until": (now + HORIZON).isoformat()}))
+    since, until = now - LOOKBACK, now + HORIZON
+    result = SyncResult()
+
+    def add(planned: list[Outgoing], event_starts: dict[int, datetime]) -> None:
+        result.planned += len(planned)
+        existing = stored_send_times(session, [item.key for item in planned])
+        decisions = reconcile(planned, existing, now, calendar, event_starts=event_starts,
+                              planned_until=planned_until)  # fmt: skip
+        rows = []
+        for decision in decisions:
+            rows.append(_row(decision))
+            if decision.state == "skipped":
+                result.skipped += 1
+            elif decision.reason == "catch-up":
+                result.caught_up += 1
+            elif decision.reason == "late":
+                result.late += 1
+            result.added += decision.state == "pending"
+        insert_reminders(session, rows)
+
+    # A few tasks at a time: what a pass holds is bounded by the largest few tasks, not by the
+    # registry. A duty's messages depend on nothing outside its task, so this adds the rows
+    # one go over everything would.
+    tasks = list(readings)
+    for start in range(0, len(tasks), TASKS_AT_ONCE):
+        some = {task_id: readings[task_id] for task_id in tasks[start : start + TASKS_AT_ONCE]}
+        result.occurrences_added += roll_forward(session, settings, now, readings=some)
+        duties = read_duties(session, settings, now, some, registry, scope=scope)
+        add(plan(duties.targets, calendar, since, until), duties.event_starts)
+    office, heads = registry.office, registry.heads
+    if scope is not None:  # the office's people are a change to everything: not this one
+        office, heads = [], [(unit, head) for unit, head in heads if unit in scope.units]
+    add(digests(calendar, since, until, office, heads, base_policy(settings)), {})
+    if scope is None:  # how far every duty has been planned: only a whole pass says
+        session.merge(Heartbeat(name=PLANNED, at=now,
+                                detail={"until": (now + HORIZON).isoformat()}))  # fmt: skip
     return result
 
 
@@ -485,7 +581,11 @@ def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     insert_ = upsert_insert(session.get_bind().dialect.name)
-    statement = insert_(Reminder).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    # Through Core: the ORM's bulk insert cost more than the statement (a new duty for
+    # twenty thousand units is twenty thousand rows).
+    statement = insert_(Reminder.__table__).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]
+    )
     for start in range(0, len(rows), 2000):
         session.execute(statement, rows[start : start + 2000])
 
