@@ -17,6 +17,7 @@ peak RSS). With `BENCH_BASELINE=DIR`, that checkout alternately (`BENCH_ROUNDS`,
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -204,6 +205,58 @@ def passes(sizes: tuple[int, ...]) -> None:
     print(json.dumps(out))
 
 
+def share(url: str, start_at: float) -> dict[str, Any]:
+    """One process's share of the open round, started at `start_at` (wall clock) with the
+    others, its imports done."""
+    from config import Settings
+    from db.session import make_engine, make_session_factory
+    from jobs import rounds
+
+    settings = Settings(database_url=url)
+    sessions = make_session_factory(make_engine(url))
+    time.sleep(max(0.0, start_at - time.time()))
+    work = rounds.work(sessions, settings, settings.calendar(), f"w{os.getpid()}")
+    return {"finished_at": time.time(), "tasks": len(work.tasks) if work else 0,
+            "closed": bool(work and work.finished)}  # fmt: skip
+
+
+def shared(units: int, processes: tuple[int, ...] = (1, 2)) -> None:
+    """A whole pass on PostgreSQL planned by 1 and by 2 processes, alternately."""
+    import subprocess
+
+    from _postgres import throwaway_schema
+    from sqlalchemy import text
+
+    from db.session import make_engine, make_session_factory, session_scope
+    from jobs import rounds
+
+    rounds_ = int(os.environ.get("BENCH_ROUNDS", "2"))
+    with throwaway_schema("planning") as url:
+        if url is None:
+            print(json.dumps({"error": "PostgreSQL not reachable at 127.0.0.1:5432"}))
+            return
+        build_registry(url, units)
+        sessions = make_session_factory(make_engine(url))
+        seconds: dict[int, list[float]] = {n: [] for n in processes}
+        for _ in range(rounds_):
+            for n in processes:
+                with session_scope(sessions) as session:  # as before any pass
+                    for table in ("reminder", "occurrence", "heartbeat"):
+                        session.execute(text(f"DELETE FROM {table}"))
+                    session.execute(text("UPDATE task SET planned_for = NULL"))
+                    rounds.open_round(session, PASS_NOW)
+                start_at = time.time() + 4  # after every process's imports
+                workers = [subprocess.Popen(
+                    [sys.executable, __file__, "--share", url, str(start_at)],
+                    stdout=subprocess.PIPE, text=True) for _ in range(n)]  # fmt: skip
+                done = [json.loads(w.communicate()[0].strip().splitlines()[-1]) for w in workers]
+                assert sum(d["closed"] for d in done) == 1, done
+                seconds[n].append(round(max(d["finished_at"] for d in done) - start_at, 2))
+        print(json.dumps({"units": units, "tasks": TASKS, "database": "postgresql",
+                          "whole_pass_seconds": {f"{n} process(es)": s
+                                                 for n, s in seconds.items()}}))  # fmt: skip
+
+
 def cli() -> None:
     args = sys.argv[1:]
     if "--code" in args:
@@ -216,6 +269,12 @@ def cli() -> None:
     elif "--step" in args:
         print(json.dumps(one_pass(f"sqlite:///{args[args.index('--db') + 1]}",
                                   args[args.index("--step") + 1])))  # fmt: skip
+    elif "--share" in args:
+        at = args.index("--share")
+        print(json.dumps(share(args[at + 1], float(args[at + 2]))))
+    elif "--shared" in args:
+        rest = [int(a) for a in args[args.index("--shared") + 1 :] if a.isdigit()]
+        shared(rest[0] if rest else 20000)
     elif "--passes" in args:
         rest = [int(a) for a in args[args.index("--passes") + 1 :] if a.isdigit()]
         passes(tuple(rest) or PASS_SIZES)

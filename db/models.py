@@ -226,6 +226,9 @@ class Task(Base):
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The moment of the last whole planning pass that planned this task (jobs/rounds.py):
+    # written through Core, so it is no change planning must see.
+    planned_for: Mapped[datetime | None] = mapped_column(default=None)
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     assignments: Mapped[list[Assignment]] = relationship(

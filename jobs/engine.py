@@ -26,7 +26,7 @@ from db import changes, groups
 from db.models import AuditLog, GroupChat, Heartbeat, Member, Reminder, ReminderState, Unit
 from db.session import session_scope
 from duties import query as duty_query
-from jobs import content, notices, outbox
+from jobs import content, notices, outbox, rounds
 from jobs.leader import Leadership
 from jobs.sender import Buttons, Delivery, GroupMinutes, Rates, deliver, next_slot
 from texts import cards
@@ -158,6 +158,8 @@ class Engine:
         self.worker = worker_id(worker or socket.gethostname(), None if worker else os.getpid())
         engine = sessions.kw["bind"]
         self.leadership = leadership or Leadership(engine)
+        # On PostgreSQL the whole pass is shared with the standbys (jobs/rounds.py).
+        self._shares_planning = engine.dialect.name == "postgresql"
         self.calendar = settings.calendar()
         self.last_planned: datetime | None = None
         self._seen: tuple[int, int] | None = None  # the changes the last pass took in
@@ -216,6 +218,8 @@ class Engine:
         hold = self.leadership.hold()
         report.leader, report.error = hold.leader, report.error or hold.error
         if not hold.leader:
+            if self._shares_planning and not hold.error:  # a standby plans its share
+                report.planned = await asyncio.to_thread(self._plan_share)
             return
         with session_scope(self.sessions) as session:
             # Whatever is "sending" and not ours in flight was left by a crash, a tick that
@@ -235,10 +239,15 @@ class Engine:
             # and replies to people must not wait for it. Between the regular whole passes
             # (which also move the window forward), only what changed is planned.
             since = None if whole or self._seen is None else self._seen
-            report.planned = await asyncio.to_thread(self._plan, now, seen, since)
+            if whole and self._shares_planning:
+                report.planned = await asyncio.to_thread(self._open_round, now, seen)
+            else:
+                report.planned = await asyncio.to_thread(self._plan, now, seen, since)
             if whole:
                 self.last_planned = now
             self._seen = seen
+        elif self._shares_planning:  # what a standby that stopped left of the round
+            report.planned = await asyncio.to_thread(self._plan_share)
         await self._watchdogs(now)
         while True:
             if not self.leadership.still_held():
@@ -269,6 +278,17 @@ class Engine:
             planned = outbox.sync(session, self.settings, now, self.calendar, scope)
             changes.prune(session, seen[0])
         return planned
+
+    def _open_round(self, now: datetime, seen: tuple[int, int]) -> outbox.SyncResult:
+        """A whole pass that every process helps with, this one first."""
+        with session_scope(self.sessions) as session:
+            rounds.open_round(session, now)
+            changes.prune(session, seen[0])
+        return self._plan_share() or outbox.SyncResult()
+
+    def _plan_share(self) -> outbox.SyncResult | None:
+        work = rounds.work(self.sessions, self.settings, self.calendar, self.worker)
+        return work.result if work is not None else None
 
     def _kept_ids(self) -> set[int]:
         return self._in_flight | {row.id for item, _ in self._unrecorded for row in item.rows}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -452,6 +452,79 @@ def widened(session: Session, settings: Settings, scope: Scope) -> Scope | None:
     return Scope(scope.plans, scope.tasks, frozenset(units))
 
 
+@dataclass
+class Pass:
+    """A planning pass's fixed inputs — its moment, its window, who is told — and its tally.
+    Its parts (a few tasks each, then the digests) may be planned in several transactions,
+    and on PostgreSQL by several processes (`jobs/rounds.py`)."""
+
+    settings: Settings
+    calendar: WorkCalendar
+    now: datetime
+    registry: Registry
+    planned_until: datetime | None  # how far the last whole pass looked ahead
+    result: SyncResult = field(default_factory=lambda: SyncResult())
+
+    @classmethod
+    def start(
+        cls, session: Session, settings: Settings, now: datetime, calendar: WorkCalendar
+    ) -> Pass:
+        last = session.get(Heartbeat, PLANNED)
+        until = _moment((last.detail or {}).get("until")) if last is not None else None
+        return cls(settings, calendar, now, read_registry(session, settings, now), until)
+
+    def _add(
+        self, session: Session, planned: list[Outgoing], event_starts: dict[int, datetime]
+    ) -> None:
+        result = self.result
+        result.planned += len(planned)
+        existing = stored_send_times(session, [item.key for item in planned])
+        decisions = reconcile(planned, existing, self.now, self.calendar,
+                              event_starts=event_starts,
+                              planned_until=self.planned_until)  # fmt: skip
+        rows = []
+        for decision in decisions:
+            rows.append(_row(decision))
+            if decision.state == "skipped":
+                result.skipped += 1
+            elif decision.reason == "catch-up":
+                result.caught_up += 1
+            elif decision.reason == "late":
+                result.late += 1
+            result.added += decision.state == "pending"
+        insert_reminders(session, rows)
+
+    def tasks(
+        self, session: Session, readings: dict[int, TaskReading], scope: Scope | None = None
+    ) -> None:
+        """Plan these tasks' duties (a scope's only), TASKS_AT_ONCE at a time: what a pass
+        holds is bounded by the largest few tasks, not by the registry. A duty's messages
+        depend on nothing outside its task, so this adds the rows one go over all would."""
+        since, until = self.now - LOOKBACK, self.now + HORIZON
+        ids = list(readings)
+        for start in range(0, len(ids), TASKS_AT_ONCE):
+            some = {task_id: readings[task_id] for task_id in ids[start : start + TASKS_AT_ONCE]}
+            self.result.occurrences_added += roll_forward(session, self.settings, self.now,
+                                                          readings=some)  # fmt: skip
+            duties = read_duties(session, self.settings, self.now, some, self.registry,
+                                 scope=scope)  # fmt: skip
+            self._add(session, plan(duties.targets, self.calendar, since, until),
+                      duties.event_starts)  # fmt: skip
+
+    def digests(self, session: Session, scope: Scope | None = None) -> None:
+        office, heads = self.registry.office, self.registry.heads
+        if scope is not None:  # the office's people are a change to everything: not this one
+            office, heads = [], [(unit, head) for unit, head in heads if unit in scope.units]
+        since, until = self.now - LOOKBACK, self.now + HORIZON
+        self._add(session, digests(self.calendar, since, until, office, heads,
+                                   base_policy(self.settings)), {})  # fmt: skip
+
+    def finish(self, session: Session) -> None:
+        """Every duty is planned up to the window's end: the next pass's `planned_until`."""
+        session.merge(Heartbeat(name=PLANNED, at=self.now,
+                                detail={"until": (self.now + HORIZON).isoformat()}))  # fmt: skip
+
+
 def sync(
     session: Session,
     settings: Settings,
@@ -467,46 +540,12 @@ def sync(
     if scope is not None:
         scope = widened(session, settings, scope)
     readings = read_tasks(session, settings, scope)  # each timeline read once per pass
-    registry = read_registry(session, settings, now)
-    last = session.get(Heartbeat, PLANNED)
-    planned_until = _moment((last.detail or {}).get("until")) if last is not None else None
-    since, until = now - LOOKBACK, now + HORIZON
-    result = SyncResult()
-
-    def add(planned: list[Outgoing], event_starts: dict[int, datetime]) -> None:
-        result.planned += len(planned)
-        existing = stored_send_times(session, [item.key for item in planned])
-        decisions = reconcile(planned, existing, now, calendar, event_starts=event_starts,
-                              planned_until=planned_until)  # fmt: skip
-        rows = []
-        for decision in decisions:
-            rows.append(_row(decision))
-            if decision.state == "skipped":
-                result.skipped += 1
-            elif decision.reason == "catch-up":
-                result.caught_up += 1
-            elif decision.reason == "late":
-                result.late += 1
-            result.added += decision.state == "pending"
-        insert_reminders(session, rows)
-
-    # A few tasks at a time: what a pass holds is bounded by the largest few tasks, not by the
-    # registry. A duty's messages depend on nothing outside its task, so this adds the rows
-    # one go over everything would.
-    tasks = list(readings)
-    for start in range(0, len(tasks), TASKS_AT_ONCE):
-        some = {task_id: readings[task_id] for task_id in tasks[start : start + TASKS_AT_ONCE]}
-        result.occurrences_added += roll_forward(session, settings, now, readings=some)
-        duties = read_duties(session, settings, now, some, registry, scope=scope)
-        add(plan(duties.targets, calendar, since, until), duties.event_starts)
-    office, heads = registry.office, registry.heads
-    if scope is not None:  # the office's people are a change to everything: not this one
-        office, heads = [], [(unit, head) for unit, head in heads if unit in scope.units]
-    add(digests(calendar, since, until, office, heads, base_policy(settings)), {})
+    planning = Pass.start(session, settings, now, calendar)
+    planning.tasks(session, readings, scope)
+    planning.digests(session, scope)
     if scope is None:  # how far every duty has been planned: only a whole pass says
-        session.merge(Heartbeat(name=PLANNED, at=now,
-                                detail={"until": (now + HORIZON).isoformat()}))  # fmt: skip
-    return result
+        planning.finish(session)
+    return planning.result
 
 
 def _moment(value: object) -> datetime | None:
