@@ -135,27 +135,32 @@ def select_ids(model: Any) -> Any:
 
 
 def one_pass(url: str, step: str) -> dict[str, Any]:
-    """`whole`: the regular pass. `change`: a task's timeline corrected, then the pass the
-    sender runs for it — by change where the checkout can, else a whole one."""
+    """`whole`: the regular pass. `change`: a task's timeline corrected (a new deadline for
+    every unit), then the pass the sender runs for it — by change where the checkout can,
+    else a whole one. `link`: the same for a second person linked to one unit."""
     from sqlalchemy import select
 
     from config import Settings
     from db import changes
-    from db.models import Task
+    from db.models import Member, Role, Task
     from db.session import make_engine, make_session_factory, session_scope
     from jobs import outbox
 
     settings = Settings(database_url=url)
     sessions = make_session_factory(make_engine(url))
     scope = None
-    if step == "change":
+    if step in ("change", "link"):
         with session_scope(sessions) as session:
             seen = changes.seen(session)
             task = session.scalars(select(Task).order_by(Task.id)).first()
-            task.timeline_text = "Trước ngày 05/03/2025"
+            if step == "change":
+                task.timeline_text = "Trước ngày 05/03/2025"
+            else:
+                session.add(Member(unit_id=1, telegram_user_id=1, chat_id=1, full_name="Phó",
+                                   role=Role.STAFF))  # fmt: skip
     started = time.perf_counter()
     with session_scope(sessions) as session:
-        if step == "change" and hasattr(changes, "scope_since"):
+        if step in ("change", "link") and hasattr(changes, "scope_since"):
             scope = changes.scope_since(session, seen)
             result = outbox.sync(session, settings, PASS_NOW, scope=scope)
         else:
@@ -183,13 +188,13 @@ def passes(sizes: tuple[int, ...]) -> None:
                 built[name] = f"{folder}/{name}-{size}.sqlite3"
                 ab.run_in(__file__, code, "--build", str(size), "--db", built[name])
             figures: dict[str, dict[str, list[Any]]] = {
-                name: {"whole": [], "change": []} for name in built
+                name: {"whole": [], "change": [], "link": []} for name in built
             }
             for _ in range(rounds):
                 for name, code in ab.checkouts().items():
                     work = f"{folder}/work.sqlite3"
                     shutil.copy(built[name], work)
-                    for step in ("whole", "change"):
+                    for step in ("whole", "change", "link"):
                         figures[name][step].append(
                             ab.run_in(__file__, code, "--step", step, "--db", work)
                         )

@@ -354,14 +354,14 @@ def read_duties(
     if scope is not None:
         whole = {task_id for task_id, reading in readings.items()
                  if task_id in scope.tasks or reading.plan.id in scope.plans}  # fmt: skip
+    query = select(Assignment.task_id, Assignment.unit_id, Assignment.role).where(
+        Assignment.task_id.in_({o[1] for o in occurrences})
+    )
+    if scope is not None:  # a unit's change: its own assignments, not the task's thousands
+        query = query.where(or_(Assignment.task_id.in_(whole), Assignment.unit_id.in_(scope.units)))
     assignments: dict[int, list[tuple[int, AssignmentRole]]] = defaultdict(list)
-    for task_id, unit_id, role in session.execute(
-        select(Assignment.task_id, Assignment.unit_id, Assignment.role)
-        .where(Assignment.task_id.in_({o[1] for o in occurrences}))
-        .order_by(Assignment.id)
-    ):  # fmt: skip
-        if task_id in whole or (scope is not None and unit_id in scope.units):
-            assignments[task_id].append((unit_id, role))
+    for task_id, unit_id, role in session.execute(query.order_by(Assignment.id)):
+        assignments[task_id].append((unit_id, role))
     ids = [o[0] for o in occurrences]
     statuses = {(occurrence_id, unit_id): status.value
                 for occurrence_id, unit_id, status in _chunked_statuses(session, ids)}  # fmt: skip

@@ -16,16 +16,17 @@ async def test_a_person_is_answered_while_the_engine_plans(
 ):
     emu = emulator.emulator
     planning, answered = threading.Event(), threading.Event()
-    real_sync = outbox.sync
+    real_start = outbox.Pass.start
 
-    def slow_sync(*args: Any, **kwargs: Any) -> outbox.SyncResult:
+    def slow_start(*args: Any, **kwargs: Any) -> outbox.Pass:
         planning.set()
         # Planning holds on until the person has their answer: on the event loop, the answer
-        # could never come and this would give up.
+        # could never come and this would give up. (A pass in one process and a round shared
+        # by processes on PostgreSQL both start here.)
         assert answered.wait(10), "nobody was answered while the engine planned"
-        return real_sync(*args, **kwargs)
+        return real_start(*args, **kwargs)
 
-    monkeypatch.setattr(outbox, "sync", slow_sync)
+    monkeypatch.setattr(outbox.Pass, "start", slow_start)
     tick = asyncio.create_task(bot.bot_data["engine"].tick())
     assert await asyncio.to_thread(planning.wait, 10)
     emu.send_text(OFFICE_ADMIN, "/toi")
