@@ -250,6 +250,9 @@ def shared(units: int, processes: tuple[int, ...] = (1, 2)) -> None:
                         session.execute(text(f"DELETE FROM {table}"))
                     session.execute(text("UPDATE task SET planned_for = NULL"))
                     rounds.open_round(session, PASS_NOW)
+                with make_engine(url).connect() as connection:  # fresh tables: statistics,
+                    connection.execute(text("COMMIT"))  # or the first run plans in the dark
+                    connection.execute(text("VACUUM ANALYZE"))
                 start_at = time.time() + 4  # after every process's imports
                 workers = [subprocess.Popen(
                     [sys.executable, __file__, "--share", url, str(start_at)],
