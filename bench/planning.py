@@ -173,7 +173,6 @@ def one_pass(url: str, step: str) -> dict[str, Any]:
 
 
 def passes(sizes: tuple[int, ...]) -> None:
-    import os
     import shutil
     import tempfile
 

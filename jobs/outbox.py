@@ -350,14 +350,14 @@ def read_duties(
         )
         .order_by(Occurrence.id)
     ).all()  # fmt: skip
-    whole = set(readings)  # tasks whose every unit is planned
-    if scope is not None:
-        whole = {task_id for task_id, reading in readings.items()
-                 if task_id in scope.tasks or reading.plan.id in scope.plans}  # fmt: skip
     query = select(Assignment.task_id, Assignment.unit_id, Assignment.role).where(
         Assignment.task_id.in_({o[1] for o in occurrences})
     )
-    if scope is not None:  # a unit's change: its own assignments, not the task's thousands
+    if scope is not None:
+        # Every unit of the scope's plans and tasks; of other tasks, only the scope's units
+        # (a unit's change reads its own assignments, not the task's thousands).
+        whole = {task_id for task_id, reading in readings.items()
+                 if task_id in scope.tasks or reading.plan.id in scope.plans}  # fmt: skip
         query = query.where(or_(Assignment.task_id.in_(whole), Assignment.unit_id.in_(scope.units)))
     assignments: dict[int, list[tuple[int, AssignmentRole]]] = defaultdict(list)
     for task_id, unit_id, role in session.execute(query.order_by(Assignment.id)):
