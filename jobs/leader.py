@@ -66,7 +66,12 @@ class Leadership:
 
     def hold(self) -> Hold:
         if not self._postgres:
-            if self._lock_path is not None and not self._hold_file():
+            try:
+                held = self._lock_path is None or self._hold_file()
+            except OSError as error:  # the database's folder is gone or unwritable
+                log.warning("sender lock file not opened: %s", error)
+                return Hold(False, False, f"sender lock not asked: {type(error).__name__}")
+            if not held:
                 return Hold(False, False)
             became = not self._led_before
             self._led_before = True

@@ -4,6 +4,7 @@ on one PostgreSQL, and a sender that dies and is replaced."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 from datetime import UTC, date, datetime, timedelta
 
@@ -189,10 +190,13 @@ async def test_only_the_lock_holder_sends_and_another_takes_over_when_it_dies(
     other.dispose()
 
 
-async def test_a_tick_never_raises_even_when_the_database_is_gone(settings, sessions):
+async def test_a_tick_never_raises_even_when_the_database_is_gone(settings, sessions, tmp_path):
     clock = Clock(NOW)
     bot = FakeBot(clock)
-    broken = make_session_factory(make_engine("sqlite:////nonexistent/dir/db.sqlite3"))
+    # Its folder removed after the engine was made: a path that merely does not exist would
+    # be created by the engine when the tests run as root (as in CI).
+    broken = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'gone' / 'db.sqlite3'}"))
+    shutil.rmtree(tmp_path / "gone")
     engine = Engine(settings, broken, bot, clock)  # type: ignore[arg-type]
     report = await engine.tick()
     assert report.error
