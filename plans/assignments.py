@@ -36,16 +36,17 @@ ROMAN = re.compile(r"^\s*([IVX]{1,5})\.\s+(\S.*)$")
 ARTICLE = re.compile(r"^\s*Điều\s+(\d{1,3})\s*[.:]\s*(.*)$", re.IGNORECASE)
 CHAPTER = re.compile(r"^\s*Chương\s+[IVXLC\d]+\b", re.IGNORECASE)
 ITEM = re.compile(r"^\s*(\d{1,2})\.\s+(\S.*)$")
-SUBITEM = re.compile(r"^\s*(?:[a-zđ]\)|[-+•*])\s*")
+SUBITEM = re.compile(r"^\s*(?:[a-zđ]\)|[-+•*]|\d{1,2}\.\d{1,2}\.?(?=\s))\s*")
 END = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|KT\.|TM\.|Q\.)", re.IGNORECASE)
 # Titles of the sections that hand out the work.
 ASSIGNING = re.compile(r"\b(?:to chuc thuc hien|phan cong|trach nhiem)\b")
 # How a unit's name opens ("Giao"/"Đề nghị" before it are the plan speaking).
 UNIT = re.compile(
-    r"^(?:giao\s+|de nghi\s+)?(?:(?:cac|moi)\s+)?(?:so|phong|ban|uy ban|ubnd|truong|hieu truong"
+    r"^(?:giao\s+|de nghi\s+)?(?:(?:cac|moi)\s+)?(?:dong chi\s+)?"
+    r"(?:so|phong|ban|uy ban|ubnd|truong|hieu truong"
     r"|thu truong|giam doc|chu tich|van phong|trung tam|cong an|kho bac|thanh tra|lien doan|vu"
     r"|cuc|chi cuc|bo|don vi|co so|co quan|to chuc|dia phuong|doan|hoi|cong doan|khoa|lanh dao"
-    r"|bao hiem|quy|toa an|vien|ho so|nha truong|hoi dong|tap the)\b"
+    r"|bao hiem|quy|toa an|vien|ho so|nha truong|hoi dong|tap the|to cong tac|to giup viec)\b"
 )
 # Words a duty opens with: where a unit's name (a heading of one or more lines) ends.
 DUTY_START = re.compile(
@@ -58,7 +59,8 @@ DUTY_START = re.compile(
 # Where, in a sentence that opens with its unit, the unit's name ends.
 SUBJECT_END = re.compile(
     r"\s(?:can cu|chu dong|co trach nhiem|chiu trach nhiem|co nhiem vu|trien khai|thuc hien"
-    r"|xay dung|chi dao|tham muu|phoi hop|chu tri"
+    r"|xay dung|chi dao|tham muu|phoi hop|chu tri|day manh|tiep tuc|tang cuong|tong hop"
+    r"|huong dan|theo doi|don doc|ra soat|lam dau moi|bao dam|dam bao"
     r"|to chuc(?!\s*(?:,|;|co lien\b|chinh tri|doan the|xa hoi|$)))\b"
 )
 PREAMBLE = re.compile(r"^(?:can cu|can|tren co so)\b[^;]*?,\s+(?=" + DUTY_START.pattern[3:])
@@ -191,7 +193,7 @@ def _unit_of(first: str, following: list[str]) -> tuple[str, str, int]:
         # A heading line, its duties below: "1. Vụ Các vấn đề chung về xây dựng pháp luật".
         return first[skip:].strip(), "", 0
     colon = first.find(":")
-    subject = SUBJECT_END.search(folded, skip)
+    subject = _subject_end(folded, first, skip)
     labelled = 0 < colon <= 160 and not re.search(r"\d", first[:colon])
     if labelled and (subject is None or subject.start() > colon):
         return first[skip:colon].strip(), first[colon + 1 :].strip(), 0
@@ -209,7 +211,7 @@ def _unit_of(first: str, following: list[str]) -> tuple[str, str, int]:
         same = _same(text)
         if DUTY_START.match(same) or ITEM.match(text) or ROMAN.match(text):
             break
-        verb = SUBJECT_END.search(" " + same)
+        verb = _subject_end(" " + same, " " + text)
         if verb:
             cut = max(verb.start() - 1, 0)
             name.append(text[:cut])
@@ -222,6 +224,15 @@ def _unit_of(first: str, following: list[str]) -> tuple[str, str, int]:
     else:
         return "", "", 0
     return " ".join(name).strip(" :"), "", len(following) and _taken(following, len(name) - 1)
+
+
+def _subject_end(folded: str, text: str, start: int = 0) -> re.Match[str] | None:
+    """Where the verb after a unit's name starts: in lower case ("… tổng hợp …"), where the
+    same words capitalised are part of a name ("Vụ Tổng hợp")."""
+    for verb in SUBJECT_END.finditer(folded, start):
+        if text[verb.start() + 1 : verb.start() + 2].islower():
+            return verb
+    return None
 
 
 def due_by(tasks: list[TaskRow], day: date, what: str, reference: date) -> list[TaskRow]:
@@ -348,6 +359,8 @@ def _duties(block: _Block) -> list[Duty]:
             current.append(line)
         if current:
             pieces.append(" ".join(current))
+        if len(pieces) > 1 and pieces[0].rstrip().endswith(":"):
+            pieces = pieces[1:]  # "… thực hiện các nhiệm vụ sau:": the duties are below
         pieces = [clause for piece in pieces for clause in _clauses(piece)]
         numbers = [str(n) for n in range(1, len(pieces) + 1)] if len(pieces) > 1 else [""]
     duties: list[Duty] = []
@@ -443,7 +456,7 @@ def _units(unit: str) -> tuple[str, ...]:
 
 def _title(text: str) -> str:
     text = " ".join(text.split()).strip(" .;,-+•*")
-    text = re.sub(r"^[a-zđ]\)\s*", "", text)
+    text = re.sub(r"^(?:[a-zđ]\)|\d{1,2}\.\d{1,2}\.?(?=\s))\s*", "", text)
     preamble = PREAMBLE.match(_same(text))
     if preamble:
         text = text[preamble.end() :]

@@ -44,6 +44,8 @@ RUN_IN = re.compile(r"\s[-–]\s*(?=(?:thoi gian|thoi han|tien do|don vi|co quan
 LEAD_SPLIT = re.compile(r"\s+chu tri\b\s*,?\s*(?:(?:va\s+)?phoi hop(?:\s+voi)?\s*)?")
 # "Sở Thông tin và Truyền thông đôn đốc, hướng dẫn …": who acts ends where what they do begins.
 LEAD_VERB = re.compile(
+    # (not after "về", "của", "và", "cho": "Vụ … về xây dựng pháp luật" is a name)
+    r"(?<!\sve)(?<!\scua)(?<!\sva)(?<!\scho)"
     r"\s(?:don doc|huong dan|chi dao|trien khai|theo doi|kiem tra|tham muu|tong hop"
     r"|xay dung|thuc hien)\b"
 )
@@ -111,11 +113,23 @@ def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[T
             continue
         if current is None:
             continue
-        if last_field is not None and not line.startswith(("-", "+", "•", "*")):
-            current.fields[last_field][-1] += " " + line  # a field's value wrapped by the PDF
+        if last_field is not None and (
+            not line.startswith(("-", "+", "•", "*"))
+            or _wrapped_on(current.fields[last_field][-1], line)
+        ):
+            # a field's value wrapped by the PDF
+            current.fields[last_field][-1] += " " + line.lstrip("-+•* ")
         elif last_field is None:
             current.text.append(line)
     return _tasks(items, reference)
+
+
+def _wrapped_on(value: str, line: str) -> bool:
+    """ "Vụ Tổ chức ⏎ - cán bộ, Vụ …": a list of units that runs on, a dash in front of its
+    next line (a crawler's or a typist's), and not a new item: the value stops mid-sentence
+    and the line goes on in lower case."""
+    rest = line.lstrip("-+•* ")
+    return bool(rest) and rest[0].islower() and not value.rstrip().endswith((".", ";", ":"))
 
 
 def _level(marker: re.Match[str]) -> tuple[int, str]:

@@ -205,6 +205,18 @@ class _Row:
     parent: _Row | None = None
 
 
+# Where a narrow cell broke a word, not between words: a code cut after its hyphen
+# ("22/QĐ-" ⏎ "ĐHVN") or an abbreviation's last letter wrapped alone ("KT&ĐBC" ⏎ "L").
+CUT_CODE = re.compile(r"(?<=\S-)\n(?=[A-ZĐÀ-Ỹ0-9])")
+CUT_LETTER = re.compile(r"(?<=[A-ZĐ&]{3})\n(?=[A-ZĐ]\)?\s*(?:\n|$))")
+
+
+def joined_lines(text: str) -> str:
+    """A cell's lines as one line."""
+    text = CUT_LETTER.sub("", CUT_CODE.sub("", text.strip()))
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def tasks_from_table(table: list[list[str]], reference: date) -> TableReading:
     layout = table_layout([[c or "" for c in row] for row in table])
     if layout is None:
@@ -214,7 +226,7 @@ def tasks_from_table(table: list[list[str]], reference: date) -> TableReading:
     def cell(row: list[str], index: int | None) -> str:
         if index is None or index >= len(row):
             return ""
-        return re.sub(r"\s+", " ", (row[index] or "")).strip()
+        return joined_lines(row[index] or "")
 
     reading = TableReading(layout=layout)
     rows: list[_Row] = []

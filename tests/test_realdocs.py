@@ -48,6 +48,12 @@ def test_a_quality_plan_whose_task_table_numbers_rows_under_roman_sections(fmt):
         first.extra
     )
     assert due(tasks["III.1.1"]) == date(2026, 1, 31)  # "Hoàn thành xây dựng kế hoạch vào …"
+    # Narrow cells wrap a code after its hyphen and an abbreviation's last letter alone.
+    council = tasks["II.1"]
+    assert council.lead == (
+        "Hội đồng tự đánh giá theo quyết định số 22/QĐ-ĐHVN ban hành ngày 10/01/2025",
+    )
+    assert council.coordinators == ("Khoa FISS và phòng KT&ĐBCL",)
     assert tasks["III.2.4"].lead == ("Các Khoa",) and tasks["III.2.4"].section == "III.2"
     # The number and date are blank as published: the year of the dateline is the floor.
     assert doc.number == "" and doc.issued_on is None and doc.floor == date(2026, 1, 1)
@@ -332,3 +338,34 @@ def test_plain_text_whose_table_cells_were_interleaved_is_refused_with_what_to_s
     # Its body still reads; the table it could not is named among the warnings.
     doc = read("btnmt-qd59-2024.txt")
     assert any("rời hoặc trộn các ô" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_a_body_task_whose_lead_names_a_field_and_whose_coordinators_run_on_a_dashed_line(fmt):
+    # "Đơn vị chủ trì: Vụ Các vấn đề chung về xây dựng pháp luật." — "xây dựng" here is part of
+    # the name, not what the unit does; "Vụ Tổ chức ⏎ - cán bộ, Vụ Phổ biến, …" is one list.
+    task = by_ref(read(f"btp-qd173-2015.{fmt}"))["8.b"]
+    assert task.lead == ("Vụ Các vấn đề chung về xây dựng pháp luật",)
+    (coordinators,) = task.coordinators
+    assert coordinators.startswith("Văn phòng Bộ, Vụ Tổ chức cán bộ, Vụ Phổ biến")
+    assert coordinators.endswith("Cục Kiểm soát thủ tục hành chính")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_the_units_of_to_chuc_thuc_hien_each_get_their_numbered_duties(fmt):
+    tasks = by_ref(read(f"btnmt-qd59-2024.{fmt}"))
+    heads = ("Thủ trưởng các đơn vị trực thuộc Bộ theo chức năng, nhiệm vụ được giao",)
+    # "2. Thủ trưởng … chịu trách nhiệm thực hiện các nhiệm vụ sau:" then "2.1. …", "2.2. …"
+    first = tasks["III.2.1"]
+    assert first.lead == heads and first.title.startswith("Xây dựng Chương trình công tác năm")
+    assert due(first) == date(2024, 1, 24)  # "ban hành trước ngày 25 tháng 01 năm 2024"
+    assert not any("nhiệm vụ sau" in t.title for t in tasks.values())
+    # The verb ends the unit's name: "Vụ Kế hoạch - Tài chính tổng hợp định kỳ …".
+    assert tasks["III.7"].lead == ("Vụ Kế hoạch - Tài chính",)
+    assert tasks["III.7"].title.startswith("Tổng hợp định kỳ kết quả")
+    assert tasks["III.6"].lead[0].startswith("Tổ Công tác được thành lập")
+    if fmt != "txt":  # the extractor split "đẩy m ạnh" and "nhi ệm" there
+        assert tasks["III.1"].lead[0].startswith("Các đồng chí Lãnh đạo Bộ")
+        media = tasks["III.4.1"]
+        assert media.lead == ("Trung tâm Truyền thông TN&MT, Báo TN&MT và các đơn vị liên quan",)
+        assert media.title.startswith("Đẩy mạnh công tác truyền thông")
