@@ -126,7 +126,22 @@ def _is_header_continuation(top: list[str], row: list[str]) -> bool:
     if first and first != (top[0] or "").strip():
         return False
     cells = [c.strip() for c in row if c and c.strip()]
-    return all(len(c) <= 60 and not re.search(r"\d{1,2}\s*/\s*\d{1,2}", c) for c in cells)
+    if not all(len(c) <= 60 and not re.search(r"\d{1,2}\s*/\s*\d{1,2}", c) for c in cells):
+        return False
+    # Some label above spans columns (its other cells empty or repeated by the reader): a
+    # header whose every column is named already is complete, and the row under it is data
+    # (a row continued from the page before has no number and no date either).
+    above = [(c or "").strip() for c in top]
+    return any(
+        index < len(above)
+        and (
+            not above[index]
+            or (index > 0 and above[index] == above[index - 1])
+            or (index + 1 < len(above) and above[index] == above[index + 1])
+        )
+        for index, cell in enumerate(row)
+        if (cell or "").strip()
+    )
 
 
 def table_layout(table: list[list[str]]) -> Layout | None:

@@ -369,3 +369,14 @@ def test_the_units_of_to_chuc_thuc_hien_each_get_their_numbered_duties(fmt):
         media = tasks["III.4.1"]
         assert media.lead == ("Trung tâm Truyền thông TN&MT, Báo TN&MT và các đơn vị liên quan",)
         assert media.title.startswith("Đẩy mạnh công tác truyền thông")
+
+
+def test_sub_rows_continued_on_the_next_page_stay_under_their_row():
+    # Row 9's merged number and dates end on page 1; 9e and 9f continue on page 2 under the
+    # repeated header, with no number and no date — data, not a second header row.
+    tasks = by_ref(read("vju-840-pl1-2025.orig.pdf"))
+    assert tasks["9e"].title.startswith("Thi phân loại trình độ ngoại ngữ tiếng Anh")
+    assert tasks["9e"].lead == ("Phòng Đào tạo &CTSV",)
+    assert tasks["9f"].lead == ("Các Khoa",)
+    assert due(tasks["9f"]) == date(2025, 9, 14)  # the dates of row 9
+    assert "0a" not in tasks
