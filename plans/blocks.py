@@ -24,7 +24,8 @@ NUMBER = re.compile(r"^\d{1,3}\.?$")
 # Where a timeline cell starts (folded): a date, a period, a deadline word.
 TIMELINE = re.compile(
     r"^(?:\d{1,2}\s*[/\-]\s*\d{1,2}|truoc\b|trong\b|tu\b|den\b|hang\b|thuong xuyen|quy\b"
-    r"|thang\s*\d|nam\s+\d|hoc ky|tuan\b|ngay\s+\d|cham nhat|dinh ky|hoan thanh)"
+    r"|thang\s*\d|nam\s+\d|hoc ky|tuan\s+(?:\d|dau|cuoi|thu|nay|sau|toi|cua)\b|ngay\s+\d"
+    r"|cham nhat|dinh ky|hoan thanh)"
 )
 AGENCY = re.compile(
     r"^(?:cac\s+)?(?:phong|khoa|van phong|ban|trung tam|so|uy ban|ubnd|truong|vien|bo mon"
@@ -160,6 +161,14 @@ def _rows(blocks: list[list[str]], start: int, labels: list[str]) -> tuple[list[
             continue
         if NUMBER.match(text) and "ref" in roles:
             flush()
+            if _merged_after(blocks, index, table, roles):
+                # "9" and its dates, a merged cell that the extractor gave after the rows it
+                # spans: they are row 9 and its parts (the parts after a page break follow).
+                first = _pending(table, roles)
+                table[first][roles["ref"]] = text.rstrip(".")
+                table[first][roles["timeline"]] = " ".join(blocks[index])
+                index += 1
+                continue
             row["ref"] = text.rstrip(".")
             continue
         if SECTION.match(folded) and len(text) <= 80 and (not row or TERM.match(folded)):
@@ -177,6 +186,32 @@ def _rows(blocks: list[list[str]], start: int, labels: list[str]) -> tuple[list[
             row[target] = f"{row.get(target, '')} {text}".strip()
     flush()
     return table, index
+
+
+def _pending(table: list[list[str]], roles: dict[str, int]) -> int:
+    """Where the rows with neither a number nor a date at the table's end begin."""
+    first = len(table)
+    while first > 1 and not any(table[first - 1][roles[r]].strip() for r in ("ref", "timeline")):
+        if not table[first - 1][roles["title"]].strip() or len(set(table[first - 1])) == 1:
+            break  # a section row
+        first -= 1
+    return first
+
+
+def _merged_after(
+    blocks: list[list[str]], at: int, table: list[list[str]], roles: dict[str, int]
+) -> bool:
+    """A row's number at `at - 1` and its dates at `at`, with nothing of its own after them
+    (the next row, the header again on a new page, or the end), under rows that have neither:
+    a merged cell the extractor gave after the rows it spans."""
+    if "timeline" not in roles or "title" not in roles or at >= len(blocks):
+        return False
+    if _kind(fold(" ".join(blocks[at]))) != "timeline":
+        return False
+    after = " ".join(blocks[at + 1]) if at + 1 < len(blocks) else ""
+    if after and not (NUMBER.match(after) or fold(after) in ("tt", "stt")):
+        return False
+    return _pending(table, roles) < len(table)
 
 
 def _kind(folded: str) -> str:

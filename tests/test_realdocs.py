@@ -371,10 +371,15 @@ def test_the_units_of_to_chuc_thuc_hien_each_get_their_numbered_duties(fmt):
         assert media.title.startswith("Đẩy mạnh công tác truyền thông")
 
 
-def test_sub_rows_continued_on_the_next_page_stay_under_their_row():
+@pytest.mark.parametrize("fmt", ["orig.pdf", "txt"])
+def test_sub_rows_continued_on_the_next_page_stay_under_their_row(fmt):
     # Row 9's merged number and dates end on page 1; 9e and 9f continue on page 2 under the
-    # repeated header, with no number and no date — data, not a second header row.
-    tasks = by_ref(read("vju-840-pl1-2025.orig.pdf"))
+    # repeated header, with no number and no date — data, not a second header row. As plain
+    # text, "9" and its dates come after the rows they span (9 to 9d), then the header again.
+    tasks = by_ref(read(f"vju-840-pl1-2025.{fmt}"))
+    assert tasks["9"].title == "Tuần lễ hội nhập (**)"
+    assert tasks["9"].lead == ("Phòng Đào tạo &CTSV, Các Khoa",)
+    assert tasks["9d"].lead == ("Chương trình Giáo dục tiếng Nhật",)
     assert tasks["9e"].title.startswith("Thi phân loại trình độ ngoại ngữ tiếng Anh")
     assert tasks["9e"].lead == ("Phòng Đào tạo &CTSV",)
     assert tasks["9f"].lead == ("Các Khoa",)
