@@ -253,7 +253,8 @@ def tasks_from_table(table: list[list[str]], reference: date) -> TableReading:
         if not texts or table_layout([row]) is not None:
             continue  # empty, or the header repeated on a new page
         values = {key: cell(row, index) for key, index in roles.items()}
-        ref_text = values.get("ref", "")
+        # "2.1 ." — a narrow number column wrapped its last dot
+        ref_text = re.sub(r"\s+(?=[.)]$)", "", values.get("ref", ""))
         title = values.get("title", "")
         distinct = list(dict.fromkeys(texts))
         acts = bool(values.get("lead") or values.get("timeline"))
