@@ -412,6 +412,34 @@ BASE: list[Case] = [
     error("ngày 5/2/2025 và 7/2/2025"),
     error("Trước 30/02 hằng năm"),
     error("x" * 2100),
+    # ---- real wordings met outside the seeds (offices' notices, tax and school letters) ----
+    # A deadline named a few words before its hour is a deadline, not an event at that hour.
+    once("Hạn cuối nộp hồ sơ: 17 giờ 00 ngày 20 tháng 3 năm 2025", "2025-03-20"),
+    once("Thời hạn: 16h30 ngày 12/3/2025", "2025-03-12"),
+    once("Hạn chót nhận bài 23h59 ngày 01/04/2025", "2025-04-01"),
+    event("Hội nghị bắt đầu lúc 8 giờ 00 ngày 15/3/2025", "2025-03-15T08:00:00", None),
+    # "the last day of the first month of the next year / quarter": yearly, quarterly.
+    every(
+        "nộp chậm nhất ngày cuối cùng của tháng đầu tiên năm tiếp theo",
+        "2025-01-31",
+        "2026-01-31",
+        "2027-01-31",
+    ),
+    every(
+        "ngày cuối cùng của tháng đầu tiên của quý sau", "2025-01-31", "2025-04-30", "2025-07-31"
+    ),
+    # Spans across a year's end, each end with its own year.
+    window("Thời gian thực hiện: Tháng 10/2025 - tháng 5/2026", "2025-10-01", "2026-05-31"),
+    window("Từ tháng 9/2025 đến tháng 5/2026", "2025-09-01", "2026-05-31"),
+    window("từ tháng 9 năm 2025 đến hết tháng 5 năm 2026", "2025-09-01", "2026-05-31"),
+    window("Quý 3/2025 - quý 4/2025", "2025-07-01", "2025-12-31"),
+    window("Từ quý IV/2025 đến quý II/2026", "2025-10-01", "2026-06-30"),
+    error("Từ tháng 13/2025 đến tháng 5/2026"),
+    once(
+        "Theo Kế hoạch số 123/KH-SGDĐT ngày 05/9/2025, hoàn thành trước ngày 30/9/2025",
+        "2025-09-29",
+        inclusive=False,
+    ),
 ]
 
 # The same phrases as people and PDF extractors also write them.

@@ -473,7 +473,8 @@ TIME = _rx(
     r"(?:\s*(?:phut|p|'))?(?![\d/])"
 )
 DOC_REFERENCE = _rx(
-    r"(?:\bso\s*:?\s*)?\b\d+\s*[-/]\s*[a-z][a-z0-9\-/]*(?:\s*,)?(?:\s*(?:ban hanh\s+)?ngay\s+"
+    r"(?:\bso\s*:?\s*)?\b\d+\s*[-/]\s*(?!(?:thang|ngay|nam|quy|tuan|den|toi|tu|hoc|hk)\b)"
+    r"[a-z][a-z0-9\-/]*(?:\s*,)?(?:\s*(?:ban hanh\s+)?ngay\s+"
     r"(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
 )
 DATELINE = _rx(r"^[a-z .\-]{2,40},\s*ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}\.?$")
@@ -491,6 +492,15 @@ YEAR = _rx(r"(?=\d)(?<![\d/.\-])((?:19|20)\d{2})(?![\d/.\-]*\d)")
 SCHOOL_YEAR = _rx(r"\bnam hoc\s*((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)?\d{2})\b")
 MONTH_SPAN = _rx(
     r"\b(?:tu\s+)?thang\s+(\d{1,2})\s*(?:-|–|den|toi)\s*(?:thang\s+)?(\d{1,2})\s*(?:/|nam)\s*(\d{4})\b"
+)
+# "Tháng 10/2025 - tháng 5/2026", "từ tháng 9/2025 đến tháng 5/2026": across a year's end.
+MONTH_YEAR_SPAN = _rx(
+    r"\bthang\s+(\d{1,2})\s*(?:/|nam)\s*(\d{4})\s*(?:-|–|den|toi)\s*(?:het\s+)?"
+    r"(?:thang\s+)?(\d{1,2})\s*(?:/|nam)\s*(\d{4})\b"
+)
+QUARTER_YEAR_SPAN = _rx(
+    r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})\s*(?:-|–|den|toi)\s*(?:het\s+)?"
+    r"(?:quy\s*)?(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})\b"
 )
 QUARTER_SPAN = _rx(
     r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:-|–|den|(va|,))\s*(?:quy\s*)?(iv|iii|ii|i|[1-4])"
@@ -555,6 +565,8 @@ RECURRING_WORDS = ("hang", "moi", "tung", "dinh ky", "bao cao", "tiep theo", "na
                    "thang dau", "thang giua", "lan")  # fmt: skip
 RANGE_WORDS = ("-", "–", "den", "toi")
 DEADLINE_WORD = _rx(r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$")
+# "Hạn cuối nộp hồ sơ: 17 giờ 00 ngày 20/3": a deadline named a few words before its hour.
+DEADLINE_NAMED = _rx(r"\b(?:han chot|han cuoi|thoi han|het han|han nop|han gui)\b[^\d]{0,40}$")
 BARE_RANGE = _rx(r"(?:nam\s+)?\S+\s*[-–]\s*\S+")
 # Every TIME match holds this.
 _TIME_HINT = _rx(r"\d\s*(?:h|g|:)")
@@ -772,6 +784,7 @@ _LAST_WORKING = _rx(
     r"\bngay\s+(lam\s+viec\s+)?cuoi\s+cung\s+(?:cua\s+|trong\s+)?(?:moi\s+|hang\s+|tung\s+)?"
     r"(thang|quy|nam)\b(?!\s*\d)"
 )
+_FIRST_MONTH_OF = _rx(r"\s+(?:dau tien|dau|thu nhat)\s+(?:cua\s+)?(nam|quy)\b")
 _NEXT = ("sau", "ke tiep", "tiep theo", "lien ke")
 _NEXT_YEAR_WORDS = tuple(f"nam {word}" for word in _NEXT)
 _NEXT_QUARTER_WORDS = tuple(f"quy {word}" for word in _NEXT)
@@ -824,9 +837,17 @@ def _after_period(ctx: _Context, days: ReportDays) -> Timeline | None:
     if match:
         freq = _period_freq(match.group(2))
         working = match.group(1) is not None
+        which = "ngày làm việc cuối cùng" if working else "ngày cuối cùng"
+        # "… của tháng đầu tiên (của) năm tiếp theo / quý sau": January, the quarter's first.
+        first = _FIRST_MONTH_OF.match(work, match.end()) if freq == "monthly" else None
+        if first:
+            freq = _period_freq(first.group(1))
+            anchors = ((31, 1),) if freq == "yearly" else ()
+            rec = Recurrence(freq, anchors, 31, 1, last_working=working)
+            rule = f"{LABELS[freq]}, {which} của tháng đầu {PERIOD_VI[freq]} sau"
+            return ctx.timeline("recurring", rule, recurrence=rec)
         anchors = ((31, 12),) if freq == "yearly" else ()
         rec = Recurrence(freq, anchors, 31, 3, last_working=working)
-        which = "ngày làm việc cuối cùng" if working else "ngày cuối cùng"
         rule = f"{LABELS[freq]}, {which} của {PERIOD_VI[freq]}"
         return ctx.timeline("recurring", rule, recurrence=rec)
     if not ctx.has_digit:
@@ -1241,8 +1262,11 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
     day, had_year = the_day
     ctx.warn_weekday(day)
     first_match, first = times[0]
-    if _is_exclusive(ctx.work, first_match.start()) or DEADLINE_WORD.search(
-        ctx.work[: first_match.start()].strip()
+    before = ctx.work[: first_match.start()].strip()
+    if (
+        _is_exclusive(ctx.work, first_match.start())
+        or DEADLINE_WORD.search(before)
+        or DEADLINE_NAMED.search(before)
     ):
         moment = datetime.combine(day, first)
         ctx.warn_before_reference(day, day, had_year)
@@ -1315,6 +1339,24 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     week = WEEK_OF_MONTH.search(work) if "tuan" in work else None
     if week:
         return _week_window(ctx, week)
+
+    spans = MONTH_YEAR_SPAN.search(work) if "thang" in work else None
+    if spans:
+        first, first_year = int(spans.group(1)), int(spans.group(2))
+        last, last_year = int(spans.group(3)), int(spans.group(4))
+        for month in (first, last):
+            if not 1 <= month <= 12:
+                raise TimelineError(f"Tháng không hợp lệ: {month}", ctx.text)
+        start, end = date(first_year, first, 1), _month_end(last_year, last)
+        label = f"tháng {first}/{first_year}–tháng {last}/{last_year}"
+        return _window_of(ctx, label, start, end)
+    spans = QUARTER_YEAR_SPAN.search(work) if "quy" in work else None
+    if spans:
+        first, first_year = ROMAN[spans.group(1)], int(spans.group(2))
+        last, last_year = ROMAN[spans.group(3)], int(spans.group(4))
+        start, end = date(first_year, 3 * first - 2, 1), _quarter_end(last_year, last)
+        label = f"quý {ROMAN_OUT[first]}/{first_year}–quý {ROMAN_OUT[last]}/{last_year}"
+        return _window_of(ctx, label, start, end)
 
     full = _full_dates(ctx)
     if len(full) == 2 and RANGE_WORD.search(work, full[0][0].end(), full[1][0].start()):
