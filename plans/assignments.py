@@ -60,7 +60,8 @@ DUTY_START = re.compile(
 SUBJECT_END = re.compile(
     r"\s(?:can cu|chu dong|co trach nhiem|chiu trach nhiem|co nhiem vu|trien khai|thuc hien"
     r"|xay dung|chi dao|tham muu|phoi hop|chu tri|day manh|tiep tuc|tang cuong|tong hop"
-    r"|huong dan|theo doi|don doc|ra soat|lam dau moi|bao dam|dam bao"
+    r"|huong dan|theo doi|don doc|ra soat|lam dau moi|bao dam|dam bao|bao cao|gui|nop"
+    r"|cap nhat|hoan thanh|dang ky|chuan bi|cu\b|nghiem tuc|khan truong|kip thoi"
     r"|to chuc(?!\s*(?:,|;|co lien\b|chinh tri|doan the|xa hoi|$)))\b"
 )
 PREAMBLE = re.compile(r"^(?:can cu|can|tren co so)\b[^;]*?,\s+(?=" + DUTY_START.pattern[3:])
@@ -233,6 +234,40 @@ def _subject_end(folded: str, text: str, start: int = 0) -> re.Match[str] | None
         if text[verb.start() + 1 : verb.start() + 2].islower():
             return verb
     return None
+
+
+LEADING_MARK = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-+•*])\s+")
+# Who is asked, when the sentence's subject is the one asking ("Sở GDĐT đề nghị các đơn vị …").
+ASKED = re.compile(r"\b(?:de nghi|yeu cau|giao(?!\s+(?:vien|duc|thong|luu|trinh|an)\b))\s+")
+OPENING = re.compile(
+    r"^(?:dinh ky|hang|moi|truoc|sau|trong|cham nhat|tu|den|nhan duoc|thuc hien|can cu)\b"
+    r"[^,]{0,60},\s*"
+)
+# "Các đơn vị …": whoever the document is addressed to, not a unit of its own.
+ADDRESSEES = {"cac don vi", "don vi", "cac co quan, don vi", "cac co quan", "cac dia phuong"}
+
+
+def sentence_subject(sentence: str) -> str:
+    """The unit or kind of unit a sentence opens with as who does what ("Các phòng GDĐT tổng
+    hợp …" → "Các phòng GDĐT"); "" when it names none, or names only its addressees."""
+    text = LEADING_MARK.sub("", sentence, count=1)
+    text = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text, maxsplit=1)[0]  # its first sentence
+    folded = _same(text)
+    adverbial = OPENING.match(folded)  # "Định kỳ hằng tháng, các đơn vị báo cáo …"
+    if adverbial:
+        text, folded = text[adverbial.end() :], folded[adverbial.end() :]
+    asked = next((a for a in ASKED.finditer(folded) if UNIT.match(folded[a.end() :])), None)
+    if asked is not None:
+        text, folded = text[asked.end() :], folded[asked.end() :]
+    if not UNIT.match(folded):
+        return ""
+    lead = re.match(r"(?:giao|de nghi)\s+", folded)
+    skip = lead.end() if lead else 0
+    verb = _subject_end(folded, text, skip)
+    if verb is None or verb.start() - skip > 120:
+        return ""
+    subject = text[skip : verb.start()].strip(" ,;:")
+    return "" if _same(subject).lower() in ADDRESSEES else subject
 
 
 def due_by(tasks: list[TaskRow], day: date, what: str, reference: date) -> list[TaskRow]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from plans.agencies import split_agencies
-from plans.assignments import assigned_tasks, due_by
+from plans.assignments import UNIT, assigned_tasks, due_by, sentence_subject
 from plans.blocks import LOST, block_tables, table_seen
 from plans.body import body_tasks, is_field
 from plans.model import (
@@ -86,7 +86,12 @@ EVENT_PLAN = re.compile(
     r"\b(?:hoi nghi|hoi thao|ky thi|cuoc thi|hoi thi|hoi giang|tap huan|le (?:khai|be|tong|ky)"
     r"|dai hoi|giai)\b"
 )
+# Units named by the places they run ("Các quận, huyện: …").
+PLACES = re.compile(r"^(?:cac\s+)?(?:quan|huyen|thi xa|thanh pho|tinh|xa|phuong)\b")
+SUBJECT_LINE = re.compile(r"^(?:v\s*/\s*v|ve viec)\s*:?\s*")
 DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
+CYCLE = re.compile(r"\b(?:hang|moi|tung)\s+(?:thang|quy|nam|tuan)\b|\bdinh ky\b")
+RECURRING_CUE = re.compile(r"\b(?:truoc|cham nhat|han|vao)\s+(?:ngay\s+)?\d")
 EVENT = re.compile(
     r"(?:\btu\s+)?\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:-|–|den)\s*\d{1,2}\s*(?:h|gio)\s*\d{0,2}"
     r"\s*,?\s*ngay\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}(?:\s*\(thu\s+\w+\))?"
@@ -225,6 +230,27 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
                 break
             title.append(line)
         doc.title = _join(title)
+    if not doc.title:
+        doc.title = _subject_line(stripped)
+
+
+def _subject_line(lines: list[str]) -> str:
+    """A letter's subject ("V/v báo cáo …", "Về việc …"), perhaps over two or three lines."""
+    at = next((i for i, line in enumerate(lines) if SUBJECT_LINE.match(fold(line))), None)
+    if at is None:
+        return ""
+    opening = SUBJECT_LINE.match(_same_length_fold(lines[at]).lower())
+    first = lines[at][opening.end() :].strip() if opening else lines[at]
+    parts = [first[:1].upper() + first[1:]]
+    for line in lines[at + 1 : at + 4]:
+        if not line or line.isupper() or fold(line).startswith(("kinh gui", "cong hoa", "doc lap")):
+            break
+        if re.search(r",\s*ngày\s+\d", line):  # the dateline beside it
+            break
+        if fold(line).startswith(("chuong ", "dieu ", "can cu", "phan ", "(")):
+            break
+        parts.append(line)
+    return _join(parts)
 
 
 def _date_floor(doc: PlanDocument, lines: list[str], head: str) -> None:
@@ -287,6 +313,11 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             item = re.sub(r"\s*\((?:để|đề) [^)]*\)$", "", item)
             if not fold(item).startswith("luu"):
                 doc.recipients.append(item)
+    addressees = read_addressees(lines)
+    if addressees:
+        # "Nơi nhận: - Như trên;" stands for the Kính gửi list.
+        listed = [r for r in doc.recipients if fold(r) != "nhu tren"]
+        doc.recipients[:] = list(addressees) + [r for r in listed if r not in addressees]
     # The body goes on after the Nơi nhận block when a plan follows its decision.
     body = lines if recipients_at is None else lines[:recipients_at] + lines[recipients_end:]
     sections, tasks = body_tasks(body, reference)
@@ -308,7 +339,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
         for match in WINDOW.finditer(folded):
             reading = Reading.of(item[match.start() : match.end()], reference)
             if reading.timeline is not None and reading.timeline.kind == "window":
-                doc.deadlines.append(BodyDeadline(item, _applies_to(item), reading))
+                doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
                 found = True
         if found:
             continue
@@ -318,11 +349,18 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             if reading.timeline is not None and reading.timeline.kind == "event":
                 doc.events.append(BodyEvent(item, reading))
                 found = True
+        if CYCLE.search(folded) and RECURRING_CUE.search(folded):
+            # "Định kỳ hằng tháng, các đơn vị báo cáo … trước ngày 25": the whole sentence
+            # says how often, its cue alone only which day.
+            reading = Reading.of(item, reference)
+            if reading.timeline is not None and reading.timeline.kind == "recurring":
+                doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
+                continue
         for match in DEADLINE_CUE.finditer(folded):
             phrase = item[match.start() : match.end()]
             reading = Reading.of(phrase, reference)
             if reading.timeline is None or reading.timeline.kind in ("once", "window"):
-                doc.deadlines.append(BodyDeadline(item, _applies_to(item), reading))
+                doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
                 found = True
         day = DAY.search(folded) if not found else None
         if day is not None:
@@ -359,11 +397,49 @@ def _same_length_fold(text: str) -> str:
     return "".join((fold(c) or " ")[:1] if not c.isspace() else " " for c in text)
 
 
-def _applies_to(item: str) -> tuple[str, ...]:
+def _applies_to(item: str, addressees: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Who a sentence's deadline concerns: a unit before a colon ("Các quận, huyện: …"), the
+    unit the sentence opens with ("Các trường THPT báo cáo … trước ngày …"), else those the
+    document is addressed to (Kính gửi)."""
     label, sep, _ = item.partition(":")
-    if sep and 0 < len(label) <= 60 and not re.search(r"\d", label):
-        return (label.strip(),)
-    return ()
+    label = label.strip()
+    if (
+        sep
+        and 0 < len(label) <= 60
+        and not re.search(r"\d", label)
+        and (UNIT.match(folded := _same_length_fold(label).lower()) or PLACES.match(folded))
+    ):
+        return (label,)
+    subject = sentence_subject(item)
+    if subject:
+        return (subject,)
+    return addressees
+
+
+def read_addressees(lines: list[str]) -> tuple[str, ...]:
+    """The "Kính gửi" block of a letter: those it asks to act. One name after the colon, or
+    a list below it ("- Các phòng Giáo dục và Đào tạo;")."""
+    head = lines[:80]
+    start = next((i for i, line in enumerate(head) if fold(line).startswith("kinh gui")), None)
+    if start is None:
+        return ()
+    names: list[str] = []
+    first = lines[start].split(":", 1)[1].strip() if ":" in lines[start] else ""
+    if first:
+        names.append(first)
+    for line in lines[start + 1 : start + 20]:
+        item = line.strip()
+        if not item:
+            if names:
+                break
+            continue
+        if not item.startswith(("-", "+", "•")):
+            if names:
+                break
+            continue
+        names.append(item)
+    cleaned = (re.sub(r"^[-+•]\s*", "", name).rstrip(";.,: ") for name in names)
+    return tuple(name for name in cleaned if name)
 
 
 # ---- appendices: a task table or a form ---------------------------------------------------

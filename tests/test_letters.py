@@ -1,0 +1,98 @@
+"""A letter (Công văn) from the Sở: whom it asks, what by when — in the wording offices use,
+as plain text and as a Word file whose header block is a borderless table."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from plans.reader import read_plan_bytes
+
+TODAY = date(2025, 12, 16)
+HEADER = (
+    ("UBND TỈNH QUẢNG NINH\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 2315/SGDĐT-GDTrH\n"
+     "V/v báo cáo kết quả thực hiện nhiệm vụ\nhọc kỳ I năm học 2025-2026"),
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+     "Quảng Ninh, ngày 15 tháng 12 năm 2025"),
+)  # fmt: skip
+BODY = [
+    "Kính gửi:",
+    "- Các phòng Giáo dục và Đào tạo;",
+    "- Các trường THPT, trường PT DTNT tỉnh.",
+    "",
+    "Thực hiện Kế hoạch số 145/KH-SGDĐT ngày 05/9/2025 của Sở Giáo dục và Đào tạo về nhiệm vụ "
+    "năm học 2025-2026, Sở GDĐT đề nghị các đơn vị thực hiện một số nội dung sau:",
+    "1. Các phòng GDĐT tổng hợp báo cáo sơ kết học kỳ I của các trường trực thuộc (theo mẫu "
+    "tại Phụ lục 1) gửi về Sở GDĐT (qua phòng GDTrH) trước ngày 10/01/2026.",
+    "2. Các trường THPT báo cáo kết quả xếp loại học lực, hạnh kiểm học kỳ I qua hệ thống CSDL "
+    "ngành chậm nhất ngày 12/01/2026.",
+    "3. Sở GDĐT đề nghị Hiệu trưởng các trường PT DTNT gửi danh sách học sinh dự thi trước "
+    "ngày 20/01/2026.",
+    "4. Định kỳ hằng tháng, các đơn vị báo cáo tình hình thực hiện nhiệm vụ về Sở trước ngày "
+    "25. Nhận được công văn này, Sở GDĐT đề nghị các đơn vị nghiêm túc triển khai thực hiện./.",
+    "",
+    "Nơi nhận:",
+    "- Như trên;",
+    "- Giám đốc Sở (để b/c);",
+    "- Lưu: VT, GDTrH.",
+]
+
+
+def as_text() -> bytes:
+    lines = [*HEADER[0].split("\n"), "", *HEADER[1].split("\n"), "", *BODY]
+    return "\n".join(lines).encode()
+
+
+def as_docx() -> bytes:
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=1, cols=2)  # the agency | motto block, no borders
+    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.text = text
+    for line in BODY:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(params=["txt", "docx"])
+def letter(request):  # type: ignore[no-untyped-def]
+    data = as_text() if request.param == "txt" else as_docx()
+    return read_plan_bytes(data, f"cv2315.{request.param}", TODAY)
+
+
+def test_the_letter_is_known_by_its_number_date_and_subject(letter):
+    assert (letter.number, letter.issued_on) == ("2315/SGDĐT-GDTrH", date(2025, 12, 15))
+    assert letter.title == ("Báo cáo kết quả thực hiện nhiệm vụ học kỳ I năm học 2025-2026")
+    # "Như trên" in Nơi nhận is the Kính gửi list: those asked to act come first.
+    assert letter.recipients[:2] == [
+        "Các phòng Giáo dục và Đào tạo",
+        "Các trường THPT, trường PT DTNT tỉnh",
+    ]
+    assert "Như trên" not in letter.recipients
+
+
+def test_each_deadline_goes_to_whom_its_sentence_names(letter):
+    by_day = {d.timeline.timeline.due: d for d in letter.deadlines if d.timeline.timeline.due}
+    assert by_day[date(2026, 1, 9)].applies_to == ("Các phòng GDĐT",)  # trước ngày 10/01
+    assert by_day[date(2026, 1, 12)].applies_to == ("Các trường THPT",)  # chậm nhất ngày 12/01
+    # The Sở asking is not who acts: "Sở GDĐT đề nghị Hiệu trưởng các trường PT DTNT gửi …".
+    assert by_day[date(2026, 1, 19)].applies_to == ("Hiệu trưởng các trường PT DTNT",)
+
+
+def test_a_monthly_report_in_a_sentence_is_a_cycle_for_all_it_is_addressed_to(letter):
+    [monthly] = [d for d in letter.deadlines if d.timeline.timeline.kind == "recurring"]
+    assert monthly.timeline.timeline.next_due(date(2026, 1, 1), 2) == [
+        date(2026, 1, 24),
+        date(2026, 2, 24),
+    ]
+    # "các đơn vị": whoever the letter is addressed to.
+    assert monthly.applies_to == (
+        "Các phòng Giáo dục và Đào tạo",
+        "Các trường THPT, trường PT DTNT tỉnh",
+    )
+    assert len(letter.deadlines) == 4
