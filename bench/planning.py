@@ -242,6 +242,7 @@ def shared(units: int, processes: tuple[int, ...] = (1, 2)) -> None:
         build_registry(url, units)
         sessions = make_session_factory(make_engine(url))
         seconds: dict[int, list[float]] = {n: [] for n in processes}
+        rows: dict[int, list[int]] = {n: [] for n in processes}
         for _ in range(rounds_):
             for n in processes:
                 with session_scope(sessions) as session:  # as before any pass
@@ -261,9 +262,12 @@ def shared(units: int, processes: tuple[int, ...] = (1, 2)) -> None:
                 done = [json.loads(w.communicate()[0].strip().splitlines()[-1]) for w in workers]
                 assert sum(d["closed"] for d in done) == 1, done
                 seconds[n].append(round(max(d["finished_at"] for d in done) - start_at, 2))
+                with session_scope(sessions) as session:  # the same work, however shared
+                    rows[n].append(session.execute(text("SELECT count(*) FROM reminder")).scalar())
         print(json.dumps({"units": units, "tasks": TASKS, "database": "postgresql",
                           "whole_pass_seconds": {f"{n} process(es)": s
-                                                 for n, s in seconds.items()}}))  # fmt: skip
+                                                 for n, s in seconds.items()},
+                          "rows": {f"{n} process(es)": r for n, r in rows.items()}}))  # fmt: skip
 
 
 def cli() -> None:
