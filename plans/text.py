@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from plans.agencies import split_agencies
 from plans.assignments import UNIT, assigned_tasks, due_by, sentence_subject
@@ -78,7 +78,9 @@ DEADLINE_CUE = re.compile(
 _CLOCK = r"(?:\d{1,2}\s*(?:h|gio|:)\s*\d{0,2}(?:\s*phut)?\s*,?\s*)?"
 WINDOW = re.compile(
     r"\btu\s+" + _CLOCK + r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?\s*"
-    r"(?:den|toi|-|truoc)\s*" + _CLOCK + r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}",
+    r"(?:den|toi|-|truoc)\s*(?:het\s+)?"
+    + _CLOCK
+    + r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}",
     re.IGNORECASE,
 )
 # A plan whose subject is one happening: its undated duties are due by that day.
@@ -90,6 +92,10 @@ EVENT_PLAN = re.compile(
 PLACES = re.compile(r"^(?:cac\s+)?(?:quan|huyen|thi xa|thanh pho|tinh|xa|phuong)\b")
 SUBJECT_LINE = re.compile(r"^(?:v\s*/\s*v|ve viec)\s*:?\s*")
 DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
+AFTER_EVENT = re.compile(
+    r"\b(\d{1,2})\s*(?:\([^)]{1,12}\)\s*)?ngay\s+(?:ke tu|sau)\s+(?:ngay\s+|khi\s+)?"
+    r"(?:ket thuc|to chuc|dien ra|hoan thanh)"
+)
 CYCLE = re.compile(r"\b(?:hang|moi|tung)\s+(?:thang|quy|nam|tuan)\b|\bdinh ky\b")
 RECURRING_CUE = re.compile(r"\b(?:truoc|cham nhat|han|vao)\s+(?:ngay\s+)?\d")
 EVENT = re.compile(
@@ -299,6 +305,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
         (i for i, line in enumerate(lines) if fold(line).startswith("noi nhan")), None
     )
     recipients_end = recipients_at
+    informed: set[str] = set()
     if recipients_at is not None:
         recipients_end = recipients_at + 1
         for line in lines[recipients_at + 1 :]:
@@ -309,15 +316,21 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             if not item.startswith(("-", "+", "•")):
                 break
             recipients_end += 1
-            item = re.sub(r"^[-+•]\s*", "", item).rstrip(";. ")
-            item = re.sub(r"\s*\((?:để|đề) [^)]*\)$", "", item)
-            if not fold(item).startswith("luu"):
-                doc.recipients.append(item)
+            # Up to its ";": an extractor may run the signature block beside it into the line
+            # ("- Ban Giám hiệu (để báo cáo); KT. HIỆU TRƯỞNG").
+            item = re.sub(r"^[-+•]\s*", "", item).split(";")[0].rstrip(";. ")
+            named = re.sub(r"\s*\((?:để|đề) [^)]*\)$", "", item)
+            if named != item:
+                informed.add(named)  # "(để b/c)", "(để biết)": told, not asked to act
+            if not fold(named).startswith("luu"):
+                doc.recipients.append(named)
     addressees = read_addressees(lines)
     if addressees:
         # "Nơi nhận: - Như trên;" stands for the Kính gửi list.
         listed = [r for r in doc.recipients if fold(r) != "nhu tren"]
         doc.recipients[:] = list(addressees) + [r for r in listed if r not in addressees]
+    else:  # a notice has no Kính gửi: those it is sent to, but for those only informed
+        addressees = tuple(r for r in doc.recipients if r not in informed)
     # The body goes on after the Nơi nhận block when a plan follows its decision.
     body = lines if recipients_at is None else lines[:recipients_at] + lines[recipients_end:]
     sections, tasks = body_tasks(body, reference)
@@ -329,6 +342,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     text = " ".join(
         line.strip() for i, line in enumerate(body) if line.strip() and i not in assigned.used
     )
+    after_event: list[str] = []  # "… 10 ngày kể từ ngày kết thúc tập huấn": dated by it
     for item in _items(text):
         if tasks and is_field(item):
             continue  # read with its task
@@ -362,6 +376,9 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             if reading.timeline is None or reading.timeline.kind in ("once", "window"):
                 doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
                 found = True
+        if not found and AFTER_EVENT.search(folded):
+            after_event.append(item)
+            continue
         day = DAY.search(folded) if not found else None
         if day is not None:
             # A day on which something happens ("Ngày thi: 04/01/2025", "Khai giảng: ngày
@@ -375,11 +392,32 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     tasks = assigned.tasks
     happening = [e.timeline.timeline for e in doc.events if e.timeline.timeline is not None]
     starts = sorted({_day_of(t.start) for t in happening if t.start is not None})
+    if len(starts) == 1:
+        for item in after_event:
+            _after_the_event(doc, item, starts[0], addressees, reference)
     if len(starts) == 1 and EVENT_PLAN.search(fold(doc.title)):
         # A plan for one event (a conference): what it does not date is due by then.
         tasks = due_by(tasks, starts[0], "ngày diễn ra sự kiện", reference)
     doc.sections.extend(assigned.sections)
     doc.tasks.extend(tasks)
+
+
+def _after_the_event(
+    doc: PlanDocument, item: str, day: date, addressees: tuple[str, ...], reference: date
+) -> None:
+    """A deadline counted from the document's one event: so many days after its day."""
+    match = AFTER_EVENT.search(_same_length_fold(item).lower())
+    assert match is not None
+    count = int(match.group(1))
+    if not 1 <= count <= 90:
+        return
+    due = day + timedelta(days=count)
+    reading = Reading.of(f"chậm nhất ngày {due:%d/%m/%Y}", reference)
+    doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
+    doc.warnings.append(
+        f"Hạn “{item[match.start() : match.end()]}” tính từ ngày của sự kiện trong văn bản "
+        f"({day:%d/%m/%Y}): {due:%d/%m/%Y}; hãy kiểm tra"
+    )
 
 
 def _day_of(moment: date | datetime) -> date:

@@ -96,3 +96,55 @@ def test_a_monthly_report_in_a_sentence_is_a_cycle_for_all_it_is_addressed_to(le
         "Các trường THPT, trường PT DTNT tỉnh",
     )
     assert len(letter.deadlines) == 4
+
+
+NOTICE = [
+    "UBND TỈNH NGHỆ AN", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 120/TB-SGDĐT", "",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
+    "Nghệ An, ngày 02 tháng 3 năm 2026", "", "THÔNG BÁO",
+    "Về việc tổ chức tập huấn chuyển đổi số cho cán bộ quản lý", "",
+    "Sở Giáo dục và Đào tạo thông báo tổ chức tập huấn như sau:",
+    "1. Thời gian: 01 buổi, bắt đầu từ 7h30, ngày 25/3/2026 (thứ Tư).",
+    "2. Địa điểm: Hội trường tầng 3, Sở Giáo dục và Đào tạo.",
+    "3. Thành phần: Hiệu trưởng các trường THPT; Trưởng phòng GDĐT các huyện, thị xã.",
+    "4. Đăng ký tham dự: các đơn vị đăng ký danh sách qua hệ thống quản lý văn bản từ ngày "
+    "05/3/2026 đến hết ngày 15/3/2026.",
+    "5. Các đơn vị gửi báo cáo thu hoạch về Sở GDĐT (qua Văn phòng) trong thời hạn 10 ngày kể "
+    "từ ngày kết thúc tập huấn.",
+    "Đề nghị Thủ trưởng các đơn vị triển khai thực hiện./.", "",
+    "Nơi nhận:", "- Giám đốc Sở (để b/c);", "- Các trường THPT;",
+    "- Phòng GDĐT các huyện, thị xã;", "- Lưu: VT.",
+]  # fmt: skip
+
+
+@pytest.fixture(params=["txt", "docx"])
+def notice(request):  # type: ignore[no-untyped-def]
+    if request.param == "txt":
+        data = "\n".join(NOTICE).encode()
+    else:
+        from docx import Document
+
+        document = Document()
+        for line in NOTICE:
+            document.add_paragraph(line)
+        out = io.BytesIO()
+        document.save(out)
+        data = out.getvalue()
+    return read_plan_bytes(data, f"tb120.{request.param}", date(2026, 3, 2))
+
+
+def test_a_notice_asks_those_it_is_sent_to_not_those_only_informed(notice):
+    assert notice.title == "Tổ chức tập huấn chuyển đổi số cho cán bộ quản lý"
+    [event] = notice.events
+    assert event.timeline.timeline.start.isoformat() == "2026-03-25T07:30:00"
+    window = next(d for d in notice.deadlines if d.timeline.timeline.kind == "window")
+    assert window.timeline.timeline.due == date(2026, 3, 15)
+    # "các đơn vị" and no Kính gửi: those in Nơi nhận, but the director told "(để b/c)".
+    assert window.applies_to == ("Các trường THPT", "Phòng GDĐT các huyện, thị xã")
+
+
+def test_a_deadline_counted_from_the_notices_event_is_dated_by_it(notice):
+    # "trong thời hạn 10 ngày kể từ ngày kết thúc tập huấn": the training is on 25/3.
+    [after] = [d for d in notice.deadlines if "thu hoạch" in d.sentence]
+    assert after.timeline.timeline.due == date(2026, 4, 4)
+    assert any("tính từ ngày của sự kiện" in w and "04/04/2026" in w for w in notice.warnings)

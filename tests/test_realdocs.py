@@ -161,8 +161,10 @@ def test_an_exam_notice_gives_the_exam_day_and_the_application_window(fmt):
         date(2024, 12, 9),
         date(2024, 12, 13),
     )
-    # "Thời hạn nộp hồ sơ …: từ … đến …" names what, not who: the office says who.
-    assert window.applies_to == ()
+    # "Thời hạn nộp hồ sơ …: từ … đến …" names what, not who: those the notice is sent to,
+    # but the school's board, told "(để báo cáo)" — also where the signature block beside
+    # Nơi nhận ran into its lines.
+    assert window.applies_to == ("Các đơn vị ĐT trong ĐHQGHN", "Các đơn vị Trường ĐHNN")
     assert "Thời hạn nộp hồ sơ và lệ phí thi trực tuyến" in window.sentence
 
 
