@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from plans.agencies import split_agencies
+from plans.agencies import lead_and_coordinators, split_agencies
 from plans.model import FormField, FormSpec, Reading, Section, TaskRow
 from timing.timeline import ReportDays, TimelineError, fold, report_day_mapping
 
@@ -349,10 +349,12 @@ def _task(ref: str, item: _Row, timeline_text: str, reference: date) -> TaskRow:
             ) from None
     checklist = item.cells.get("checklist", "")
 
-    def agencies(key: str) -> tuple[str, ...]:
+    def listed(key: str) -> str:
         # "- Vụ Đất đai - Cục Quy hoạch …": a list of names written as dashes in one cell.
-        text = re.sub(r"(?:^|\s)[-–+•]\s+(?=[A-ZĐÀ-Ỹ])", "; ", item.cells.get(key, ""))
-        return tuple(a for part in text.split(";") for a in split_agencies(part))
+        return re.sub(r"(?:^|\s)[-–+•]\s+(?=[A-ZĐÀ-Ỹ])", "; ", item.cells.get(key, ""))
+
+    def agencies(key: str) -> tuple[str, ...]:
+        return tuple(a for part in listed(key).split(";") for a in split_agencies(part))
 
     title = item.cells.get("title", "")
     reading = Reading.of(timeline_text, reference, report_days)
@@ -361,12 +363,13 @@ def _task(ref: str, item: _Row, timeline_text: str, reference: date) -> TaskRow:
         happening = Reading.of(f"{title[:120]}: {timeline_text}", reference)
         if happening.timeline is not None and happening.timeline.kind == "event":
             reading = happening
+    lead, helpers = lead_and_coordinators(listed("lead"))
     return TaskRow(
         ref=ref,
         section=item.section,
         title=title,
-        lead=agencies("lead"),
-        coordinators=agencies("coordinators"),
+        lead=lead,
+        coordinators=agencies("coordinators") + helpers,
         timeline=reading,
         checklist=tuple(item.strip() for item in re.split(r"[;\n]", checklist) if item.strip()),
         report_day=report_day,

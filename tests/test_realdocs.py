@@ -53,7 +53,7 @@ def test_a_quality_plan_whose_task_table_numbers_rows_under_roman_sections(fmt):
     assert council.lead == (
         "Hội đồng tự đánh giá theo quyết định số 22/QĐ-ĐHVN ban hành ngày 10/01/2025",
     )
-    assert council.coordinators == ("Khoa FISS và phòng KT&ĐBCL",)
+    assert council.coordinators == ("Khoa FISS", "phòng KT&ĐBCL")
     assert tasks["III.2.4"].lead == ("Các Khoa",) and tasks["III.2.4"].section == "III.2"
     # The number and date are blank as published: the year of the dateline is the floor.
     assert doc.number == "" and doc.issued_on is None and doc.floor == date(2026, 1, 1)
@@ -74,7 +74,7 @@ def test_a_calendar_with_its_timeline_column_second_and_unnumbered_rows(fmt):
     assert [s.title for s in doc.sections] == ["Học kỳ 1", "Học kỳ 2", "Học kỳ hè"]
     enrol = tasks["1"].timeline.timeline
     assert (enrol.kind, enrol.start, enrol.due) == ("window", date(2025, 8, 4), date(2025, 8, 27))
-    assert tasks["1"].lead == ("Phòng Đào tạo &CTSV, Các Khoa",)
+    assert tasks["1"].lead == ("Phòng Đào tạo &CTSV", "Các Khoa")
     two_days = tasks["4"].timeline.timeline
     assert (two_days.start, two_days.due) == (date(2025, 8, 27), date(2025, 8, 28))
     # A row without a number, under row 5, with its own deadline.
@@ -323,7 +323,7 @@ def test_the_calendar_as_published_and_as_plain_text_gives_the_same_rows(fmt):
     doc = read(f"vju-840-pl1-2025.{fmt}")
     tasks = by_ref(doc)
     assert [s.title for s in doc.sections] == ["Học kỳ 1", "Học kỳ 2", "Học kỳ hè"]
-    assert tasks["1"].lead == ("Phòng Đào tạo &CTSV, Các Khoa",)
+    assert tasks["1"].lead == ("Phòng Đào tạo &CTSV", "Các Khoa")
     assert tasks["1"].title == "Xây dựng thời khóa biểu"
     assert due(tasks["1"]) == date(2025, 8, 27) and due(tasks["4"]) == date(2025, 8, 28)
     assert tasks["5a"].title.startswith("Gửi danh sách sinh viên đã nhập học")
@@ -350,9 +350,14 @@ def test_a_body_task_whose_lead_names_a_field_and_whose_coordinators_run_on_a_da
     # the name, not what the unit does; "Vụ Tổ chức ⏎ - cán bộ, Vụ Phổ biến, …" is one list.
     task = by_ref(read(f"btp-qd173-2015.{fmt}"))["8.b"]
     assert task.lead == ("Vụ Các vấn đề chung về xây dựng pháp luật",)
-    (coordinators,) = task.coordinators
-    assert coordinators.startswith("Văn phòng Bộ, Vụ Tổ chức cán bộ, Vụ Phổ biến")
-    assert coordinators.endswith("Cục Kiểm soát thủ tục hành chính")
+    # Each unit on its own ("Vụ Phổ biến, giáo dục pháp luật" stays one: no unit after its comma).
+    assert task.coordinators[:3] == (
+        "Văn phòng Bộ",
+        "Vụ Tổ chức cán bộ",
+        "Vụ Phổ biến, giáo dục pháp luật",
+    )
+    assert task.coordinators[-1] == "Cục Kiểm soát thủ tục hành chính"
+    assert len(task.coordinators) == 10
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
@@ -382,7 +387,7 @@ def test_sub_rows_continued_on_the_next_page_stay_under_their_row(fmt):
     # text, "9" and its dates come after the rows they span (9 to 9d), then the header again.
     tasks = by_ref(read(f"vju-840-pl1-2025.{fmt}"))
     assert tasks["9"].title == "Tuần lễ hội nhập (**)"
-    assert tasks["9"].lead == ("Phòng Đào tạo &CTSV, Các Khoa",)
+    assert tasks["9"].lead == ("Phòng Đào tạo &CTSV", "Các Khoa")
     assert tasks["9d"].lead == ("Chương trình Giáo dục tiếng Nhật",)
     assert tasks["9e"].title.startswith("Thi phân loại trình độ ngoại ngữ tiếng Anh")
     assert tasks["9e"].lead == ("Phòng Đào tạo &CTSV",)
