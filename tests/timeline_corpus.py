@@ -435,6 +435,25 @@ BASE: list[Case] = [
     window("Quý 3/2025 - quý 4/2025", "2025-07-01", "2025-12-31"),
     window("Từ quý IV/2025 đến quý II/2026", "2025-10-01", "2026-06-30"),
     error("Từ tháng 13/2025 đến tháng 5/2026"),
+    # "from now": from the document's own day (the reference).
+    window("Từ nay đến ngày 30/6/2025", "2025-01-24", "2025-06-30"),
+    window("từ nay đến hết ngày 15/3/2025", "2025-01-24", "2025-03-15"),
+    # Counted from receipt: from the document's day, Monday to Friday for working days, and
+    # the office is asked to check (24/01/2025 is a Friday).
+    once(
+        "Trong vòng 05 ngày làm việc kể từ ngày nhận được văn bản",
+        "2025-01-31",
+        warn="tính từ ngày của văn bản",
+    ),
+    once("chậm nhất 10 ngày kể từ ngày nhận được công văn này", "2025-02-03", warn="hãy kiểm tra"),
+    none("Ngay sau khi nhận được công văn"),
+    # An event over days, each end with its hour.
+    event(
+        "Khai mạc: 8h00 ngày 10/10/2025; bế mạc: 11h30 ngày 12/10/2025",
+        "2025-10-10T08:00:00",
+        "2025-10-12T11:30:00",
+    ),
+    window("Từ 7h30 ngày 10/10/2025 đến 17h00 ngày 11/10/2025", "2025-10-10", "2025-10-11"),
     once(
         "Theo Kế hoạch số 123/KH-SGDĐT ngày 05/9/2025, hoàn thành trước ngày 30/9/2025",
         "2025-09-29",

@@ -520,6 +520,12 @@ DAY_OF_PERIOD = _rx(r"\bngay\s+(\d{1,2})\b(?!\s*[/.\-]\s*\d)(?!\s+thang\s+\d)")
 TERM = _rx(r"\b(?:hoc ky|hk)\s*(ii|i|2|1)\b")
 RANGE_WORD = _rx(r"\bden\b|\btoi\b|[-–]")
 FROM_WORD = _rx(r"\btu\b")
+FROM_RECEIPT = _rx(
+    r"\b(\d{1,2})\s*(?:\([^)]{1,12}\)\s*)?ngay\s*(lam viec\s*)?(?:ke tu|sau)\s+(?:ngay\s+|khi\s+)?"
+    r"nhan\s+(?:duoc\s+)?(?:van ban|cong van|ke hoach|thong bao|quyet dinh|huong dan)"
+)
+HAPPENS_OVER_DAYS = _rx(r"\b(?:khai mac|be mac|dien ra|hoi nghi|hoi thao|tap huan|hoi trai)\b")
+FROM_NOW = _rx(r"\btu (?:nay|bay gio|thoi diem nay)\b")
 PERIOD_WORD = _rx(r"\bgiai doan\b|\btu nam\b")
 FIRST_PERIOD = _rx(r"\b(?:quy|q|thang|t|nam)\s*\d|\b(?:quy|q)\s*i")
 # Finest period first: "hằng quý, 6 tháng, năm" reports every quarter. Each comes with words
@@ -688,6 +694,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         or _window(ctx, days)
         or _starting(ctx, days)
         or _once(ctx, days)
+        or (has_digit and "nhan" in work and _from_receipt(ctx))
         or _continuous(ctx, days)
     )
     if result is not None:
@@ -1258,7 +1265,7 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
         return _all_day(ctx)
     the_day = _single_day(ctx)
     if the_day is None:
-        return None
+        return _days_with_hours(ctx, times)
     day, had_year = the_day
     ctx.warn_weekday(day)
     first_match, first = times[0]
@@ -1278,6 +1285,26 @@ def _event(ctx: _Context, days: ReportDays) -> Timeline | None:
     ctx.warn_before_reference(day, day, had_year)
     span = f"{_hm(first)}–{_hm(end)}" if end else _hm(first)
     rule = f"sự kiện {span} {WEEKDAYS_VI[day.weekday()]} {_fmt(day)}"
+    return ctx.timeline("event", rule, start=start, end=end)
+
+
+def _days_with_hours(ctx: _Context, times: list[tuple[re.Match[str], time]]) -> Timeline | None:
+    """ "Khai mạc: 8h00 ngày 10/10/2026; bế mạc: 11h30 ngày 12/10/2026": an event over several
+    days, each end with its hour and its day, in that order."""
+    full = _full_dates(ctx)
+    if len(full) != 2 or len(times) != 2:
+        return None
+    (t0, first), (t1, last) = times
+    (d0, day0), (d1, day1) = full
+    if not t0.start() < d0.start() < t1.start() < d1.start():
+        return None
+    if not HAPPENS_OVER_DAYS.search(ctx.work):  # "từ 9:00 ngày … đến 16:00 ngày …": a window
+        return None
+    start, end = datetime.combine(day0, first), datetime.combine(day1, last)
+    if end <= start:
+        return None
+    ctx.warn_before_reference(day1, day1, True)
+    rule = f"sự kiện từ {_hm(first)} {_fmt(day0)} đến {_hm(last)} {_fmt(day1)}"
     return ctx.timeline("event", rule, start=start, end=end)
 
 
@@ -1444,12 +1471,40 @@ def _week_window(ctx: _Context, week: re.Match[str]) -> Timeline:
     return _window_of(ctx, f"{name} tháng {month}/{year}", start, end)
 
 
+def _from_receipt(ctx: _Context) -> Timeline | None:
+    """ "Trong vòng 05 ngày làm việc kể từ ngày nhận được văn bản": counted from the document's
+    own day, the nearest a reader can know; the office is asked to check."""
+    match = FROM_RECEIPT.search(ctx.work)
+    if match is None:
+        return None
+    count, working = int(match.group(1)), match.group(2) is not None
+    if not 1 <= count <= 90:
+        raise TimelineError(f"Số ngày không hợp lệ: {count}", ctx.text)
+    due = ctx.reference
+    if working:  # Monday to Friday; holidays are the calendar's, which reading does not know
+        left = count
+        while left:
+            due += _ONE_DAY
+            left -= due.weekday() < 5
+    else:
+        due += timedelta(days=count)
+    kind = "ngày làm việc" if working else "ngày"
+    ctx.warnings.append(
+        f"“{count} {kind} kể từ ngày nhận văn bản” tính từ ngày của văn bản "
+        f"({_fmt(ctx.reference)}): hạn {_fmt(due)}; hãy kiểm tra"
+    )
+    return ctx.timeline("once", f"{count} {kind} kể từ ngày nhận văn bản", due=due)
+
+
 def _date_window(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timeline:
     if len(full) == 2:
         start, end = full[0][1], full[1][1]
     else:
         # "từ ngày 01/3 đến ngày 15/3/2025": the first date borrows the second's year.
         end = full[0][1]
+        if FROM_NOW.search(ctx.work, 0, full[0][0].start()):
+            # "Từ nay đến ngày 30/6/2026": from the document's day.
+            return _window_of(ctx, f"từ nay đến {_fmt(end)}", min(ctx.reference, end), end)
         short = _short_dates(ctx, ctx.work[: full[0][0].start()])
         if not short:
             raise TimelineError(f"Không đọc được khoảng thời gian: {ctx.text.strip()!r}", ctx.text)
