@@ -30,10 +30,11 @@ def lead_and_coordinators(cell: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     hợp"): (lead, coordinators). A cell that says neither is all lead."""
     found = LEADS.search(cell)
     if found is None:
-        return _agencies(cell), ()
+        return agency_list(cell), ()
     helpers = HELPS.sub("", cell[found.end() :])
-    return _agencies(cell[: found.start()]), _agencies(helpers)
+    return agency_list(cell[: found.start()]), agency_list(helpers)
 
 
-def _agencies(text: str) -> tuple[str, ...]:
+def agency_list(text: str) -> tuple[str, ...]:
+    """Every agency a text names, ";" apart or as `split_agencies` parts them."""
     return tuple(a for part in text.split(";") for a in split_agencies(part))

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from plans.agencies import split_agencies
+from plans.agencies import agency_list
 from plans.model import Reading, Section, TaskRow
 from timing.timeline import fold
 
@@ -198,11 +198,4 @@ def _who(fields: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]
     verb = LEAD_VERB.search(_fold_same(lead_text))
     if verb and verb.start() > 0:
         lead_text = lead_text[: verb.start()]
-    return _agencies(lead_text), _agencies(coordinators_text)
-
-
-def _agencies(text: str) -> tuple[str, ...]:
-    parts: list[str] = []
-    for piece in re.split(r";", text):
-        parts.extend(split_agencies(piece))
-    return tuple(p.strip(" .;,") for p in parts if p.strip(" .;,"))
+    return agency_list(lead_text), agency_list(coordinators_text)

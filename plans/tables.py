@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from plans.agencies import lead_and_coordinators, split_agencies
+from plans.agencies import agency_list, lead_and_coordinators
 from plans.model import FormField, FormSpec, Reading, Section, TaskRow
 from timing.timeline import ReportDays, TimelineError, fold, report_day_mapping
 
@@ -354,7 +354,7 @@ def _task(ref: str, item: _Row, timeline_text: str, reference: date) -> TaskRow:
         return re.sub(r"(?:^|\s)[-–+•]\s+(?=[A-ZĐÀ-Ỹ])", "; ", item.cells.get(key, ""))
 
     def agencies(key: str) -> tuple[str, ...]:
-        return tuple(a for part in listed(key).split(";") for a in split_agencies(part))
+        return agency_list(listed(key))
 
     title = item.cells.get("title", "")
     reading = Reading.of(timeline_text, reference, report_days)
