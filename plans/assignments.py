@@ -62,6 +62,8 @@ SUBJECT_END = re.compile(
     r"|xay dung|chi dao|tham muu|phoi hop|chu tri|day manh|tiep tuc|tang cuong|tong hop"
     r"|huong dan|theo doi|don doc|ra soat|lam dau moi|bao dam|dam bao|bao cao|gui|nop"
     r"|cap nhat|hoan thanh|dang ky|chuan bi|cu\b|nghiem tuc|khan truong|kip thoi"
+    r"|kiem tra|bo tri|giam sat|phan cong|ban hanh|quan triet|tuyen truyen|pho bien"
+    r"|nghien cuu|phat dong|tiep nhan|thanh lap|de xuat|lua chon"
     r"|to chuc(?!\s*(?:,|;|co lien\b|chinh tri|doan the|xa hoi|$)))\b"
 )
 PREAMBLE = re.compile(r"^(?:can cu|can|tren co so)\b[^;]*?,\s+(?=" + DUTY_START.pattern[3:])
@@ -231,7 +233,9 @@ def _subject_end(folded: str, text: str, start: int = 0) -> re.Match[str] | None
     """Where the verb after a unit's name starts: in lower case ("… tổng hợp …"), where the
     same words capitalised are part of a name ("Vụ Tổng hợp")."""
     for verb in SUBJECT_END.finditer(folded, start):
-        if text[verb.start() + 1 : verb.start() + 2].islower():
+        # "… được thành lập theo …", "được phân công": what was done to the unit, in its name.
+        passive = folded[: verb.start()].endswith(("duoc", "da duoc"))
+        if text[verb.start() + 1 : verb.start() + 2].islower() and not passive:
             return verb
     return None
 

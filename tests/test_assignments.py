@@ -121,3 +121,22 @@ def test_the_preview_names_the_regime_for_the_clerk_to_confirm(tmp_path, monkeyp
     assert changed.exit_code == 0 and "hằng quý" in changed.output
     bad = runner.invoke(app, ["plan", "import", str(source), "--report-regime", "mai"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_a_units_name_ends_where_what_it_does_begins_in_lower_case():
+    tasks = by_ref(plan(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Phòng Kế hoạch - Tài chính bố trí kinh phí thực hiện kế hoạch.\n"
+        "2. Thanh tra Sở kiểm tra việc thực hiện kế hoạch tại các đơn vị.\n"
+        "3. Phòng Kiểm tra và Quản lý chất lượng đề xuất danh sách trước ngày 20/3/2025.\n"
+        "4. Tổ Công tác được thành lập theo Quyết định số 5/QĐ-SGDĐT thực hiện nhiệm vụ "
+        "theo dõi, đôn đốc.\n"
+        "Trên đây là Kế hoạch …\n"
+    ))  # fmt: skip
+    assert tasks["III.1"].lead == ("Phòng Kế hoạch - Tài chính",)
+    assert tasks["III.1"].title == "Bố trí kinh phí thực hiện kế hoạch"
+    assert tasks["III.2"].lead == ("Thanh tra Sở",)
+    # The same words capitalised are the name's ("Phòng Kiểm tra …").
+    assert tasks["III.3"].lead == ("Phòng Kiểm tra và Quản lý chất lượng",)
+    # What was done to the unit is part of its name ("được thành lập theo …").
+    assert tasks["III.4"].lead[0].startswith("Tổ Công tác được thành lập theo Quyết định")
