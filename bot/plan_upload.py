@@ -147,7 +147,7 @@ def _summary(
     e = html.escape
     reference = doc.issued_on
     lines = [
-        messages.text("plan.summary_head", locale, number=doc.number or "—",
+        messages.text("plan.summary_head", locale, kind=doc.kind, number=doc.number or "—",
                       date=f"{reference:%d/%m/%Y}" if reference else "—", name=name),
         f"<i>{e(short(doc.title, 600))}</i>" if doc.title else "",
     ]  # fmt: skip

@@ -659,7 +659,8 @@ def plan_import(
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     plan = result["plan"]
-    out.print(f"Kế hoạch {plan['number'] or '(không số)'} — {plan['issued_on'] or '(không ngày)'}")
+    number, issued = plan["number"] or "(không số)", plan["issued_on"] or "(không ngày)"
+    out.print(f"{plan.get('kind') or 'Kế hoạch'} {number} — {issued}")
     out.print(plan["title"], highlight=False)
     table = Table("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian", "Hạn tới")
     for task in result["tasks"]:

@@ -82,6 +82,7 @@ class PlanDocument:
     issued_on: date | None = None
     issuer: str = ""
     title: str = ""
+    kind: str = "Kế hoạch"  # what the document is: Kế hoạch, Thông báo, Công văn, Quyết định …
     sections: list[Section] = field(default_factory=list)
     tasks: list[TaskRow] = field(default_factory=list)
     deadlines: list[BodyDeadline] = field(default_factory=list)
@@ -109,6 +110,7 @@ class PlanDocument:
                 "issued_on": self.issued_on.isoformat() if self.issued_on else None,
                 "issuer": self.issuer,
                 "title": self.title,
+                "kind": self.kind,
             },
             "sections": [{"ref": s.ref, "title": s.title} for s in self.sections],
             "tasks": [

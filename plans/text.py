@@ -238,6 +238,29 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
         doc.title = _join(title)
     if not doc.title:
         doc.title = _subject_line(stripped)
+    doc.kind = document_kind(doc.number, stripped)
+
+
+# The kind a number's code names ("120/TB-SGDĐT"), else the heading, else a letter's V/v.
+KIND_CODES = {
+    "KH": "Kế hoạch", "TB": "Thông báo", "QĐ": "Quyết định", "HD": "Hướng dẫn", "CT": "Chỉ thị",
+    "QC": "Quy chế", "BC": "Báo cáo", "CV": "Công văn", "TTR": "Tờ trình", "CĐ": "Công điện",
+    "NQ": "Nghị quyết", "CTR": "Chương trình",
+}  # fmt: skip
+KIND_HEADINGS = {fold(name): name for name in KIND_CODES.values()}
+
+
+def document_kind(number: str, lines: list[str]) -> str:
+    """What the document is, as its number's code, its heading or its V/v line say."""
+    for part in re.split(r"[/\-]", number)[1:]:
+        if part.upper() in KIND_CODES:
+            return KIND_CODES[part.upper()]
+    for line in lines[:40]:
+        if fold(line) in KIND_HEADINGS:
+            return KIND_HEADINGS[fold(line)]
+    if any(SUBJECT_LINE.match(fold(line)) for line in lines[:40]):
+        return "Công văn"
+    return "Kế hoạch"
 
 
 def _subject_line(lines: list[str]) -> str:

@@ -67,6 +67,7 @@ def letter(request):  # type: ignore[no-untyped-def]
 
 def test_the_letter_is_known_by_its_number_date_and_subject(letter):
     assert (letter.number, letter.issued_on) == ("2315/SGDĐT-GDTrH", date(2025, 12, 15))
+    assert letter.kind == "Công văn"  # no kind in its number; a V/v line
     assert letter.title == ("Báo cáo kết quả thực hiện nhiệm vụ học kỳ I năm học 2025-2026")
     # "Như trên" in Nơi nhận is the Kính gửi list: those asked to act come first.
     assert letter.recipients[:2] == [
@@ -134,6 +135,7 @@ def notice(request):  # type: ignore[no-untyped-def]
 
 
 def test_a_notice_asks_those_it_is_sent_to_not_those_only_informed(notice):
+    assert notice.kind == "Thông báo"  # "120/TB-SGDĐT"
     assert notice.title == "Tổ chức tập huấn chuyển đổi số cho cán bộ quản lý"
     [event] = notice.events
     assert event.timeline.timeline.start.isoformat() == "2026-03-25T07:30:00"

@@ -152,6 +152,7 @@ class TestSeed004ConferencePlan:
             "title": "Phối hợp tổ chức Hội nghị quán triệt, triển khai thực hiện Kết luận "
             "91-KL/TW ngày 12/8/2024, Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị "
             "và Chiến lược phát triển Giáo dục đến năm 2030, tầm nhìn đến năm 2045",
+            "kind": "Kế hoạch",
         }
 
     def test_the_districts_data_deadline_with_its_year_typo_flagged(self, plan_004):
@@ -208,7 +209,7 @@ def test_the_json_has_exactly_the_contracts_keys(plan_000, plan_004):
     for plan in (plan_000, plan_004):
         assert list(plan) == ["plan", "sections", "tasks", "deadlines", "events", "form", "columns",
                               "recipients", "warnings"]  # fmt: skip
-        assert list(plan["plan"]) == ["number", "issued_on", "issuer", "title"]
+        assert list(plan["plan"]) == ["number", "issued_on", "issuer", "title", "kind"]
     assert list(appendix(plan_000)[0]) == ["ref", "section", "title", "lead", "coordinators",
                                            "timeline"]  # fmt: skip
     # Columns with no role, or how a date was decided, are kept beside the task.

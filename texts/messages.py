@@ -183,7 +183,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Could not import the plan: {problem}\nNothing was saved.",
     },
     "plan.summary_head": {
-        "vi": "📄 <b>Kế hoạch {number}</b> ngày {date} ({name})",
+        "vi": "📄 <b>{kind} {number}</b> ngày {date} ({name})",
         "en": "📄 <b>Plan {number}</b> of {date} ({name})",
     },
     "plan.summary_tasks": {"vi": "<b>{count} nhiệm vụ:</b>", "en": "<b>{count} tasks:</b>"},
