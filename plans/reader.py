@@ -300,8 +300,12 @@ def _pdf(data: bytes, name: str, today: date, progress: Progress | None = None) 
             whole: list[str] = []
             for number, page in enumerate(pdf.pages, start=1):
                 check_pages(number, name)  # the declared count may lie
-                whole.append(page.extract_text() or "")
-                _pdf_page(page, lines, tables)
+                header = _header_columns(page) if number == 1 else None
+                if header is None:
+                    whole.append(page.extract_text() or "")
+                else:
+                    whole.append("\n".join([*header[0], _crop_text(page, header[1])]))
+                _pdf_page(page, lines, tables, header)
     except PlanReadError:
         raise
     except PDFPasswordIncorrect:
@@ -325,12 +329,20 @@ def _pdf(data: bytes, name: str, today: date, progress: Progress | None = None) 
     return _from_parts(lines, tables, today)
 
 
-def _pdf_page(page: Any, lines: list[str], tables: list[tuple[int, list[list[str]]]]) -> None:
+def _pdf_page(
+    page: Any,
+    lines: list[str],
+    tables: list[tuple[int, list[list[str]]]],
+    header: tuple[list[str], tuple[float, float, float, float]] | None = None,
+) -> None:
     """A page's ruled tables at their place, and only the text outside them as lines (inside,
     pdfplumber's text would repeat every cell)."""
     found = sorted(page.filter(_visible).find_tables(), key=lambda table: table.bbox[1])
     x0, top, x1, bottom = page.bbox
     y = top
+    if header is not None and not any(table.bbox[1] < header[1][1] for table in found):
+        lines.extend(header[0])
+        y = header[1][1]
     for table in found:
         if table.bbox[1] > y:
             lines.extend(text_lines(_crop_text(page, (x0, y, x1, table.bbox[1]))))
@@ -339,6 +351,47 @@ def _pdf_page(page: Any, lines: list[str], tables: list[tuple[int, list[list[str
         y = max(y, table.bbox[3])
     if y < bottom:
         lines.extend(text_lines(_crop_text(page, (x0, y, x1, bottom))))
+
+
+def _header_columns(page: Any) -> tuple[list[str], tuple[float, float, float, float]] | None:
+    """The agency | Quốc hiệu block of a letter laid out without rules: its two columns as
+    lines, the left one first, and the box of the page below it; None when there is none.
+
+    Read straight across, the columns interleave line by line ("V/v báo cáo kết quả thực hiện
+    nhiệm" / "vụ Quảng Ninh, ngày 15 tháng 12 năm" / "học kỳ I … 2025"), losing both the
+    subject and the date."""
+    try:
+        words = page.extract_words()
+    except Exception:  # a damaged page: read as a whole, as before
+        return None
+    motto = next(
+        (w for i, w in enumerate(words[:-1])
+         if w["text"] == "CỘNG" and words[i + 1]["text"] in ("HÒA", "HOÀ")),
+        None,
+    )  # fmt: skip
+    if motto is None or motto["top"] > page.height * 0.3:
+        return None
+    split = motto["x0"] - 2
+    if not any(w["x1"] < split and abs(w["top"] - motto["top"]) < 3 for w in words):
+        return None  # the motto stands alone: no second column beside it
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for word in words:
+        if word["top"] >= motto["top"] - 3:
+            rows.setdefault(round(word["top"] / 3), []).append(word)
+    bottom = motto["bottom"]
+    for _, row in sorted(rows.items()):
+        said = fold(" ".join(w["text"] for w in sorted(row, key=lambda w: w["x0"])))
+        if (
+            any(w["x0"] < split < w["x1"] for w in row)
+            or row[0]["top"] > page.height * 0.4
+            or said.startswith(("kinh gui", "ke hoach", "thong bao", "quyet dinh"))
+        ):
+            break  # a line across the page, the addressees or the heading: the body
+        bottom = max(bottom, max(w["bottom"] for w in row))
+    x0, top, x1, end = page.bbox
+    left = text_lines(_crop_text(page, (x0, top, split, bottom + 1)))
+    right = text_lines(_crop_text(page, (split, top, x1, bottom + 1)))
+    return left + right, (x0, bottom + 1, x1, end)
 
 
 def _visible(obj: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ complete name opens the coordinators' cell; a phrase that reads as a timeline en
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -90,7 +91,7 @@ EVENT_PLAN = re.compile(
 )
 # Units named by the places they run ("Các quận, huyện: …").
 PLACES = re.compile(r"^(?:cac\s+)?(?:quan|huyen|thi xa|thanh pho|tinh|xa|phuong)\b")
-SUBJECT_LINE = re.compile(r"^(?:v\s*/\s*v|ve viec)\s*:?\s*")
+SUBJECT_LINE = re.compile(r"^[-–_\s]*(?:v\s*/\s*v|ve viec)\s*:?\s*")
 DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
 AFTER_EVENT = re.compile(
     r"\b(\d{1,2})\s*(?:\([^)]{1,12}\)\s*)?ngay\s+(?:ke tu|sau)\s+(?:ngay\s+|khi\s+)?"
@@ -221,6 +222,16 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
                 doc.issuer = _title_case_agency(line)
                 break
     kh = next((i for i, line in enumerate(stripped) if fold(line) == "ke hoach"), None)
+    inline = next(
+        (i for i, line in enumerate(stripped[:60])
+         if line.isupper() and fold(line).startswith("ke hoach ") and len(line) < 200),
+        None,
+    )  # fmt: skip
+    if kh is None and inline is not None:
+        # "KẾ HOẠCH TRIỂN KHAI CÁC HOẠT ĐỘNG …" ⏎ "CHẤT LƯỢNG … NĂM 2026": the heading is the title.
+        title = [stripped[inline][len("KẾ HOẠCH") :].strip()]
+        title += list(itertools.takewhile(str.isupper, stripped[inline + 1 :][:3]))
+        doc.title = _join(title)
     if kh is not None:
         # The title runs to the rule under it, a line of spaces, or the first paragraph.
         title: list[str] = []
@@ -237,8 +248,31 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
             title.append(line)
         doc.title = _join(title)
     if not doc.title:
-        doc.title = _subject_line(stripped)
+        doc.title = _under_heading(stripped) or _subject_line(stripped)
     doc.kind = document_kind(doc.number, stripped)
+
+
+# Where the header ends and the text begins.
+BODY_CUES = ("can cu", "kinh gui", "thuc hien ", "trien khai ", "de ", "nham ")
+
+
+def _under_heading(lines: list[str]) -> str:
+    """The subject under a notice's or guide's heading ("THÔNG BÁO" / "Nộp chứng chỉ …")."""
+    at = next(
+        (i for i, line in enumerate(lines[:60])
+         if fold(line) in ("thong bao", "huong dan", "chi thi", "chuong trinh")),
+        None,
+    )  # fmt: skip
+    if at is None:
+        return ""
+    parts: list[str] = []
+    for line in lines[at + 1 : at + 5]:
+        folded = fold(line)
+        if not line or folded.startswith(BODY_CUES) or re.match(r"^(?:\d+|[IVX]+)\.", line):
+            break
+        parts.append(line)
+    title = re.sub(r"^(?:V\s*/\s*v|Về việc)\s*:?\s*", "", _join(parts), flags=re.IGNORECASE)
+    return title[:1].upper() + title[1:]
 
 
 # The kind a number's code names ("120/TB-SGDĐT"), else the heading, else a letter's V/v.
@@ -265,17 +299,20 @@ def document_kind(number: str, lines: list[str]) -> str:
 
 def _subject_line(lines: list[str]) -> str:
     """A letter's subject ("V/v báo cáo …", "Về việc …"), perhaps over two or three lines."""
-    at = next((i for i, line in enumerate(lines) if SUBJECT_LINE.match(fold(line))), None)
+    end = next(
+        (i for i, line in enumerate(lines) if fold(line).startswith(BODY_CUES[:2])), len(lines)
+    )
+    at = next((i for i, line in enumerate(lines[:end]) if SUBJECT_LINE.match(fold(line))), None)
     if at is None:
         return ""
     opening = SUBJECT_LINE.match(_same_length_fold(lines[at]).lower())
     first = lines[at][opening.end() :].strip() if opening else lines[at]
     parts = [first[:1].upper() + first[1:]]
-    for line in lines[at + 1 : at + 4]:
+    for line in lines[at + 1 : at + 5]:
         if not line or line.isupper() or fold(line).startswith(("kinh gui", "cong hoa", "doc lap")):
             break
-        if re.search(r",\s*ngày\s+\d", line):  # the dateline beside it
-            break
+        if re.search(r",\s*ngày\s+\d", line):  # the dateline beside it, read in between
+            continue
         if fold(line).startswith(("chuong ", "dieu ", "can cu", "phan ", "(")):
             break
         parts.append(line)

@@ -394,3 +394,26 @@ def test_sub_rows_continued_on_the_next_page_stay_under_their_row(fmt):
     assert tasks["9f"].lead == ("Các Khoa",)
     assert due(tasks["9f"]) == date(2025, 9, 14)  # the dates of row 9
     assert "0a" not in tasks
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "title"),
+    [
+        ("vju-kh50-2026.orig.pdf", "Kế hoạch",
+         "TRIỂN KHAI CÁC HOẠT ĐỘNG ĐẢM BẢO CHẤT LƯỢNG CỦA TRƯỜNG ĐẠI HỌC VIỆT NHẬT NĂM 2026"),
+        ("vju-tb984-2023.orig.pdf", "Thông báo",
+         "Nộp chứng chỉ ngoại ngữ xét công nhận chuẩn đầu ra, chuyển đổi điểm học phần ngoại "
+         "ngữ đối với sinh viên khóa VJU2023"),
+        ("ldtbxh-cv2638-2019.txt", "Công văn",
+         "Xây dựng dự toán ngân sách trung ương thực hiện Pháp lệnh ưu đãi NCC với cách mạng "
+         "năm 2020 và kế hoạch tài chính - NSNN 03 năm 2020-2022"),
+        ("btnmt-qd59-2024.docx", "Quyết định", None),
+    ],
+)  # fmt: skip
+def test_each_document_says_what_it_is_and_what_about(name, kind, title):
+    doc = read(name)
+    assert doc.kind == kind
+    if title is not None:
+        assert doc.title == title
+    else:
+        assert doc.title.startswith("BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA NGÀNH TÀI NGUYÊN")

@@ -166,3 +166,25 @@ async def test_the_office_sends_a_scan_and_sees_each_page_counted(bot, emulator,
     edits = [c for c in emu.calls_to("editMessageText")
              if str(c.get("message_id")) == str(counted[0]["message_id"])]  # fmt: skip
     assert edits, "the page count was edited in place"
+
+
+def test_a_letter_printed_to_pdf_keeps_its_header_columns_apart(tmp_path):
+    # Agency, number and a V/v over three lines on the left; the motto and the dateline on the
+    # right, with no rules: read straight across, the lines interleave ("… thực hiện nhiệm" /
+    # "vụ Quảng Ninh, ngày 15 tháng 12 năm" / "học kỳ I … 2025") and lose the date and subject.
+    from tests.test_letters import as_docx
+
+    docx = tmp_path / "cv2315.docx"
+    docx.write_bytes(as_docx())
+    pdf = read_plan_bytes(soffice(docx, "pdf").read_bytes(), "cv2315.pdf", TODAY)
+    assert (pdf.number, pdf.issued_on, pdf.kind) == (
+        "2315/SGDĐT-GDTrH",
+        date(2025, 12, 15),
+        "Công văn",
+    )
+    assert pdf.title == "Báo cáo kết quả thực hiện nhiệm vụ học kỳ I năm học 2025-2026"
+    letter = read_plan_bytes(docx.read_bytes(), docx.name, TODAY)
+    assert pdf.recipients == letter.recipients
+    assert [(d.applies_to, d.timeline.timeline.rule) for d in pdf.deadlines] == [
+        (d.applies_to, d.timeline.timeline.rule) for d in letter.deadlines
+    ]
