@@ -1367,7 +1367,9 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     if week:
         return _week_window(ctx, week)
 
-    spans = MONTH_YEAR_SPAN.search(work) if "thang" in work else None
+    # Each end with its own year: two years, so "20" twice at least (a cheap test first).
+    two_years = work.count("20") >= 2
+    spans = MONTH_YEAR_SPAN.search(work) if two_years and "thang" in work else None
     if spans:
         first, first_year = int(spans.group(1)), int(spans.group(2))
         last, last_year = int(spans.group(3)), int(spans.group(4))
@@ -1377,7 +1379,7 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
         start, end = date(first_year, first, 1), _month_end(last_year, last)
         label = f"tháng {first}/{first_year}–tháng {last}/{last_year}"
         return _window_of(ctx, label, start, end)
-    spans = QUARTER_YEAR_SPAN.search(work) if "quy" in work else None
+    spans = QUARTER_YEAR_SPAN.search(work) if two_years and "quy" in work else None
     if spans:
         first, first_year = ROMAN[spans.group(1)], int(spans.group(2))
         last, last_year = ROMAN[spans.group(3)], int(spans.group(4))
