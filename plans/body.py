@@ -32,7 +32,8 @@ FIELDS = [
     ("lead", ("co quan thuc hien", "don vi thuc hien", "co quan chu tri", "don vi chu tri",
               "don vi dau moi", "co quan dau moi", "trach nhiem thuc hien")),
     ("timeline", ("thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh",
-                  "thoi han thuc hien", "thoi han", "tien do thuc hien", "tien do")),
+                  "thoi han thuc hien", "thoi han", "tien do thuc hien", "tien do",
+                  "thoi gian")),
 ]  # fmt: skip
 FIELD = re.compile(
     r"^\s*[-+*•]?\s*(?P<label>"
@@ -40,7 +41,10 @@ FIELD = re.compile(
     + r")\s*:\s*(?P<value>.*)$"
 )
 # "… Lao động tỉnh -Thời gian thực hiện: …": a second field run into the first one's line.
-RUN_IN = re.compile(r"\s[-–]\s*(?=(?:thoi gian|thoi han|tien do|don vi|co quan)[^:]{0,30}:)")
+RUN_IN = re.compile(
+    r"\s[-–]\s*(?=(?:thoi gian|thoi han|tien do|don vi|co quan)[^:]{0,30}:)"
+    r"|;\s*(?=(?:don vi|co quan)\s+(?:phoi hop|chu tri|thuc hien)\s*:)"  # "…; đơn vị phối hợp: …"
+)
 LEAD_SPLIT = re.compile(r"\s+chu tri\b\s*,?\s*(?:(?:va\s+)?phoi hop(?:\s+voi)?\s*)?")
 # "Sở Thông tin và Truyền thông đôn đốc, hướng dẫn …": who acts ends where what they do begins.
 LEAD_VERB = re.compile(

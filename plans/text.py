@@ -241,8 +241,10 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
                 if raw and title:
                     break
                 continue
-            if line.startswith("---") or fold(line).startswith(
-                ("thuc hien ke hoach so", "can cu", "i. ")
+            if (
+                line.startswith(("---", "-", "+", "•"))
+                or fold(line).startswith(("thuc hien ke hoach so", "can cu", "i. "))
+                or re.match(r"^(?:[IVX]{1,5}|\d{1,2})\.\s", line)
             ):
                 break
             title.append(line)
