@@ -32,14 +32,16 @@ FIELDS = [
     ("lead", ("co quan thuc hien", "don vi thuc hien", "co quan chu tri", "don vi chu tri",
               "don vi dau moi", "co quan dau moi", "trach nhiem thuc hien")),
     ("timeline", ("thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh",
-                  "thoi han thuc hien", "thoi han", "tien do thuc hien", "tien do",
-                  "thoi gian")),
+                  "thoi han thuc hien", "thoi han", "tien do thuc hien", "tien do")),
 ]  # fmt: skip
 FIELD = re.compile(
     r"^\s*[-+*•]?\s*(?P<label>"
     + "|".join(name for _, names in FIELDS for name in names)
     + r")\s*:\s*(?P<value>.*)$"
 )
+# "Thời gian: …" alone says when only under an item that also says who ("Đơn vị thực hiện"):
+# elsewhere it is the time of an event or a notice's paragraph, read as the body's.
+BARE = re.compile(r"^\s*[-+*•]?\s*thoi gian\s*:\s*(?P<value>.*)$")
 # "… Lao động tỉnh -Thời gian thực hiện: …": a second field run into the first one's line.
 RUN_IN = re.compile(
     r"\s[-–]\s*(?=(?:thoi gian|thoi han|tien do|don vi|co quan)[^:]{0,30}:)"
@@ -62,6 +64,7 @@ class _Item:
     text: list[str]
     parent: _Item | None
     fields: dict[str, list[str]] = field(default_factory=dict)
+    bare: list[str] = field(default_factory=list)  # its "Thời gian: …" lines
     shared: _Item | None = None  # the sibling whose field lines it takes
 
 
@@ -91,7 +94,9 @@ def is_field(item: str) -> bool:
     return FIELD.match(_fold_same(item)) is not None
 
 
-def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[TaskRow]]:
+def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[TaskRow], set[str]]:
+    """The sections and tasks of the body, and the bare "Thời gian: …" lines read as tasks'
+    (not to be read again as the body's deadlines)."""
     items: list[_Item] = []
     current: _Item | None = None
     last_field: str | None = None
@@ -103,6 +108,12 @@ def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[T
             key = next(k for k, names in FIELDS if found.group("label") in names)
             current.fields.setdefault(key, []).append(line[found.start("value") :].strip())
             last_field = key
+            continue
+        bare = BARE.match(folded) if current is not None else None
+        if bare and current is not None and "timeline" not in current.fields:
+            current.bare.append(line)
+            current.fields.setdefault("when", []).append(line[bare.start("value") :].strip())
+            last_field = "when"
             continue
         marker = MARKER.match(line)
         if marker and not line.strip().startswith(("-", "+", "•")):
@@ -125,7 +136,19 @@ def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[T
             current.fields[last_field][-1] += " " + line.lstrip("-+•* ")
         elif last_field is None:
             current.text.append(line)
-    return _tasks(items, reference)
+    consumed: set[str] = set()
+    for item in items:
+        when = item.fields.pop("when", None)
+        if when and ("lead" in item.fields or "coordinators" in item.fields):
+            item.fields.setdefault("timeline", when)
+            consumed.update(bare_key(line) for line in item.bare)
+    sections, tasks = _tasks(items, reference)
+    return sections, tasks, consumed
+
+
+def bare_key(line: str) -> str:
+    """A bare "Thời gian: …" line as the body's sentences hold it."""
+    return " ".join(line.strip(" -+•*.;").split())
 
 
 def _wrapped_on(value: str, line: str) -> bool:

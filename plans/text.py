@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from plans.agencies import split_agencies
 from plans.assignments import UNIT, assigned_tasks, due_by, sentence_subject
 from plans.blocks import LOST, block_tables, table_seen
-from plans.body import body_tasks, is_field
+from plans.body import bare_key, body_tasks, is_field
 from plans.model import (
     BodyDeadline,
     BodyEvent,
@@ -395,7 +395,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
         addressees = tuple(r for r in doc.recipients if r not in informed)
     # The body goes on after the Nơi nhận block when a plan follows its decision.
     body = lines if recipients_at is None else lines[:recipients_at] + lines[recipients_end:]
-    sections, tasks = body_tasks(body, reference)
+    sections, tasks, taken = body_tasks(body, reference)
     doc.sections.extend(sections)
     doc.tasks.extend(tasks)
     # Duties handed out unit by unit ("Tổ chức thực hiện", articles): read here, so their
@@ -406,7 +406,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     )
     after_event: list[str] = []  # "… 10 ngày kể từ ngày kết thúc tập huấn": dated by it
     for item in _items(text):
-        if tasks and is_field(item):
+        if tasks and (is_field(item) or bare_key(item) in taken):
             continue  # read with its task
         folded = _same_length_fold(item)
         # An application window first ("từ 9:00 ngày 15/09/2025 trước 16:00 ngày 13/10/2025"):

@@ -39,3 +39,18 @@ def test_each_item_takes_its_who_and_when_lines_even_a_bare_thoi_gian():
     assert (window.start, window.due) == (date(2026, 7, 1), date(2026, 8, 31))
     assert tasks["3"].timeline.timeline.due == date(2026, 9, 14)
     assert doc.deadlines == []  # the dates are the tasks', not the body's
+
+
+def test_a_bare_thoi_gian_under_an_item_that_names_no_one_stays_the_bodys():
+    # Item 4 says when but not who: a happening for everyone the plan is sent to, not a task
+    # for nobody.
+    doc = parse_plan_text(
+        PLAN + "4. Hội nghị tổng kết\n- Thời gian: 14h00 ngày 20/12/2026.\n"
+        "5. Nộp sản phẩm bồi dưỡng\n- Thời gian: Trước ngày 30/10/2026.\n",
+        date(2026, 1, 5),
+    )
+    assert {t.ref for t in doc.tasks} == {"1", "2", "3"}
+    [event] = doc.events
+    assert event.timeline.timeline.start.isoformat() == "2026-12-20T14:00:00"
+    [deadline] = doc.deadlines
+    assert deadline.timeline.timeline.due == date(2026, 10, 29)
