@@ -91,6 +91,7 @@ EVENT_PLAN = re.compile(
 )
 # Units named by the places they run ("Các quận, huyện: …").
 PLACES = re.compile(r"^(?:cac\s+)?(?:quan|huyen|thi xa|thanh pho|tinh|xa|phuong)\b")
+INFORMED = re.compile(r"\(\s*(?:để|đề)?\s*(?:b/c|báo cáo|biết|chỉ đạo|theo dõi)", re.IGNORECASE)
 SUBJECT_LINE = re.compile(r"^[-–_\s]*(?:v\s*/\s*v|ve viec)\s*:?\s*")
 DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
 AFTER_EVENT = re.compile(
@@ -380,10 +381,10 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             recipients_end += 1
             # Up to its ";": an extractor may run the signature block beside it into the line
             # ("- Ban Giám hiệu (để báo cáo); KT. HIỆU TRƯỞNG").
-            item = re.sub(r"^[-+•]\s*", "", item).split(";")[0].rstrip(";. ")
-            named = re.sub(r"\s*\((?:để|đề) [^)]*\)$", "", item)
-            if named != item:
-                informed.add(named)  # "(để b/c)", "(để biết)": told, not asked to act
+            item = re.sub(r"^[-+•]\s*", "", item)
+            named = re.sub(r"\s*\([^)]*\)$", "", item.split(";")[0].rstrip(";. "))
+            if INFORMED.search(item):
+                informed.add(named)  # "(để b/c)", "; (báo cáo)": told, not asked to act
             if not fold(named).startswith("luu"):
                 doc.recipients.append(named)
     addressees = read_addressees(lines)
@@ -391,7 +392,9 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
         # "Nơi nhận: - Như trên;" stands for the Kính gửi list.
         listed = [r for r in doc.recipients if fold(r) != "nhu tren"]
         doc.recipients[:] = list(addressees) + [r for r in listed if r not in addressees]
-    else:  # a notice has no Kính gửi: those it is sent to, but for those only informed
+    elif doc.kind in ("Thông báo", "Công văn"):
+        # A notice has no Kính gửi: those it is sent to, but for those only informed. (A
+        # decision's or a plan's Nơi nhận also lists the authorities above, unmarked.)
         addressees = tuple(r for r in doc.recipients if r not in informed)
     # The body goes on after the Nơi nhận block when a plan follows its decision.
     body = lines if recipients_at is None else lines[:recipients_at] + lines[recipients_end:]

@@ -417,3 +417,11 @@ def test_each_document_says_what_it_is_and_what_about(name, kind, title):
         assert doc.title == title
     else:
         assert doc.title.startswith("BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA NGÀNH TÀI NGUYÊN")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+def test_a_decisions_deadlines_are_not_handed_to_the_authorities_it_reports_to(fmt):
+    # Nơi nhận: "- Bộ Giáo dục và Đào tạo; (báo cáo)", "- Thường trực Tỉnh uỷ; (báo cáo)" …:
+    # a decision's recipients above it are told, not asked; the office says who acts.
+    doc = read(f"tuyenquang-qd986-2024.{fmt}")
+    assert doc.deadlines and all(d.applies_to == () for d in doc.deadlines)
