@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from plans.agencies import split_agencies
+from plans.agencies import agency_list, split_agencies
 from plans.assignments import UNIT, assigned_tasks, due_by, sentence_subject
 from plans.blocks import LOST, block_tables, table_seen
 from plans.body import bare_key, body_tasks, is_field
@@ -542,7 +542,8 @@ def read_addressees(lines: list[str]) -> tuple[str, ...]:
             continue
         names.append(item)
     cleaned = (re.sub(r"^[-+•]\s*", "", name).rstrip(";.,: ") for name in names)
-    return tuple(name for name in cleaned if name)
+    # "- Các trường THPT, trường PT DTNT tỉnh;": two kinds of unit, each matched on its own.
+    return tuple(unit for name in cleaned for unit in agency_list(name))
 
 
 # ---- appendices: a task table or a form ---------------------------------------------------

@@ -70,9 +70,10 @@ def test_the_letter_is_known_by_its_number_date_and_subject(letter):
     assert letter.kind == "Công văn"  # no kind in its number; a V/v line
     assert letter.title == ("Báo cáo kết quả thực hiện nhiệm vụ học kỳ I năm học 2025-2026")
     # "Như trên" in Nơi nhận is the Kính gửi list: those asked to act come first.
-    assert letter.recipients[:2] == [
+    assert letter.recipients[:3] == [
         "Các phòng Giáo dục và Đào tạo",
-        "Các trường THPT, trường PT DTNT tỉnh",
+        "Các trường THPT",
+        "trường PT DTNT tỉnh",
     ]
     assert "Như trên" not in letter.recipients
 
@@ -94,7 +95,8 @@ def test_a_monthly_report_in_a_sentence_is_a_cycle_for_all_it_is_addressed_to(le
     # "các đơn vị": whoever the letter is addressed to.
     assert monthly.applies_to == (
         "Các phòng Giáo dục và Đào tạo",
-        "Các trường THPT, trường PT DTNT tỉnh",
+        "Các trường THPT",
+        "trường PT DTNT tỉnh",
     )
     assert len(letter.deadlines) == 4
 

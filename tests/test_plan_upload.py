@@ -134,3 +134,22 @@ async def test_the_preview_names_the_report_regime_and_apply_confirms_it(bot, em
     with sessions() as session:
         report = session.scalar(select(Task).where(Task.ref == "III.2.2"))
         assert report is not None and "15/6 và 15/12" in report.timeline_text
+
+
+async def test_a_letters_summary_says_it_is_a_letter_and_who_each_deadline_is_for(
+    bot, emulator, sessions
+):
+    from tests.test_letters import as_docx
+
+    with session_scope(sessions) as session:
+        import_sample(session)
+    emu = emulator.emulator
+    emu.send_document(OFFICE_ADMIN, as_docx(), "cv2315.docx", DOCX)
+    summary = await emu.wait_for(
+        lambda: emu.bot_messages(OFFICE_ADMIN) and emu.bot_messages(OFFICE_ADMIN)[-1]
+    )
+    text = summary["text"]
+    print(text)  # the transcript, looked at with `pytest -s`
+    assert text.startswith("📄 Công văn 2315/SGDĐT-GDTrH ngày 15/12/2025 (cv2315.docx)")
+    assert "Báo cáo kết quả thực hiện nhiệm vụ học kỳ I năm học 2025-2026" in text
+    assert "Các trường THPT" in text and "Hiệu trưởng các trường PT DTNT" in text
