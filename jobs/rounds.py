@@ -56,8 +56,10 @@ def work(
         if row is None or (row.detail or {}).get("done"):
             return None
         now = row.at
-        planning = outbox.Pass.start(session, settings, now, calendar)
-    done = Work(planning.result)
+    # The registry is read once a part is taken: a standby that finds every part held by
+    # others (at each tick until the round closes) reads nothing more.
+    planning: outbox.Pass | None = None
+    done = Work(outbox.SyncResult())
     while True:
         with session_scope(sessions) as session:
             ids = list(session.scalars(
@@ -66,6 +68,9 @@ def work(
             ))  # fmt: skip
             if not ids:
                 break
+            if planning is None:
+                planning = outbox.Pass.start(session, settings, now, calendar)
+                planning.result = done.result
             readings = outbox.read_tasks(session, settings, Scope(tasks=frozenset(ids)))
             planning.tasks(session, readings)
             table = Task.__table__
@@ -78,6 +83,9 @@ def work(
             return done
         if session.scalar(select(func.count()).select_from(Task).where(*_unplanned(now))):
             return done  # parts still being planned elsewhere: their planner closes it
+        if planning is None:
+            planning = outbox.Pass.start(session, settings, now, calendar)
+            planning.result = done.result
         planning.digests(session)
         planning.finish(session)
         row.detail = {"done": True, "by": worker}
