@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from plans.agencies import split_agencies
-from plans.body import _fold_same as _same
+from plans.body import fold_same as _same
 from plans.body import is_field
 from plans.model import PlanDocument, Reading, Section, TaskRow
 from timing.timeline import fold

@@ -68,7 +68,7 @@ class _Item:
     shared: _Item | None = None  # the sibling whose field lines it takes
 
 
-def _fold_same(text: str) -> str:
+def fold_same(text: str) -> str:
     """fold(), one character for one, so a match in it cuts the original."""
     return "".join((fold(c) or " ")[:1] if not c.isspace() else " " for c in text)
 
@@ -79,7 +79,7 @@ def _lines(lines: list[str]) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        folded = _fold_same(line)
+        folded = fold_same(line)
         cuts = [m.start() for m in RUN_IN.finditer(folded)]
         start = 0
         for cut in cuts:
@@ -91,7 +91,7 @@ def _lines(lines: list[str]) -> list[str]:
 
 def is_field(item: str) -> bool:
     """A who/when line ("Thời gian thực hiện: …"), read with its task, not as a deadline."""
-    return FIELD.match(_fold_same(item)) is not None
+    return FIELD.match(fold_same(item)) is not None
 
 
 def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[TaskRow], set[str]]:
@@ -102,7 +102,7 @@ def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[T
     last_field: str | None = None
     parents: dict[int, _Item] = {}
     for line in _lines(lines):
-        folded = _fold_same(line)
+        folded = fold_same(line)
         found = FIELD.match(folded)
         if found and current is not None:
             key = next(k for k, names in FIELDS if found.group("label") in names)
@@ -217,12 +217,12 @@ def _who(fields: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]
     """ "X chủ trì, phối hợp với Y; Z" → lead X, coordinators Y and Z."""
     lead_text = " ".join(fields.get("lead", []))
     coordinators_text = " ".join(fields.get("coordinators", []))
-    folded = _fold_same(lead_text)
+    folded = fold_same(lead_text)
     split = LEAD_SPLIT.search(folded)
     if split:
         coordinators_text = f"{lead_text[split.end() :]}; {coordinators_text}"
         lead_text = lead_text[: split.start()]
-    verb = LEAD_VERB.search(_fold_same(lead_text))
+    verb = LEAD_VERB.search(fold_same(lead_text))
     if verb and verb.start() > 0:
         lead_text = lead_text[: verb.start()]
     return agency_list(lead_text), agency_list(coordinators_text)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from plans.agencies import agency_list, split_agencies
 from plans.assignments import UNIT, assigned_tasks, due_by, sentence_subject
 from plans.blocks import LOST, block_tables, table_seen
-from plans.body import bare_key, body_tasks, is_field
+from plans.body import bare_key, body_tasks, fold_same, is_field
 from plans.model import (
     BodyDeadline,
     BodyEvent,
@@ -308,7 +308,7 @@ def _subject_line(lines: list[str]) -> str:
     at = next((i for i, line in enumerate(lines[:end]) if SUBJECT_LINE.match(fold(line))), None)
     if at is None:
         return ""
-    opening = SUBJECT_LINE.match(_same_length_fold(lines[at]).lower())
+    opening = SUBJECT_LINE.match(fold_same(lines[at]).lower())
     first = lines[at][opening.end() :].strip() if opening else lines[at]
     parts = [first[:1].upper() + first[1:]]
     for line in lines[at + 1 : at + 5]:
@@ -411,7 +411,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     for item in _items(text):
         if tasks and (is_field(item) or bare_key(item) in taken):
             continue  # read with its task
-        folded = _same_length_fold(item)
+        folded = fold_same(item)
         # An application window first ("từ 9:00 ngày 15/09/2025 trước 16:00 ngày 13/10/2025"):
         # its parts would read as an event and a deadline.
         found = False
@@ -471,7 +471,7 @@ def _after_the_event(
     doc: PlanDocument, item: str, day: date, addressees: tuple[str, ...], reference: date
 ) -> None:
     """A deadline counted from the document's one event: so many days after its day."""
-    match = AFTER_EVENT.search(_same_length_fold(item).lower())
+    match = AFTER_EVENT.search(fold_same(item).lower())
     assert match is not None
     count = int(match.group(1))
     if not 1 <= count <= 90:
@@ -495,11 +495,6 @@ def _items(text: str) -> list[str]:
     return [p.strip(" -+•") for p in pieces if p.strip(" -+•")]
 
 
-def _same_length_fold(text: str) -> str:
-    """fold(), one character for one, so positions found in it point into the original."""
-    return "".join((fold(c) or " ")[:1] if not c.isspace() else " " for c in text)
-
-
 def _applies_to(item: str, addressees: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Who a sentence's deadline concerns: a unit before a colon ("Các quận, huyện: …"), the
     unit the sentence opens with ("Các trường THPT báo cáo … trước ngày …"), else those the
@@ -510,7 +505,7 @@ def _applies_to(item: str, addressees: tuple[str, ...] = ()) -> tuple[str, ...]:
         sep
         and 0 < len(label) <= 60
         and not re.search(r"\d", label)
-        and (UNIT.match(folded := _same_length_fold(label).lower()) or PLACES.match(folded))
+        and (UNIT.match(folded := fold_same(label).lower()) or PLACES.match(folded))
     ):
         return (label,)
     subject = sentence_subject(item)
