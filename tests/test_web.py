@@ -489,7 +489,8 @@ async def test_the_office_imports_a_plan_from_the_browser_correcting_it_inline(
     preview_url = sent.headers["Location"]
     page = await (await client.get(preview_url)).text()
     # The chat's preview: its warnings, the unread phrase, the name no unit matches.
-    assert "Ngày không hợp lệ: 30/02/2025" in page
+    assert "Ngày không hợp lệ: 30/02/2025 (tháng 2 không có ngày 30)" in page
+    assert "invalid" not in page  # the office reads Vietnamese only
     assert "có lẽ là 15/03/2025?" in page
     assert 'name="n-1"' in page and "Trường Thực nghiệm Hoa Sen" in page
     assert plans_and_imports(sessions)[0] == plans_before  # nothing saved by a preview

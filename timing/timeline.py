@@ -414,8 +414,10 @@ def _checked_date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
+        # Said in the office's words: the chat and the workspace show it as is.
+        why = f"tháng {month} không có ngày {day}" if 1 <= month <= 12 else "không có tháng này"
         raise TimelineError(
-            f"Ngày không hợp lệ: {day:02d}/{month:02d}/{year} (invalid date)", text
+            f"Ngày không hợp lệ: {day:02d}/{month:02d}/{year} ({why})", text
         ) from None
 
 
