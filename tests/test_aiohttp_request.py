@@ -5,6 +5,7 @@ NetworkError, and the bot's own methods work through it."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 
@@ -37,11 +38,14 @@ class Recorder:
                     fields[part.name] = (part.filename, data)  # type: ignore[union-attr,index]
                 else:
                     fields[part.name] = await part.text()  # type: ignore[union-attr,index]
+        elif request.content_type == "application/json":
+            fields.update(await request.json())
         else:
             fields.update(await request.post())
         self.seen.append(
-            {"method": method, "fields": fields, "agent": request.headers["User-Agent"]}
-        )
+            {"method": method, "fields": fields, "agent": request.headers["User-Agent"],
+             "type": request.content_type}
+        )  # fmt: skip
         if method == "getMe":
             user = {"id": 42, "is_bot": True, "first_name": "Nhắc việc", "username": "nhacviec_bot"}
             return web.json_response({"ok": True, "result": user})
@@ -84,17 +88,29 @@ async def test_a_document_with_a_vietnamese_name_arrives_as_sent(server) -> None
     assert "python-telegram-bot" in str(sent["agent"])
 
 
-async def test_plain_fields_are_sent_as_a_form(server) -> None:  # type: ignore[no-untyped-def]
+async def test_plain_fields_are_sent_as_one_json_body(server) -> None:  # type: ignore[no-untyped-def]
+    """The Bot API takes JSON for any call without files; a form quoted field by field cost a
+    fifth of a broadcast's CPU per message."""
     recorder, base = server
     request = AiohttpRequest()
     await request.initialize()
     try:
-        data = RequestData([RequestParameter("text", "Hạn 31/12 — <i>gấp</i>", input_files=None)])
+        keyboard = {"inline_keyboard": [[{"text": "✅", "callback_data": "d"}]]}
+        data = RequestData([
+            RequestParameter("text", "Hạn 31/12 — <i>gấp</i>", input_files=None),
+            RequestParameter("reply_markup", keyboard, input_files=None),
+            RequestParameter("allow_paid_broadcast", True, input_files=None),
+        ])  # fmt: skip
         status, _ = await request.do_request(f"{base}1:t/sendMessage", "POST", data)
     finally:
         await request.shutdown()
     assert status == 200
-    assert recorder.seen[-1]["fields"] == {"text": "Hạn 31/12 — <i>gấp</i>"}
+    assert recorder.seen[-1]["type"] == "application/json"
+    # The values a form would carry (objects as JSON text, "true"): the Bot API reads a string
+    # field of a JSON body as it reads a form's.
+    sent = recorder.seen[-1]["fields"]
+    assert sent == {"text": "Hạn 31/12 — <i>gấp</i>", "reply_markup": json.dumps(keyboard),
+                    "allow_paid_broadcast": "true"}  # fmt: skip
 
 
 async def test_a_stalled_answer_is_a_timeout(server) -> None:  # type: ignore[no-untyped-def]
@@ -149,3 +165,19 @@ async def test_a_proxy_from_the_environment_is_used(server, monkeypatch) -> None
         await request.shutdown()
     assert status == 200  # the name does not resolve: only the proxy could have answered
     assert recorder.seen[-1]["method"] == "getMe"
+
+
+async def test_no_proxy_keeps_its_hosts_off_the_proxy(server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """NO_PROXY is honoured too, read once per host as the proxy is."""
+    recorder, base = server
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        for _ in range(2):
+            status, _ = await request.do_request(f"{base}1:t/getMe", "POST")
+            assert status == 200
+    finally:
+        await request.shutdown()
+    assert [seen["method"] for seen in recorder.seen] == ["getMe", "getMe"]
