@@ -17,6 +17,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from jobs.sender import BULK, Buttons, send_message_data
+
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +30,16 @@ class TolerantBot(ExtBot):  # type: ignore[type-arg]
         if endpoint == "getUpdates":
             self._batch = result if isinstance(result, list) else None
         return result
+
+    async def send_text(self, chat_id: int, text: str, buttons: Buttons | None, paid: bool) -> int:
+        """The outbox's send (`jobs.sender.OutboxBot`): sendMessage with the bulk rate-limit
+        mark, its answer read for the message id only. Building a `Message` from the answer
+        cost a fifth of a broadcast's CPU per message, and the outbox keeps nothing else."""
+        data = send_message_data(chat_id, text, buttons, paid)
+        result = await self._post(
+            "sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, BULK)
+        )
+        return int(result["message_id"])
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         # Only the updater polls, one call at a time, so one remembered batch is enough.

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import socket
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,6 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot
 
 from config import Settings
 from db import changes, groups
@@ -28,7 +28,15 @@ from db.session import session_scope
 from duties import query as duty_query
 from jobs import content, notices, outbox, rounds
 from jobs.leader import Leadership
-from jobs.sender import Buttons, Delivery, GroupMinutes, Rates, deliver, next_slot
+from jobs.sender import (
+    Buttons,
+    Delivery,
+    GroupMinutes,
+    OutboxBot,
+    Rates,
+    deliver,
+    next_slot,
+)
 from texts import cards
 from texts.messages import split_for_telegram, text
 
@@ -98,6 +106,13 @@ class _Outgoing:
     buttons: Buttons
 
 
+@dataclass
+class _Composed:
+    out: list[_Outgoing]
+    skips: dict[str, list[int]]  # by reason
+    poison: dict[int, str]  # rows that could not be rendered, with why
+
+
 class _Recorder:
     """Records the tick's deliveries as they come back, many at a time, on a worker thread
     (a commit's fsync must not hold up the loop pacing the sends): while one batch is being
@@ -146,7 +161,7 @@ class Engine:
         self,
         settings: Settings,
         sessions: sessionmaker[Session],
-        bot: Bot,
+        bot: OutboxBot,
         clock: Callable[[], datetime],
         worker: str | None = None,
         leadership: Leadership | None = None,
@@ -249,25 +264,49 @@ class Engine:
         elif self._shares_planning:  # what a standby that stopped left of the round
             report.planned = await asyncio.to_thread(self._plan_share)
         await self._watchdogs(now)
-        while True:
-            if not self.leadership.still_held():
-                report.leader = False
-                return
-            with session_scope(self.sessions) as session:
-                rows = outbox.claim(session, now, self.worker, BATCH)
-                session.expunge_all()
-            report.claimed += len(rows)
-            if not rows:
-                return
-            ids = {row.id for row in rows}
-            self._in_flight |= ids
-            try:
-                await self._send(rows, now, report)
-            finally:
-                self._in_flight -= ids
-            if len(rows) < BATCH:
-                return
-            now = self.clock()
+        await self._send_due(now, report)
+
+    async def _send_due(self, now: datetime, report: TickReport) -> None:
+        """Claims and sends BATCH rows at a time. The next batch is claimed and composed once
+        half of the one before has passed the pacer, so it is ready when that one's last send
+        goes: waiting for a batch's answers before claiming the next left the wire idle for a
+        round trip, a claim and a composing at every batch (a paid broadcast of 5,000 lost a
+        fifth of its pace so). The pacer and the gate are first come, first served: the
+        batches still go in the order they were claimed."""
+        gate = asyncio.Semaphore(self.rates.in_flight)
+        recorder = _Recorder(self, report)
+        sending: list[asyncio.Task[None]] = []
+        claimed: set[int] = set()
+        try:
+            while self.leadership.still_held():
+                with session_scope(self.sessions) as session:
+                    rows = outbox.claim(session, now, self.worker, BATCH)
+                    session.expunge_all()
+                ids = {row.id for row in rows} - claimed
+                claimed |= ids
+                self._in_flight |= ids  # before any await: a tick's recovery must not take them
+                report.claimed += len(rows)
+                if not rows:
+                    return
+                halfway = asyncio.Event()
+                batch = self._send(rows, now, report, gate, recorder, halfway)
+                sending.append(asyncio.create_task(batch))
+                if len(rows) < BATCH:
+                    return
+                await halfway.wait()
+                now = self.clock()
+            report.leader = False
+        except BaseException:
+            for task in sending:  # the tick is cancelled or failed: so are its sends
+                task.cancel()
+            raise
+        finally:
+            outcomes = await asyncio.gather(*sending, return_exceptions=True)
+            await recorder.close()
+            self._in_flight -= claimed
+            failed = [o for o in outcomes if isinstance(o, Exception)]
+            if failed and sys.exc_info()[1] is None:
+                raise failed[0]
 
     def _plan(
         self, now: datetime, seen: tuple[int, int], since: tuple[int, int] | None
@@ -324,19 +363,45 @@ class Engine:
             except httpx.HTTPError as error:
                 log.warning("dead-man's switch not reached: %s", error)
 
-    async def _send(self, rows: list[Reminder], now: datetime, report: TickReport) -> None:
-        outgoing = self._compose(rows, now, report)
-        gate = asyncio.Semaphore(self.rates.in_flight)
+    async def _send(
+        self,
+        rows: list[Reminder],
+        now: datetime,
+        report: TickReport,
+        gate: asyncio.Semaphore,
+        recorder: _Recorder,
+        halfway: asyncio.Event,
+    ) -> None:
+        """Sends one claimed batch; `halfway` is set once half its sends have passed the pacer
+        (or when it ends sooner)."""
+        try:
+            # Off the loop: reading and rendering 500 rows held up the sends of the batch before.
+            composed = await asyncio.to_thread(self._compose, rows, now)
+            outgoing = self._counted(composed, now, report)
+            if outgoing:
+                await self._deliver_all(outgoing, gate, recorder, halfway)
+        finally:
+            halfway.set()
 
+    async def _deliver_all(
+        self,
+        outgoing: list[_Outgoing],
+        gate: asyncio.Semaphore,
+        recorder: _Recorder,
+        halfway: asyncio.Event,
+    ) -> None:
         checked = asyncio.get_running_loop().time()
         deposed = False
-
-        recorder = _Recorder(self, report)
+        waiting = len(outgoing)
+        half = waiting // 2
 
         async def one(item: _Outgoing) -> None:
-            nonlocal checked, deposed
+            nonlocal checked, deposed, waiting
             async with gate:
                 await self.pacer.wait()
+                waiting -= 1
+                if waiting == half:
+                    halfway.set()
                 loop = asyncio.get_running_loop()
                 if not deposed and loop.time() - checked >= LOCK_CHECK:
                     checked = loop.time()
@@ -349,14 +414,21 @@ class Engine:
                                          paid=bool(self.rates.paid))  # fmt: skip
             recorder.add(item, delivery)
 
-        try:
-            await asyncio.gather(*(one(item) for item in outgoing))
-        finally:
-            await recorder.close()
+        await asyncio.gather(*(one(item) for item in outgoing))
 
     # ---- composing -----------------------------------------------------------------------
 
-    def _compose(self, rows: list[Reminder], now: datetime, report: TickReport) -> list[_Outgoing]:
+    def _counted(self, composed: _Composed, now: datetime, report: TickReport) -> list[_Outgoing]:
+        """On the loop: the tick's counts, the failed renders, and each group's minute."""
+        for reason, ids in composed.skips.items():
+            report.skipped += len(ids)
+            report.skipped_reasons[reason] = report.skipped_reasons.get(reason, 0) + len(ids)
+        if composed.poison:
+            self._poisoned(composed.poison, now, report)
+        return self._within_group_minutes(composed.out, now, report)
+
+    def _compose(self, rows: list[Reminder], now: datetime) -> _Composed:
+        """The batch's messages, read and rendered; rows with nothing to send marked skipped."""
         skips: dict[str, list[int]] = defaultdict(list)
         poison: dict[int, str] = {}
         by_chat: dict[int, list[tuple[Reminder, Any]]] = defaultdict(list)
@@ -393,14 +465,9 @@ class Engine:
                         out.append(_Outgoing(chat_id, [row], body, stored_buttons(row.payload)))
                     except Exception as error:  # one bad row fails alone
                         poison[row.id] = _reason(error)
-            out = self._within_group_minutes(session, out, now, report)
             for reason, ids in skips.items():
                 outbox.mark_skipped(session, ids, reason)
-                report.skipped += len(ids)
-                report.skipped_reasons[reason] = report.skipped_reasons.get(reason, 0) + len(ids)
-        if poison:
-            self._poisoned(poison, now, report)
-        return out
+        return _Composed(out, skips, poison)
 
     @staticmethod
     def _linked_groups(session: Session, chat_ids: set[int]) -> set[int]:
@@ -411,11 +478,12 @@ class Engine:
             GroupChat.chat_id.in_(wanted), GroupChat.active.is_(True))))  # fmt: skip
 
     def _within_group_minutes(
-        self, session: Session, out: list[_Outgoing], now: datetime, report: TickReport
+        self, out: list[_Outgoing], now: datetime, report: TickReport
     ) -> list[_Outgoing]:
         """At most GROUP_PER_MINUTE messages to a group in any minute: what does not fit waits
         in the outbox until the minute has room (rather than hold a sending slot meanwhile)."""
         kept: list[_Outgoing] = []
+        waiting: list[tuple[list[int], datetime]] = []
         minutes, at = self._group_minutes, now.timestamp()
         taken: defaultdict[int, int] = defaultdict(int)  # by this batch, not yet sent
         for item in out:
@@ -430,9 +498,8 @@ class Engine:
             oversized = room == minutes.limit and taken[item.chat_id] == pieces
             if taken[item.chat_id] > room and not oversized:
                 free_at = minutes.free_at(item.chat_id, at, taken[item.chat_id])
-                outbox.postpone(session, [r.id for r in item.rows],
-                                datetime.fromtimestamp(max(free_at, at + 1), UTC),
-                                "the group's minute is full")  # fmt: skip
+                until = datetime.fromtimestamp(max(free_at, at + 1), UTC)
+                waiting.append(([r.id for r in item.rows], until))
                 report.postponed += len(item.rows)
                 continue
             if self._counts_groups:
@@ -440,6 +507,10 @@ class Engine:
                     minutes.record(item.chat_id, at)
                 taken[item.chat_id] -= pieces
             kept.append(item)
+        if waiting:
+            with session_scope(self.sessions) as session:
+                for ids, until in waiting:
+                    outbox.postpone(session, ids, until, "the group's minute is full")
         return kept
 
     def _render(

@@ -8,6 +8,8 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+from jobs.sender import keyboard
+
 
 @dataclass
 class Sent:
@@ -39,6 +41,13 @@ class FakeBot:
         self._next_id += 1
         self.sent.append(Sent(self.clock(), chat_id, text, buttons))
         return SimpleNamespace(message_id=self._next_id)
+
+    async def send_text(self, chat_id: int, text: str, buttons: Any, paid: bool) -> int:
+        """The outbox's send (jobs.sender.OutboxBot), through send_message as the real bot's
+        is, so that a test overriding send_message sees the outbox's messages too."""
+        markup = keyboard(buttons)
+        sent = await self.send_message(chat_id, text, reply_markup=markup, paid=paid)
+        return int(sent.message_id)
 
     async def get_me(self) -> SimpleNamespace:
         return SimpleNamespace(id=1, username="fake_bot")

@@ -17,7 +17,7 @@ from db.models import AuditLog, Member, Reminder, ReminderState, Role
 from db.registry import import_sample, unit_by_code
 from db.session import make_engine, make_session_factory, session_scope
 from jobs import outbox
-from jobs.engine import RECOVER_AFTER, Engine
+from jobs.engine import BATCH, RECOVER_AFTER, Engine, Pacer
 from jobs.leader import Leadership
 from tests.fakes import FakeBot
 
@@ -210,6 +210,43 @@ async def test_planning_while_a_sender_runs_adds_each_reminder_once(settings, se
     engine = Engine(settings, sessions, bot, clock)  # type: ignore[arg-type]
     await asyncio.gather(engine.tick(), engine.tick())
     assert [m.chat_id for m in bot.sent if m.chat_id != OFFICE] == [1]
+
+
+class SlowAnswers(FakeBot):
+    """Telegram answering the first chats' messages only when told (a slow round trip)."""
+
+    def __init__(self, clock, slow: set[int]) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(clock)
+        self.slow, self.answer, self.second_batch = slow, asyncio.Event(), asyncio.Event()
+
+    async def send_text(self, chat_id: int, text: str, buttons, paid) -> int:  # type: ignore[no-untyped-def]
+        if chat_id > BATCH:
+            self.second_batch.set()
+        if chat_id in self.slow:
+            await self.answer.wait()
+        return await super().send_text(chat_id, text, buttons, paid)
+
+
+async def test_the_next_batch_goes_while_the_answers_of_the_one_before_are_on_the_way(
+    settings, sessions
+):
+    """A broadcast larger than a claim keeps its pace: the next batch is claimed and sent
+    without waiting for the slowest answer of the batch before (that wait left the wire idle
+    for a round trip at every batch)."""
+    clock = Clock(NOW)
+    notices(sessions, list(range(1, BATCH + 101)))
+    bot = SlowAnswers(clock, slow=set(range(1, 11)))
+    engine = Engine(settings, sessions, bot, clock)  # type: ignore[arg-type]
+    engine.pacer = Pacer(rate=1e9)
+    tick = asyncio.create_task(engine.tick())
+    try:
+        await asyncio.wait_for(bot.second_batch.wait(), 30)  # fails on waiting for the answers
+    finally:
+        bot.answer.set()
+    report = await tick
+    assert not report.error and report.sent == BATCH + 100
+    assert sorted(m.chat_id for m in bot.sent) == list(range(1, BATCH + 101))
+    assert {state for state, _, _ in states(sessions).values()} == {ReminderState.SENT}
 
 
 def test_a_pure_reconcile_skips_what_an_event_already_passed(settings):
