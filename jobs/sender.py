@@ -43,11 +43,6 @@ FREE_PER_SECOND = 30.0
 # slots, and replies to people take the next slot before bulk messages (bot/limiter.py).
 SLOT_SHARE = 0.97
 OUTBOX_SHARE = 0.96
-# Paid broadcasts: 1,000 slots at 98.5 % span 1.015 s, a margin of 15 ms — fifteen slots,
-# where the free 30's margin is one. At 97 % the margin cost 30 messages a second and the
-# pace could not pass 950/s however lean the send.
-PAID_SLOT_SHARE = 0.985
-PAID_OUTBOX_SHARE = 0.975
 # How late a send may start and still keep its place in the schedule (see next_slot).
 LATE_SLACK = 0.003
 
@@ -83,12 +78,12 @@ class Rates:
 
     @property
     def paid_slots(self) -> float:
-        return self.paid * PAID_SLOT_SHARE
+        return self.paid * SLOT_SHARE
 
     @property
     def outbox(self) -> float:
         """The outbox's pace: a little under its slots."""
-        return self.paid * PAID_OUTBOX_SHARE if self.paid else self.free * OUTBOX_SHARE
+        return (self.paid or self.free) * OUTBOX_SHARE
 
     @property
     def in_flight(self) -> int:

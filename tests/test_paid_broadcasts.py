@@ -38,13 +38,12 @@ def test_paid_broadcasts_are_off_unless_the_office_sets_a_rate_past_the_free_30(
 def test_the_pace_the_connections_and_the_sends_in_flight_follow_the_rate():
     free, paid = Rates(), Rates(1000)
     assert free.outbox < 30 and free.connections == 8 and free.in_flight == 64
-    # The limit's worth of slots spans at least 1.03 s free, 1.015 s paid: a request that
-    # reaches Telegram up to 30 ms (free: one slot) or 15 ms (paid: fifteen slots) after the
-    # one before it still never makes one too many in a second.
-    assert 30 / free.free_slots >= 1.03 and 1000 / paid.paid_slots >= 1.015
+    # The limit's worth of slots spans at least 1.03 s: a request that reaches Telegram up to
+    # 30 ms after the one before it still never makes one too many in a second (paid slots at
+    # 98.5 %, a 15 ms margin, met 429s in a broadcast of 5,000).
+    assert 30 / free.free_slots >= 1.03 and 1000 / paid.paid_slots >= 1.03
     assert free.outbox < free.free_slots and paid.outbox < paid.paid_slots
-    # …and no more margin than that: the paid pace leaves room for 950 a second end to end.
-    assert 970 <= paid.outbox < 1000
+    assert 950 <= paid.outbox < 1000
     # At a 100 ms round trip, 1,000 a second needs about 100 requests under way.
     assert paid.connections >= 100 and paid.in_flight >= 100
 
