@@ -195,7 +195,8 @@ def _summary(
         names = names if shown is None else short(names, 800)
         lines.append(messages.text("plan.summary_unmatched", locale, names=names))
     question = "plan.summary_question_ocr" if doc.from_ocr else "plan.summary_question"
-    lines.append(messages.text(question, locale))
+    # Said as what the document is: "Lưu công văn này?" for a letter, not "kế hoạch".
+    lines.append(messages.text(question, locale, kind=doc.kind.lower()))
     return "\n".join(line for line in lines if line)
 
 

@@ -153,3 +153,4 @@ async def test_a_letters_summary_says_it_is_a_letter_and_who_each_deadline_is_fo
     assert text.startswith("📄 Công văn 2315/SGDĐT-GDTrH ngày 15/12/2025 (cv2315.docx)")
     assert "Báo cáo kết quả thực hiện nhiệm vụ học kỳ I năm học 2025-2026" in text
     assert "Các trường THPT" in text and "Hiệu trưởng các trường PT DTNT" in text
+    assert text.endswith("Lưu công văn này?") and "kế hoạch" not in text.lower()

@@ -224,12 +224,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "📷 Read all {total} pages of {name} by OCR.",
     },
     "plan.summary_question_ocr": {
-        "vi": "Văn bản này được đọc từ ảnh: hãy đối chiếu các nhiệm vụ, thời hạn và những từ được đánh dấu ở trên với bản gốc. Đúng rồi thì lưu kế hoạch?",
-        "en": "This document was read from an image: check the tasks, deadlines and the words marked above against the original. Save the plan if they are right?",
+        "vi": "Văn bản này được đọc từ ảnh: hãy đối chiếu các nhiệm vụ, thời hạn và những từ được đánh dấu ở trên với bản gốc. Đúng rồi thì lưu {kind}?",
+        "en": "This document was read from an image: check the tasks, deadlines and the words marked above against the original. Save it if they are right?",
     },
     "plan.summary_question": {
-        "vi": "Lưu kế hoạch này?",
-        "en": "Save this plan?",
+        "vi": "Lưu {kind} này?",
+        "en": "Save this document?",
     },
     "plan.button_apply": {"vi": "✅ Áp dụng", "en": "✅ Apply"},
     "plan.button_cancel": {"vi": "✖️ Hủy", "en": "✖️ Cancel"},
