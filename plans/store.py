@@ -42,6 +42,7 @@ class SaveResult:
     assignments: int = 0
     unmatched: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
+    kind: str = "Kế hoạch"  # what the document is: Kế hoạch, Công văn, Thông báo…
 
     @property
     def message_key(self) -> str:
@@ -53,10 +54,12 @@ class SaveResult:
         return "plan.unchanged"
 
     @property
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int | str]:
+        """The sentence's values: the counts, and the document's kind as the sentence says it."""
         return {"id": self.plan_id, "added": self.tasks_added, "updated": self.tasks_updated,
                 "unchanged": self.tasks_unchanged, "deactivated": self.tasks_deactivated,
-                "assignments": self.assignments}  # fmt: skip
+                "assignments": self.assignments, "kind": self.kind.lower(),
+                "Kind": self.kind}  # fmt: skip
 
 
 def _items(doc: PlanDocument) -> list[tuple[TaskKind, TaskRow]]:
@@ -91,6 +94,7 @@ def save_plan(
     plan.source_name, plan.source_hash = source_name, source_hash
     # The day the plan's phrases were read against, so the scheduler reads them alike.
     plan.details = {
+        "kind": doc.kind,
         "recipients": doc.recipients,
         "warnings": doc.warnings,
         "reference": (doc.reference(today)).isoformat(),
@@ -111,7 +115,7 @@ def save_plan(
         plan.sections.remove(row)
     registry = Registry(session)
     existing = {t.ref: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
-    result = SaveResult(plan_id=plan.id, created=created)
+    result = SaveResult(plan_id=plan.id, created=created, kind=doc.kind)
     reference = doc.reference(today)
     seen: set[str] = set()
     for position, (kind, item) in enumerate(_items(doc)):

@@ -152,3 +152,21 @@ def test_a_deadline_counted_from_the_notices_event_is_dated_by_it(notice):
     [after] = [d for d in notice.deadlines if "thu hoạch" in d.sentence]
     assert after.timeline.timeline.due == date(2026, 4, 4)
     assert any("tính từ ngày của sự kiện" in w and "04/04/2026" in w for w in notice.warnings)
+
+
+def test_a_saved_letter_is_called_a_letter(sessions):  # type: ignore[no-untyped-def]
+    """Saved, it is still the Công văn the preview showed: the office is told 'Đã lưu công
+    văn', and the plan keeps its kind."""
+    from db.models import Plan
+    from db.registry import import_sample
+    from db.session import session_scope
+    from plans.store import save_plan
+    from texts import messages
+
+    doc = read_plan_bytes(as_text(), "cv2315.txt", TODAY)
+    with session_scope(sessions) as session:
+        import_sample(session)
+        saved = save_plan(session, doc, "cv2315.txt", "hash-cv2315", TODAY)
+        said = messages.text(saved.message_key, "vi", **saved.counts)
+        kept = session.get(Plan, saved.plan_id).details["kind"]
+    assert said.startswith(f"✅ Đã lưu công văn #{saved.plan_id}:") and kept == "Công văn"

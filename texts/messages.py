@@ -244,15 +244,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The file changed since the summary; send it again.",
     },
     "plan.created": {
-        "vi": "✅ Đã lưu kế hoạch #{id}: {added} nhiệm vụ, {assignments} lượt giao cho đơn vị.",
+        "vi": "✅ Đã lưu {kind} #{id}: {added} nhiệm vụ, {assignments} lượt giao cho đơn vị.",
         "en": "✅ Saved plan #{id}: {added} tasks, {assignments} unit assignments.",
     },
     "plan.unchanged": {
-        "vi": "ℹ️ Kế hoạch #{id} không có gì thay đổi so với lần nhập trước ({unchanged} nhiệm vụ như cũ); các báo cáo đã nhận được giữ nguyên.",
+        "vi": "ℹ️ {Kind} #{id} không có gì thay đổi so với lần nhập trước ({unchanged} nhiệm vụ như cũ); các báo cáo đã nhận được giữ nguyên.",
         "en": "ℹ️ Plan #{id} has not changed since it was last imported ({unchanged} tasks as before); answers kept.",
     },
     "plan.updated": {
-        "vi": "✅ Đã cập nhật kế hoạch #{id}: {added} nhiệm vụ mới, {updated} nhiệm vụ thay đổi, {unchanged} như cũ, {deactivated} bỏ khỏi kế hoạch; {assignments} lượt giao; các báo cáo đã nhận được giữ nguyên.",
+        "vi": "✅ Đã cập nhật {kind} #{id}: {added} nhiệm vụ mới, {updated} nhiệm vụ thay đổi, {unchanged} như cũ, {deactivated} bỏ khỏi {kind}; {assignments} lượt giao; các báo cáo đã nhận được giữ nguyên.",
         "en": "✅ Updated plan #{id}: {added} new tasks, {updated} changed, {unchanged} as before, {deactivated} dropped; {assignments} assignments; answers kept.",
     },
     # ---- reminders -------------------------------------------------------------------
