@@ -573,6 +573,9 @@ def stored_send_times(session: Session, keys: Sequence[str]) -> dict[str, dateti
     return found
 
 
+_STATES = {state.value: state for state in ReminderState}  # a member is its value too
+
+
 def new_row(
     key: str,
     chat_id: int,
@@ -594,7 +597,7 @@ def new_row(
         "chat_id": chat_id,
         "kind": kind,
         "send_at": send_at,
-        "state": ReminderState(state),
+        "state": _STATES[state],
         "attempts": 0,
         "claimed_by": "",
         "last_error": reason,
