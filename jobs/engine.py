@@ -186,6 +186,8 @@ class Engine:
         # recorded at the next tick instead of being recovered and sent again.
         self._unrecorded: list[tuple[_Outgoing, Delivery]] = []
         self._in_flight: set[int] = set()  # claimed by a tick of this process, not finished
+        # A claim and its ids put in flight, or a recovery: one at a time (both off the loop).
+        self._claiming = asyncio.Lock()
         self._halted = False  # a record failed in this tick: the database is away, stop sending
         # What went to each group in the last minute (Telegram allows 20 there): the rate
         # limiter's count of every message, when the bot has one; else the engine's own.
@@ -236,15 +238,9 @@ class Engine:
             if self._shares_planning and not hold.error:  # a standby plans its share
                 report.planned = await asyncio.to_thread(self._plan_share)
             return
+        async with self._claiming:  # no claim of ours is half-way while this looks
+            report.recovered = self._recover(now, hold.became)  # on the loop: nothing moves
         with session_scope(self.sessions) as session:
-            # Whatever is "sending" and not ours in flight was left by a crash, a tick that
-            # failed half-way or a sender that is gone: back to pending, by whoever sends.
-            report.recovered = outbox.recover(
-                session, now, keep=self._kept_ids(), worker=self.worker,
-                others_after=None if self.leadership.exclusive_on_death else RECOVER_AFTER,
-            )  # fmt: skip
-            if hold.became:
-                session.merge(Heartbeat(name="sender", at=now, detail={"worker": self.worker}))
             # A plan applied, a person linked, a timeline corrected, an answer given — in this
             # process or another: planned at this tick, not at the next regular pass.
             seen = changes.seen(session)
@@ -279,12 +275,13 @@ class Engine:
         claimed: set[int] = set()
         try:
             while self.leadership.still_held():
-                with session_scope(self.sessions) as session:
-                    rows = outbox.claim(session, now, self.worker, BATCH)
-                    session.expunge_all()
-                ids = {row.id for row in rows} - claimed
-                claimed |= ids
-                self._in_flight |= ids  # before any await: a tick's recovery must not take them
+                # Off the loop (500 rows read held up the sends of the batch before), and with
+                # the ids in flight before a recovery may look.
+                async with self._claiming:
+                    rows = await asyncio.to_thread(self._claim, now)
+                    ids = {row.id for row in rows} - claimed
+                    claimed |= ids
+                    self._in_flight |= ids
                 report.claimed += len(rows)
                 if not rows:
                     return
@@ -307,6 +304,24 @@ class Engine:
             failed = [o for o in outcomes if isinstance(o, Exception)]
             if failed and sys.exc_info()[1] is None:
                 raise failed[0]
+
+    def _recover(self, now: datetime, became: bool) -> int:
+        with session_scope(self.sessions) as session:
+            # Whatever is "sending" and not ours in flight was left by a crash, a tick that
+            # failed half-way or a sender that is gone: back to pending, by whoever sends.
+            recovered = outbox.recover(
+                session, now, keep=self._kept_ids(), worker=self.worker,
+                others_after=None if self.leadership.exclusive_on_death else RECOVER_AFTER,
+            )  # fmt: skip
+            if became:
+                session.merge(Heartbeat(name="sender", at=now, detail={"worker": self.worker}))
+        return recovered
+
+    def _claim(self, now: datetime) -> list[Reminder]:
+        with session_scope(self.sessions) as session:
+            rows = outbox.claim(session, now, self.worker, BATCH)
+            session.expunge_all()
+        return rows
 
     def _plan(
         self, now: datetime, seen: tuple[int, int], since: tuple[int, int] | None
