@@ -302,8 +302,8 @@ class Engine:
             await recorder.close()
             self._in_flight -= claimed
             failed = [o for o in outcomes if isinstance(o, Exception)]
-            if failed and sys.exc_info()[1] is None:
-                raise failed[0]
+            if failed and sys.exc_info()[1] is None:  # none already on its way out
+                raise failed[0]  # a batch's failure is the tick's, as when batches were awaited
 
     def _recover(self, now: datetime, became: bool) -> int:
         with session_scope(self.sessions) as session:
