@@ -568,8 +568,9 @@ RECURRING: tuple[tuple[Freq, tuple[str, ...], re.Pattern[str]], ...] = (
     ),
 )
 _DIGIT = _rx(r"\d")
-# A recurring phrase holds one of these; a year range or a month span one of the range words.
-RECURRING_WORDS = ("hang", "moi", "tung", "dinh ky", "bao cao", "tiep theo", "nam sau", "cuoi",
+# A recurring phrase holds one of these, or "hằng"/"hàng" as a word (`_may_recur`: as a bare
+# substring "hang" is in every "tháng"); a year range or a month span one of the range words.
+RECURRING_WORDS = ("moi", "tung", "dinh ky", "bao cao", "tiep theo", "nam sau", "cuoi",
                    "thang dau", "thang giua", "lan")  # fmt: skip
 RANGE_WORDS = ("-", "–", "den", "toi")
 DEADLINE_WORD = _rx(r"\b(?:cham nhat|han chot|han)\s*(?:la\s*)?$")
@@ -1044,7 +1045,7 @@ def _is_exclusive(work: str, start: int) -> bool:
 
 def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     work = ctx.work
-    if not _mentions(work, RECURRING_WORDS):
+    if not _may_recur(work):
         return None
     freq = _frequency(work)
     if freq is None:
@@ -1159,6 +1160,15 @@ LABELS = {
     "weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý",
     "half_yearly": "6 tháng một lần", "yearly": "hằng năm", "school_yearly": "hằng năm học",
 }  # fmt: skip
+
+
+_WORD_HANG = _rx(r"\bhang")
+
+
+def _may_recur(work: str) -> bool:
+    return _mentions(work, RECURRING_WORDS) or (
+        "hang" in work and _WORD_HANG.search(work) is not None
+    )
 
 
 def _mentions(work: str, words: tuple[str, ...]) -> bool:
