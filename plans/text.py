@@ -523,9 +523,12 @@ def read_addressees(lines: list[str]) -> tuple[str, ...]:
         return ()
     names: list[str] = []
     first = lines[start].split(":", 1)[1].strip() if ":" in lines[start] else ""
+    after = start + 1
+    if first and after < len(lines) and _wraps_on(first, lines[after]):
+        first, after = f"{first} {lines[after].strip()}", after + 1
     if first:
         names.append(first)
-    for line in lines[start + 1 : start + 20]:
+    for line in lines[after : start + 20]:
         item = line.strip()
         if not item:
             if names:
@@ -539,6 +542,21 @@ def read_addressees(lines: list[str]) -> tuple[str, ...]:
     cleaned = (re.sub(r"^[-+•]\s*", "", name).rstrip(";.,: ") for name in names)
     # "- Các trường THPT, trường PT DTNT tỉnh;": two kinds of unit, each matched on its own.
     return tuple(unit for name in cleaned for unit in agency_list(name))
+
+
+def _wraps_on(name: str, line: str) -> bool:
+    """Whether a name after "Kính gửi:" runs on to the next line ("… các tỉnh, thành phố trực
+    thuộc" ⏎ "Trung ương"): the name has no closing mark and the line is a few words of no
+    list item, heading or sentence of the body."""
+    words = line.split()
+    return (
+        not name.endswith((";", ".", ":"))
+        and 0 < len(words) <= 4
+        and not line.strip().startswith(("-", "+", "•"))
+        and not line.strip().isupper()
+        and not fold(line).startswith((*BODY_CUES, "theo ", "ngay "))
+        and not line.rstrip().endswith((":", "."))
+    )
 
 
 # ---- appendices: a task table or a form ---------------------------------------------------

@@ -170,3 +170,24 @@ def test_a_saved_letter_is_called_a_letter(sessions):  # type: ignore[no-untyped
         said = messages.text(saved.message_key, "vi", **saved.counts)
         kept = session.get(Plan, saved.plan_id).details["kind"]
     assert said.startswith(f"✅ Đã lưu công văn #{saved.plan_id}:") and kept == "Công văn"
+
+
+def test_a_kinh_gui_name_wrapped_onto_the_next_line_is_one_name():
+    from plans.text import read_addressees
+
+    wrapped = [
+        "V/v tổng kết năm học",
+        "Kính gửi: Giám đốc Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc",
+        "Trung ương",
+        "Thực hiện Kế hoạch số 12/KH-BGDĐT ngày 05/01/2026, Bộ đề nghị …",
+    ]
+    assert read_addressees(wrapped) == (
+        "Giám đốc Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương",
+    )
+    # A name that ends where its line ends is not joined to the body, nor to a list below.
+    listed = ["Kính gửi:", "- Các trường THPT;", "- Trung tâm GDTX tỉnh.", "Căn cứ …"]
+    assert read_addressees(listed) == ("Các trường THPT", "Trung tâm GDTX tỉnh")
+    closed = ["Kính gửi: Các phòng Giáo dục và Đào tạo.", "Theo đề nghị của …"]
+    assert read_addressees(closed) == ("Các phòng Giáo dục và Đào tạo",)
+    short_body = ["Kính gửi: Hiệu trưởng các trường THPT", "Ngày 05/01/2026, Sở …"]
+    assert read_addressees(short_body) == ("Hiệu trưởng các trường THPT",)
