@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from plans.convert import LEGACY, convert_legacy
+from plans.extracted import rejoin_split_syllables
 from plans.limits import (
     LIMITS,
     ZIP_FORMATS,
@@ -92,7 +93,8 @@ def read_plan_bytes(
         except UnicodeDecodeError:
             raise PlanReadError(f"{name}: không phải văn bản UTF-8") from None
         check_text(text, name)
-        doc = parse_plan_text(text, today)
+        # Plain text is most often an extractor's (pdftotext): its split syllables rejoined.
+        doc = parse_plan_text(rejoin_split_syllables(text), today)
     elif suffix == ".docx":
         doc = _docx(data, name, today)
     elif suffix == ".pdf":
