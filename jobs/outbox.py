@@ -463,15 +463,23 @@ class Pass:
     now: datetime
     registry: Registry
     planned_until: datetime | None  # how far the last whole pass looked ahead
-    result: SyncResult = field(default_factory=lambda: SyncResult())
+    result: SyncResult = field(default_factory=SyncResult)
 
     @classmethod
     def start(
-        cls, session: Session, settings: Settings, now: datetime, calendar: WorkCalendar
+        cls,
+        session: Session,
+        settings: Settings,
+        now: datetime,
+        calendar: WorkCalendar,
+        result: SyncResult | None = None,
     ) -> Pass:
+        """`result`: a tally to add to (a round's parts planned in several transactions)."""
         last = session.get(Heartbeat, PLANNED)
         until = _moment((last.detail or {}).get("until")) if last is not None else None
-        return cls(settings, calendar, now, read_registry(session, settings, now), until)
+        registry = read_registry(session, settings, now)
+        return cls(settings, calendar, now, registry, until,
+                   result if result is not None else SyncResult())  # fmt: skip
 
     def _add(
         self, session: Session, planned: list[Outgoing], event_starts: dict[int, datetime]

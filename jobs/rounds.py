@@ -68,9 +68,7 @@ def work(
             ))  # fmt: skip
             if not ids:
                 break
-            if planning is None:
-                planning = outbox.Pass.start(session, settings, now, calendar)
-                planning.result = done.result
+            planning = planning or outbox.Pass.start(session, settings, now, calendar, done.result)
             readings = outbox.read_tasks(session, settings, Scope(tasks=frozenset(ids)))
             planning.tasks(session, readings)
             table = Task.__table__
@@ -83,9 +81,7 @@ def work(
             return done
         if session.scalar(select(func.count()).select_from(Task).where(*_unplanned(now))):
             return done  # parts still being planned elsewhere: their planner closes it
-        if planning is None:
-            planning = outbox.Pass.start(session, settings, now, calendar)
-            planning.result = done.result
+        planning = planning or outbox.Pass.start(session, settings, now, calendar, done.result)
         planning.digests(session)
         planning.finish(session)
         row.detail = {"done": True, "by": worker}

@@ -274,8 +274,7 @@ def _under_heading(lines: list[str]) -> str:
         if not line or folded.startswith(BODY_CUES) or re.match(r"^(?:\d+|[IVX]+)\.", line):
             break
         parts.append(line)
-    title = re.sub(r"^(?:V\s*/\s*v|Về việc)\s*:?\s*", "", _join(parts), flags=re.IGNORECASE)
-    return title[:1].upper() + title[1:]
+    return _after_subject_opening(_join(parts))
 
 
 # The kind a number's code names ("120/TB-SGDĐT"), else the heading, else a letter's V/v.
@@ -300,6 +299,13 @@ def document_kind(number: str, lines: list[str]) -> str:
     return "Kế hoạch"
 
 
+def _after_subject_opening(line: str) -> str:
+    """ "V/v báo cáo …", "Về việc báo cáo …" → "Báo cáo …"."""
+    opening = SUBJECT_LINE.match(fold_same(line).lower())
+    rest = line[opening.end() :].strip() if opening else line
+    return rest[:1].upper() + rest[1:]
+
+
 def _subject_line(lines: list[str]) -> str:
     """A letter's subject ("V/v báo cáo …", "Về việc …"), perhaps over two or three lines."""
     end = next(
@@ -308,9 +314,7 @@ def _subject_line(lines: list[str]) -> str:
     at = next((i for i, line in enumerate(lines[:end]) if SUBJECT_LINE.match(fold(line))), None)
     if at is None:
         return ""
-    opening = SUBJECT_LINE.match(fold_same(lines[at]).lower())
-    first = lines[at][opening.end() :].strip() if opening else lines[at]
-    parts = [first[:1].upper() + first[1:]]
+    parts = [_after_subject_opening(lines[at])]
     for line in lines[at + 1 : at + 5]:
         if not line or line.isupper() or fold(line).startswith(("kinh gui", "cong hoa", "doc lap")):
             break
