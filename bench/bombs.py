@@ -32,11 +32,16 @@ from db.session import make_engine, make_session_factory
 from plans.isolated import read_measured
 from plans.limits import LIMITS, MB
 from plans.tables import PlanReadError
-from tests.bombs import BOMBS, huge_xlsx
+from tests.bombs import BOMBS, huge_xlsx, unstopped_deadlines_txt
 
 ADMIN = 9000
 TODAY = date(2025, 3, 5)
-ALL = {**BOMBS, "huge_xlsx_60k": ("sau-muoi-nghin.xlsx", lambda: huge_xlsx(60_000))}
+ALL = {
+    **BOMBS,
+    "huge_xlsx_60k": ("sau-muoi-nghin.xlsx", lambda: huge_xlsx(60_000)),
+    # Not refused: read whole, and what it costs is the figure (each deadline once).
+    "unstopped_deadlines_txt": ("han.txt", unstopped_deadlines_txt),
+}
 
 
 def reading(data: bytes, name: str) -> dict[str, Any]:

@@ -251,10 +251,15 @@ OPENING = re.compile(
 ADDRESSEES = {"cac don vi", "don vi", "cac co quan, don vi", "cac co quan", "cac dia phuong"}
 
 
+SUBJECT_SPAN = 600
+
+
 def sentence_subject(sentence: str) -> str:
     """The unit or kind of unit a sentence opens with as who does what ("Các phòng GDĐT tổng
     hợp …" → "Các phòng GDĐT"); "" when it names none, or names only its addressees."""
-    text = LEADING_MARK.sub("", sentence, count=1)
+    # The subject opens the sentence: its first few hundred characters are all that can hold
+    # it, however long a run of text without a full stop is.
+    text = LEADING_MARK.sub("", sentence[:SUBJECT_SPAN], count=1)
     text = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text, maxsplit=1)[0]  # its first sentence
     folded = _same(text)
     adverbial = OPENING.match(folded)  # "Định kỳ hằng tháng, các đơn vị báo cáo …"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -45,10 +46,12 @@ from plans.text import (
     read_header,
     text_lines,
 )
+from plans.webpage import page_parts
 from timing.timeline import fold
 
 MAX_BYTES = LIMITS.max_bytes
-FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xlsm", ".csv", *LEGACY, *IMAGES)
+WEB_PAGES = (".html", ".htm")
+FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xlsm", ".csv", *WEB_PAGES, *LEGACY, *IMAGES)
 OCR_PAGES = 40  # a scan read page by page: past this, the office is asked for a DOCX
 
 
@@ -94,13 +97,15 @@ def read_plan_bytes(
             raise PlanReadError(f"{name}: không phải văn bản UTF-8") from None
         check_text(text, name)
         # Plain text is most often an extractor's (pdftotext): its split syllables rejoined.
-        doc = parse_plan_text(rejoin_split_syllables(text), today)
+        doc = parse_plan_text(rejoin_split_syllables(_composed(text)), today)
     elif suffix == ".docx":
         doc = _docx(data, name, today)
     elif suffix == ".pdf":
         doc = _pdf(data, name, today, progress)
     elif suffix == ".csv":
         doc = _csv(data, name, today)
+    elif suffix in WEB_PAGES:
+        doc = _web_page(data, name, today)
     else:
         doc = _xlsx(data, name, today)
     return _found(doc, shown)
@@ -146,6 +151,10 @@ def _from_parts(
     lines: list[str], tables: list[tuple[int, list[list[str]]]], today: date
 ) -> PlanDocument:
     """A document as paragraphs plus tables (each at the paragraph index it follows)."""
+    # Text typed with its tone marks apart (Unikey's "tổ hợp", the Windows code page) is read
+    # and shown composed, as every other source gives it.
+    lines = [_composed(line) for line in lines]
+    tables = [(at, [[_composed(c) for c in row] for row in rows]) for at, rows in tables]
     doc = PlanDocument()
     read_header(doc, lines)
     reference = doc.reference(today)
@@ -168,6 +177,12 @@ def _from_parts(
         raise PlanReadError("Bảng nhiệm vụ thiếu cột: " + ", ".join(missing))
     finish(doc, reference)
     return doc
+
+
+def _composed(text: str | None) -> str:
+    if not text:
+        return ""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _add_tables(doc: PlanDocument, readings: list[tuple[str, TableReading]]) -> None:
@@ -253,6 +268,17 @@ def _docx(data: bytes, name: str, today: date) -> PlanDocument:
         elif child.tag == qn("w:tbl"):
             table = Table(child, document)
             _place_table(lines, tables, [_docx_row(row.cells) for row in table.rows])
+    return _from_parts(lines, tables, today)
+
+
+def _web_page(data: bytes, name: str, today: date) -> PlanDocument:
+    lines: list[str] = []
+    tables: list[tuple[int, list[list[str]]]] = []
+    for kind, part in _named(lambda d: list(page_parts(d)), data, name):
+        if kind == "table":
+            _place_table(lines, tables, part)
+        else:
+            lines.append(part)
     return _from_parts(lines, tables, today)
 
 

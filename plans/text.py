@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from plans.agencies import agency_list, split_agencies
 from plans.assignments import UNIT, assigned_tasks, due_by, sentence_subject
@@ -499,6 +500,7 @@ def _items(text: str) -> list[str]:
     return [p.strip(" -+•") for p in pieces if p.strip(" -+•")]
 
 
+@lru_cache(maxsize=256)  # asked once for each deadline a long item holds
 def _applies_to(item: str, addressees: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Who a sentence's deadline concerns: a unit before a colon ("Các quận, huyện: …"), the
     unit the sentence opens with ("Các trường THPT báo cáo … trước ngày …"), else those the

@@ -156,6 +156,17 @@ def long_line_csv(size: int = 19 * MB) -> bytes:
     return b"TT," + b"x" * size
 
 
+def cells_html(tables: int = 2_000) -> bytes:
+    """A web page of small tables whose cells each claim a thousand columns and rows."""
+    table = b"<table><tr><td colspan='1000' rowspan='1000'>x</td></tr><tr></tr></table>"
+    return b"<html><body>" + table * tables + b"</body></html>"
+
+
+def unstopped_deadlines_txt(lines: int = 20_000) -> bytes:
+    """Deadline after deadline with no full stop between: one sentence of 600,000 characters."""
+    return "Hoàn thành trước ngày 15/3/2025\n".encode() * lines
+
+
 BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "docx_zip_bomb": ("bom.docx", docx_zip_bomb),
     "nested_zip_bomb": ("long.docx", nested_zip_bomb),
@@ -163,4 +174,5 @@ BOMBS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "deflate_bomb_pdf": ("bom.pdf", deflate_bomb_pdf),
     "huge_xlsx": ("trieu-dong.xlsx", huge_xlsx),
     "long_line_csv": ("mot-dong.csv", long_line_csv),
+    "cells_html": ("o-bang.html", cells_html),
 }

@@ -29,8 +29,9 @@ TODAY = date(2025, 1, 24)
         (bombs.deflate_bomb_pdf, "bom.pdf", "512 MB bộ nhớ"),
         (lambda: bombs.huge_xlsx(60_000), "sau-muoi-nghin.xlsx", "quá 20,000 dòng"),
         (bombs.long_line_csv, "mot-dong.csv", "quá dài"),
+        (bombs.cells_html, "o-bang.html", "quá nhiều ô"),
     ],
-    ids=["docx-zip", "nested-zip", "many-pages", "pdf-deflate", "xlsx-60k", "csv"],
+    ids=["docx-zip", "nested-zip", "many-pages", "pdf-deflate", "xlsx-60k", "csv", "html-cells"],
 )
 def test_a_hostile_document_is_refused_within_the_limits(make, name, says):
     data = make()
