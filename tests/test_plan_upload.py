@@ -154,3 +154,28 @@ async def test_a_letters_summary_says_it_is_a_letter_and_who_each_deadline_is_fo
     assert "Báo cáo kết quả thực hiện nhiệm vụ học kỳ I năm học 2025-2026" in text
     assert "Các trường THPT" in text and "Hiệu trưởng các trường PT DTNT" in text
     assert text.endswith("Lưu công văn này?") and "kế hoạch" not in text.lower()
+
+
+async def test_a_letter_saved_as_a_web_page_is_read_and_saved_as_a_letter(bot, emulator, sessions):
+    from tests.test_realdocs import REALDOCS
+
+    with session_scope(sessions) as session:
+        import_sample(session)
+    emu = emulator.emulator
+    page = (REALDOCS / "ldtbxh-cv2638-2019.html").read_bytes()
+    emu.send_document(OFFICE_ADMIN, page, "cv2638.html", "text/html")
+    summary = await emu.wait_for(
+        lambda: emu.bot_messages(OFFICE_ADMIN) and emu.bot_messages(OFFICE_ADMIN)[-1]
+    )
+    print(summary["text"])  # the transcript, looked at with `pytest -s`
+    assert summary["text"].startswith("📄 Công văn 2638/LĐTBXH-KHTC ngày 03/07/2019")
+    assert "trước ngày 12/07/2019" in summary["text"] and summary["text"].endswith("Lưu công văn này?")
+    await press(emu, summary, "plan:apply")
+    saved = await emu.wait_for(
+        lambda: (
+            "Đã lưu" in emu.bot_messages(OFFICE_ADMIN)[-1]["text"]
+            and emu.bot_messages(OFFICE_ADMIN)[-1]["text"]
+        )
+    )
+    print(saved)
+    assert saved.startswith("✅ Đã lưu công văn") and plans(sessions) == 1
