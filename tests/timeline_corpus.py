@@ -343,6 +343,22 @@ BASE: list[Case] = [
     every("Quý I và Quý III/2025", "2025-03-31", "2025-09-30"),
     every("quý II, quý IV/2025", "2025-06-30", "2025-12-31"),
     every("tháng 3, tháng 6 và tháng 9/2025", "2025-03-31", "2025-06-30", "2025-09-30"),
+    # One day of several months, said once.
+    every(
+        "Định kỳ trước ngày 20 tháng 6 và tháng 12 hằng năm",
+        "2025-06-19",
+        "2025-12-19",
+        "2026-06-19",
+        inclusive=False,
+    ),
+    every(
+        "Báo cáo trước ngày 15 các tháng 3, 6, 9 và 12 hằng năm",
+        "2025-03-14",
+        "2025-06-14",
+        "2025-09-14",
+        inclusive=False,
+    ),
+    every("ngày 20 tháng 6 và 12 hằng năm", "2025-06-20", "2025-12-20", "2026-06-20"),
     continuous("Hoàn thành trong tháng 12/2024 và thường xuyên"),
     continuous("Năm 2024 và thực hiện thường xuyên"),
     once("Hoàn thành trong tháng 3/2025, sau đó thực hiện thường xuyên", "2025-03-31"),
@@ -410,6 +426,9 @@ BASE: list[Case] = [
     error("Giữa tháng 3/2025"),
     error("Đầu quý II/2025"),
     error("ngày 5/2/2025 và 7/2/2025"),
+    # Two periods each with its own year: two deadlines, never the first alone.
+    error("Tháng 9/2025 và tháng 3/2026"),
+    error("Quý I/2025 và Quý III/2026"),
     error("Trước 30/02 hằng năm"),
     error("x" * 2100),
     # ---- real wordings met outside the seeds (offices' notices, tax and school letters) ----

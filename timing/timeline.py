@@ -664,6 +664,8 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             )
         if "ngay" in work and ("," in work or " va " in work) and _DAY_LIST.search(work):
             work, ranged = _DAY_LIST.sub(_day_list_range, work), True
+        if "ngay" in work and "thang" in work and (" va " in work or "," in work):
+            work = _SHARED_DAY.sub(_shared_day, work)
         if "nh 2" in work or "nh2" in work:
             work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
     if "tet" in work and "truoc" in work:
@@ -734,6 +736,21 @@ _DAY_LIST = _rx(
     r"\bngay\s+(\d{1,2})((?:\s*,\s*\d{1,2})*)\s*(?:,|va)\s*(\d{1,2})\s*/\s*(\d{1,2})"
     r"(\s*/\s*\d{2,4})?(?![\d/])"
 )
+
+
+# "trước ngày 20 tháng 6 và tháng 12 hằng năm", "ngày 15 các tháng 3, 6, 9 và 12": one day of
+# several months, said once.
+_SHARED_DAY = _rx(
+    r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+)?thang\s+(\d{1,2})"
+    r"((?:\s*(?:,|va)\s*(?:thang\s+)?\d{1,2}\b(?!\s*(?:/|-|thang\b)))+)"
+)
+
+
+def _shared_day(match: re.Match[str]) -> str:
+    # "ngày 20 tháng 6 và 12": a day of a month is said before it ("ngày 12 và 20 tháng 6"),
+    # so a number after the month is another month.
+    months = [match.group(2), *re.findall(r"\d{1,2}", match.group(3))]
+    return " va ".join(f"ngay {match.group(1)}/{month}" for month in months)
 
 
 def _day_list_range(match: re.Match[str]) -> str:
@@ -1113,7 +1130,7 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
                 prefix = "hạn (ngày báo cáo đã cấu hình)"
         if len(anchors) > 1:
             anchors = sorted(set(anchors), key=_month_first)
-        when = " và ".join(["%02d/%02d" % anchor for anchor in anchors or DEFAULT_ANCHORS[freq]])  # noqa: UP031
+        when = _and(["%02d/%02d" % anchor for anchor in anchors or DEFAULT_ANCHORS[freq]])  # noqa: UP031
         rule = f"{label}, {prefix} {when}" if anchors else f"{label}, hạn cuối kỳ ({when})"
     elif freq in ("quarterly", "monthly"):
         day = _day_of_period(work)
@@ -1583,6 +1600,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
 
     quarter = QUARTER.search(work) if "q" in work else None
     if quarter:
+        _one_period(ctx, QUARTER, "quý")
         if vague:
             raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
         number = ROMAN[quarter.group(1)]
@@ -1598,6 +1616,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
 
     month = MONTH.search(work) if ctx.has_digit else None
     if month:
+        _one_period(ctx, MONTH, "tháng")
         if vague:
             raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
         number = int(month.group(1) or month.group(3))
@@ -1636,6 +1655,22 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         ]
         return _period_deadline(ctx, f"{label} ({_fmt(end)})", end, False)
     return None
+
+
+def _one_period(ctx: _Context, pattern: re.Pattern[str], name: str) -> None:
+    """ "Tháng 9/2025 và tháng 3/2026": two periods, each with its year, are two deadlines that
+    one phrase cannot hold; the office is asked which, never left with the first alone."""
+    said: set[tuple[int, str]] = set()
+    for match in pattern.finditer(ctx.work):
+        found = [g for g in match.groups() if g]
+        if len(found) == 2:  # a period with its own year
+            number = ROMAN.get(found[0], 0) if name == "quý" else int(found[0])
+            said.add(
+                (_year(found[1]), ROMAN_OUT.get(number, "?") if name == "quý" else str(number))
+            )
+    if len(said) > 1:
+        listed = ", ".join(f"{name} {number}/{year}" for year, number in sorted(said))
+        raise TimelineError(f"Có nhiều {name} ({listed}); không rõ hạn nào", ctx.text)
 
 
 def _period_list(ctx: _Context, listed: re.Match[str]) -> Timeline:
