@@ -389,8 +389,10 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             item = re.sub(r"^[-+•]\s*", "", item)
             named = re.sub(r"\s*\([^)]*\)$", "", item.split(";")[0].rstrip(";. "))
             if INFORMED.search(item):
-                informed.add(named)  # "(để b/c)", "; (báo cáo)": told, not asked to act
-            if not fold(named).startswith("luu"):
+                # "(để b/c)", "; (báo cáo)": told, not asked to act — not among those a task,
+                # an event or the names to map go to.
+                informed.add(named)
+            elif not fold(named).startswith("luu"):
                 doc.recipients.append(named)
     addressees = read_addressees(lines)
     if addressees:

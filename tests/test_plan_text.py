@@ -198,11 +198,13 @@ class TestSeed004ConferencePlan:
         assert placing == "Bố trí các điểm cầu tại cơ sở theo đúng yêu cầu"
         assert {t["timeline"]["due"] for t in plan_004["tasks"]} == {"2025-02-06"}
 
-    def test_recipients_without_the_archive_line(self, plan_004):
-        assert plan_004["recipients"][:2] == ["Bộ GDĐT", "UBND thành phố"]
+    def test_recipients_without_the_archive_line_nor_those_only_informed(self, plan_004):
+        # "Bộ GDĐT (để báo cáo)", "UBND thành phố (để báo cáo)": told of the conference, not
+        # invited to it nor asked to map.
+        assert plan_004["recipients"][:2] == ["Ban Giám đốc Sở", "Trưởng các phòng cơ quan Sở"]
         assert "TT GDNN-GDTX quận, huyện" in plan_004["recipients"]
-        assert not any(r.startswith("Lưu") for r in plan_004["recipients"])
-        assert len(plan_004["recipients"]) == 9
+        assert not any(r.startswith(("Lưu", "Bộ GDĐT", "UBND")) for r in plan_004["recipients"])
+        assert len(plan_004["recipients"]) == 7
 
 
 def test_the_json_has_exactly_the_contracts_keys(plan_000, plan_004):
