@@ -46,11 +46,11 @@ from plans.text import (
     read_header,
     text_lines,
 )
-from plans.webpage import page_parts
+from plans.webpage import archived_page, page_parts
 from timing.timeline import fold
 
 MAX_BYTES = LIMITS.max_bytes
-WEB_PAGES = (".html", ".htm")
+WEB_PAGES = (".html", ".htm", ".mht", ".mhtml")
 FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xlsm", ".csv", *WEB_PAGES, *LEGACY, *IMAGES)
 OCR_PAGES = 40  # a scan read page by page: past this, the office is asked for a DOCX
 
@@ -272,9 +272,12 @@ def _docx(data: bytes, name: str, today: date) -> PlanDocument:
 
 
 def _web_page(data: bytes, name: str, today: date) -> PlanDocument:
+    encoding = None
+    if name.lower().endswith((".mht", ".mhtml")):
+        data, encoding = _named(archived_page, data, name)
     lines: list[str] = []
     tables: list[tuple[int, list[list[str]]]] = []
-    for kind, part in _named(lambda d: list(page_parts(d)), data, name):
+    for kind, part in _named(lambda d: list(page_parts(d, encoding)), data, name):
         if kind == "table":
             _place_table(lines, tables, part)
         else:

@@ -1,5 +1,5 @@
-"""A document that arrives as a web page (.html, .htm): a page saved from a legal-document
-site, an e-mail's body, Word's "Save as Web Page".
+"""A document that arrives as a web page (.html, .htm, or a web archive .mht/.mhtml): a page
+saved from a legal-document site, an e-mail's body, Word's "Save as Web Page".
 
 The page is read as a browser shows it: its blocks (paragraphs, headings, list items, line
 breaks) become lines, its tables become rows of cells with merged cells placed as a DOCX gives
@@ -39,13 +39,14 @@ MAX_SPAN = 1000  # a colspan or rowspan past this is a hostile page, not a docum
 MAX_CELLS = LIMITS.max_rows * LIMITS.max_columns
 
 
-def page_parts(data: bytes) -> Iterator[Part]:
+def page_parts(data: bytes, encoding: str | None = None) -> Iterator[Part]:
     """The page's lines and tables in reading order."""
     from lxml import etree, html
 
     parser = html.HTMLParser(
-        encoding=_encoding(data), remove_comments=True, remove_pis=True, no_network=True
-    )
+        encoding=encoding or _encoding(data), remove_comments=True, remove_pis=True,
+        no_network=True,
+    )  # fmt: skip
     try:
         root = html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as error:
@@ -58,6 +59,25 @@ def page_parts(data: bytes) -> Iterator[Part]:
     if text > LIMITS.max_text:
         raise TooBig(f"văn bản quá dài ({text:,} ký tự)")
     yield from parts
+
+
+def archived_page(data: bytes) -> tuple[bytes, str | None]:
+    """The page inside a web archive (.mht, .mhtml: Word's and browsers' "single file" web
+    page, a MIME message) and its charset."""
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(data, policy=policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() in ("text/html", "application/xhtml+xml"):
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                charset = part.get_content_charset()
+                try:
+                    "".encode(charset or "utf-8")
+                except LookupError:
+                    charset = None
+                return payload, charset
+    raise PlanReadError("tệp lưu trang web (.mht) không chứa trang HTML nào")
 
 
 def _encoding(data: bytes) -> str:

@@ -41,7 +41,7 @@ def test_the_timeline_grammar_reads_or_says_why_never_crashes(text):  # type: ig
     timeline.next_due(TODAY, 3)
 
 
-SUFFIXES = [".docx", ".pdf", ".xlsx", ".csv", ".txt", ".xlsm", ".html"]
+SUFFIXES = [".docx", ".pdf", ".xlsx", ".csv", ".txt", ".xlsm", ".html", ".mht"]
 
 
 @settings(max_examples=150, deadline=None)

@@ -141,3 +141,32 @@ def test_a_page_with_nothing_to_do_says_what_was_looked_for():
 def test_no_page_raises_anything_but_the_typed_error(data):
     with contextlib.suppress(PlanReadError):
         read(data)
+
+
+def _web_archive(html: bytes, charset: str = "utf-8") -> bytes:
+    """A page saved as one file (.mht), as Word and browsers write it: a MIME message with the
+    page quoted-printable and its pictures beside it."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    archive = MIMEMultipart("related")
+    archive.attach(MIMEText(html.decode(charset), "html", charset))
+    archive.attach(MIMEImage(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "png"))
+    return archive.as_bytes()
+
+
+def test_a_page_saved_as_one_file_reads_as_the_page():
+    from tests.test_realdocs import REALDOCS, TODAY
+
+    page = (REALDOCS / "vju-tb1010-2025.html").read_bytes()
+    archived = read_plan_bytes(_web_archive(page), "tb1010.mht", TODAY).to_json(TODAY)
+    assert archived == read_plan_bytes(page, "tb1010.html", TODAY).to_json(TODAY)
+    assert archived["deadlines"]
+
+
+def test_a_web_archive_without_a_page_says_so():
+    from email.mime.text import MIMEText
+
+    with pytest.raises(PlanReadError, match="không chứa trang HTML"):
+        read(MIMEText("chỉ có chữ", "plain", "utf-8").as_bytes(), "trang.mht")

@@ -169,7 +169,8 @@ async def test_a_letter_saved_as_a_web_page_is_read_and_saved_as_a_letter(bot, e
     )
     print(summary["text"])  # the transcript, looked at with `pytest -s`
     assert summary["text"].startswith("📄 Công văn 2638/LĐTBXH-KHTC ngày 03/07/2019")
-    assert "trước ngày 12/07/2019" in summary["text"] and summary["text"].endswith("Lưu công văn này?")
+    assert "trước ngày 12/07/2019" in summary["text"]
+    assert summary["text"].endswith("Lưu công văn này?")
     await press(emu, summary, "plan:apply")
     saved = await emu.wait_for(
         lambda: (
