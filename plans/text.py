@@ -425,7 +425,8 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
         for match in WINDOW.finditer(folded):
             reading = Reading.of(item[match.start() : match.end()], reference)
             if reading.timeline is not None and reading.timeline.kind == "window":
-                doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
+                said = _excerpt(item, match.start(), match.end())
+                doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
                 found = True
         if found:
             continue
@@ -433,20 +434,22 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             phrase = item[match.start() : match.end()]
             reading = Reading.of(phrase, reference)
             if reading.timeline is not None and reading.timeline.kind == "event":
-                doc.events.append(BodyEvent(item, reading))
+                doc.events.append(BodyEvent(_excerpt(item, match.start(), match.end()), reading))
                 found = True
         if CYCLE.search(folded) and RECURRING_CUE.search(folded):
             # "Định kỳ hằng tháng, các đơn vị báo cáo … trước ngày 25": the whole sentence
             # says how often, its cue alone only which day.
             reading = Reading.of(item, reference)
             if reading.timeline is not None and reading.timeline.kind == "recurring":
-                doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
+                said = _excerpt(item, 0, 0)
+                doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
                 continue
         for match in DEADLINE_CUE.finditer(folded):
             phrase = item[match.start() : match.end()]
             reading = Reading.of(phrase, reference)
             if reading.timeline is None or reading.timeline.kind in ("once", "window"):
-                doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
+                said = _excerpt(item, match.start(), match.end())
+                doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
                 found = True
         if not found and AFTER_EVENT.search(folded):
             after_event.append(item)
@@ -460,7 +463,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             phrase = item[max(cut + 1, day.start() - 100) : day.end()]
             reading = Reading.of(phrase, reference)
             if reading.timeline is not None and reading.timeline.kind == "event":
-                doc.events.append(BodyEvent(item, reading))
+                doc.events.append(BodyEvent(_excerpt(item, day.start(), day.end()), reading))
     tasks = assigned.tasks
     happening = [e.timeline.timeline for e in doc.events if e.timeline.timeline is not None]
     starts = sorted({_day_of(t.start) for t in happening if t.start is not None})
@@ -485,7 +488,8 @@ def _after_the_event(
         return
     due = day + timedelta(days=count)
     reading = Reading.of(f"chậm nhất ngày {due:%d/%m/%Y}", reference)
-    doc.deadlines.append(BodyDeadline(item, _applies_to(item, addressees), reading))
+    said = _excerpt(item, match.start(), match.end())
+    doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
     doc.warnings.append(
         f"Hạn “{item[match.start() : match.end()]}” tính từ ngày của sự kiện trong văn bản "
         f"({day:%d/%m/%Y}): {due:%d/%m/%Y}; hãy kiểm tra"
@@ -494,6 +498,23 @@ def _after_the_event(
 
 def _day_of(moment: date | datetime) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
+
+
+EXCERPT = 300  # characters kept each side of a deadline in a sentence that runs on
+
+
+def _excerpt(item: str, start: int, end: int) -> str:
+    """The sentence a deadline or an event was said in, or, when a run of text has no full
+    stop, the words around it: each deadline keeps its own copy, and a page of deadlines
+    without a stop must not become a copy of the page per deadline."""
+    if len(item) <= 2 * EXCERPT + (end - start):
+        return item
+    first = max(0, start - EXCERPT)
+    last = min(len(item), end + EXCERPT)
+    first = item.rfind(" ", 0, first) + 1 if first else 0
+    cut = item.find(" ", last)
+    last = len(item) if cut < 0 else cut
+    return ("…" if first else "") + item[first:last].strip() + ("…" if last < len(item) else "")
 
 
 def _items(text: str) -> list[str]:

@@ -80,3 +80,14 @@ async def test_the_bot_answers_a_press_while_it_reads_a_bomb(bot, emulator, worl
         timeout=LIMITS.seconds,
     )
     assert "bom.pdf" in refusal["text"] and "Traceback" not in refusal["text"]
+
+
+def test_deadlines_that_run_on_without_a_full_stop_each_keep_only_their_own_words():
+    # One "sentence" of 2,000 deadlines: each keeps the words around it, not a copy of the
+    # whole run (20,000 such copies were 12 GB in the bot's process).
+    from plans.text import EXCERPT
+
+    doc = read_plan_bytes(bombs.unstopped_deadlines_txt(2_000), "han.txt", TODAY)
+    assert len(doc.deadlines) == 2_000
+    assert all("trước ngày 15/3/2025" in d.sentence for d in doc.deadlines)
+    assert max(len(d.sentence) for d in doc.deadlines) <= 2 * EXCERPT + 40
