@@ -1660,6 +1660,8 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
 def _one_period(ctx: _Context, pattern: re.Pattern[str], name: str) -> None:
     """ "Tháng 9/2025 và tháng 3/2026": two periods, each with its year, are two deadlines that
     one phrase cannot hold; the office is asked which, never left with the first alone."""
+    if " va " not in ctx.work and "," not in ctx.work and ";" not in ctx.work:
+        return  # a second period comes after a joining word or mark
     said: set[tuple[int, str]] = set()
     for match in pattern.finditer(ctx.work):
         found = [g for g in match.groups() if g]
