@@ -170,3 +170,29 @@ def test_a_web_archive_without_a_page_says_so():
 
     with pytest.raises(PlanReadError, match="không chứa trang HTML"):
         read(MIMEText("chỉ có chữ", "plain", "utf-8").as_bytes(), "trang.mht")
+
+
+def test_a_decision_saved_with_the_legal_site_s_menus_and_related_list_reads_as_the_decision():
+    # The page around the document: menus, a search form, the site's own metadata table, a
+    # script, "Văn bản liên quan" and a footer stamp; none of it is the decision's.
+    import re
+
+    from tests.test_realdocs import REALDOCS, TODAY
+
+    source = (REALDOCS / "tuyenquang-qd986-2024.html").read_text(encoding="utf-8")
+    body = re.search(r"<body>(.*)</body>", source, re.S).group(1)  # type: ignore[union-attr]
+    site = f"""<div id="header"><a href="/">THƯ VIỆN PHÁP LUẬT</a>
+    <ul class="menu"><li>Văn bản</li><li>Tin tức</li></ul><form><input name="q">
+    <button>Tìm</button></form></div>
+    <div class="meta"><table>
+      <tr><td>Số hiệu:</td><td>986/QĐ-UBND</td><td>Loại văn bản:</td><td>Quyết định</td></tr>
+      <tr><td>Ngày ban hành:</td><td>13/08/2024</td><td>Ngày hiệu lực:</td><td>Đã biết</td></tr>
+    </table></div>
+    <script>window.dataLayer = [{{"han": "trước ngày 01/01/2030"}}]</script>
+    <div class="content1">{body}</div>
+    <div class="related"><h3>Văn bản liên quan</h3><ul>
+      <li>Quyết định 123/QĐ-UBND năm 2023 về kế hoạch thời gian năm học 2023-2024</li>
+      <li>Thông tư 28/2020/TT-BGDĐT ban hành Điều lệ Trường tiểu học</li></ul></div>
+    <div id="footer">© 2024 Thư Viện Pháp Luật. Cập nhật: 15/08/2024 10:20</div>"""
+    saved = read_plan_bytes(page(site), "qd986.html", TODAY).to_json(TODAY)
+    assert saved == read_plan_bytes(source.encode(), "qd986.html", TODAY).to_json(TODAY)
