@@ -380,6 +380,15 @@ BASE: list[Case] = [
     once("trước Tết Nguyên đán", "2025-01-28", inclusive=False),
     once("Hoàn thành trước Tết", "2026-02-16", inclusive=False, reference=date(2025, 3, 1)),
     once("trước Tết Nguyên đán 2027", "2027-02-05", inclusive=False),
+    # Tết named by its year's lunar name (stem and branch): Bính Ngọ is 2026.
+    once("trước Tết Nguyên đán Bính Ngọ", "2026-02-16", inclusive=False),
+    once("Hoàn thành trước Tết Bính Ngọ 2026", "2026-02-16", inclusive=False),
+    # The end of the school year not yet over, not of the calendar year.
+    once("Cuối năm học", "2025-05-31"),
+    once("cuối năm học", "2026-05-31", reference=date(2025, 9, 10)),
+    # A window every year: open from its first day, due by its last.
+    every("Từ 01/9 đến 15/9 hằng năm", "2025-09-15", "2026-09-15", "2027-09-15"),
+    every("Hằng năm, từ ngày 01/6 đến ngày 30/6", "2025-06-30", "2026-06-30", "2027-06-30"),
     # ---- lists of days; happenings on them ------------------------------------------------------
     window("các ngày 26, 27, 28/6/2025", "2025-06-26", "2025-06-28"),
     window("nộp hồ sơ vào ngày 5 và 6/3/2025", "2025-03-05", "2025-03-06"),

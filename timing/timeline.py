@@ -515,7 +515,7 @@ PERIOD_LIST = _rx(
 )
 VAGUE = _rx(r"\b(dau|giua)\s+(nam|thang|quy)\b")
 HALF_YEAR = _rx(r"\b(6|sau|9|chin|3|ba)\s+thang\s+(dau|cuoi)\s+nam\b(?:\s*(\d{4}))?")
-END_OF = _rx(r"\bcuoi\s+(nam|quy|thang)\b")
+END_OF = _rx(r"\bcuoi\s+(nam hoc|nam|quy|thang)\b")
 ONWARD = _rx(r"\b(?:tiep theo|tro di)\b")
 MONTH_OF_QUARTER = _rx(r"\bthang (cuoi|dau|giua)")
 DAY_OF_PERIOD = _rx(r"\bngay\s+(\d{1,2})\b(?!\s*[/.\-]\s*\d)(?!\s+thang\s+\d)")
@@ -760,10 +760,27 @@ def _day_list_range(match: re.Match[str]) -> str:
 
 
 _SCHOOL_YEAR_SHORT = _rx(r"\bnh\s*((?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2})\b")
+_STEMS = ("giap", "at", "binh", "dinh", "mau", "ky", "canh", "tan", "nham", "quy")
+_BRANCHES = ("ty", "suu", "dan", "mao", "thin", "ty", "ngo", "mui", "than", "dau", "tuat", "hoi")
 _TET = _rx(
     r"\btruoc\s+(?:ky nghi\s+|dip\s+)?tet\b(?:\s+(?:nguyen dan|am lich|co truyen))?"
+    r"(?:\s+(?:nam\s+)?("
+    + "|".join(_STEMS)
+    + r")\s+("
+    + "|".join(sorted(set(_BRANCHES)))
+    + r")\b)?"
     r"(?:\s+(?:nam\s+)?(\d{4}))?"
 )
+
+
+def _year_named(stem: str, branch: str, reference: date) -> int | None:
+    """The first year from the reference's on whose lunar name is "Bính Ngọ", "Ất Tỵ"…: the
+    stems run in tens and the branches in twelves from 4 CE (Giáp Tý); folded, "Tý" and "Tỵ"
+    are one word, and the stem's parity tells them apart."""
+    for year in range(reference.year - 1, reference.year + 60):
+        if _STEMS[(year - 4) % 10] == stem and _BRANCHES[(year - 4) % 12] == branch:
+            return year
+    return None
 
 
 def _tet(work: str, reference: date) -> str:
@@ -771,9 +788,12 @@ def _tet(work: str, reference: date) -> str:
     match = _TET.search(work)
     if match is None:
         return work
-    raw_year = match.group(1)
+    raw_year = match.group(3)
+    named = _year_named(match.group(1), match.group(2), reference) if match.group(1) else None
     if raw_year:
         day = _lunar_new_year(int(raw_year))
+    elif named is not None:
+        day = _lunar_new_year(named)  # one just past stays: the plan's date warns of it
     else:
         day = _lunar_new_year(reference.year)
         if day < reference:
@@ -1098,6 +1118,15 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     for match, day, month in _short_dates(ctx, None if work is ctx.work else work):
         anchors.append((day, month))
         exclusive = exclusive or _is_exclusive(work, match.start())
+    opened = None
+    if (
+        len(anchors) == 2
+        and ("den" in work or "toi" in work)
+        and not _full_dates(ctx)  # days with their years are one period's, not every year's
+        and _DAYS_SPAN.search(ctx.work)
+    ):
+        # "Từ 01/9 đến 15/9 hằng năm": open from the first day, due by the last.
+        opened, anchors = anchors[0], anchors[1:]
     if freq == "yearly" and not anchors:
         # "Tháng 8 hằng năm", "Quý IV hằng năm": the end of that month or quarter each year.
         for month in MONTH.finditer(work) if ctx.has_digit else ():
@@ -1159,6 +1188,8 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
         chosen = ctx.weekday if ctx.weekday is not None else days.weekly_weekday
         weekday = 4 if chosen is None else chosen
         rule = f"{label}, {WEEKDAYS_VI[weekday]}"
+    if opened is not None:
+        rule += " (mở từ %02d/%02d)" % opened  # noqa: UP031
     if start_year is not None:
         rule += f", từ năm {start_year}"
     if end_year is not None:
@@ -1172,6 +1203,11 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
         "recurring", rule, inclusive=not exclusive, start=start, end=end, recurrence=rec
     )
 
+
+_DAY_MONTH = r"\d{1,2}\s*/\s*\d{1,2}"
+_DAYS_SPAN = _rx(
+    r"\btu\s+(?:ngay\s+)?" + _DAY_MONTH + r"\s+(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?" + _DAY_MONTH
+)
 
 LABELS = {
     "weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý",
@@ -1645,6 +1681,12 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
     if end_of and not ctx.has_digit:
         # "cuối năm" with no year: the current period as of the plan's date.
         ref = ctx.reference
+        if end_of.group(1) == "nam hoc":
+            # "cuối năm học": the school year not yet over on the plan's date.
+            first = ref.year if ref.month >= SCHOOL_YEAR_START[1] else ref.year - 1
+            end = date(first + 1, SCHOOL_YEAR_END[1], SCHOOL_YEAR_END[0])
+            label = f"cuối năm học {first}-{first + 1} ({_fmt(end)})"
+            return _period_deadline(ctx, label, end, False)
         end = {
             "nam": date(ref.year, 12, 31),
             "quy": _quarter_end(ref.year, (ref.month - 1) // 3 + 1),
