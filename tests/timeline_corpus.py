@@ -386,6 +386,29 @@ BASE: list[Case] = [
     # The end of the school year not yet over, not of the calendar year.
     once("Cuối năm học", "2025-05-31"),
     once("cuối năm học", "2026-05-31", reference=date(2025, 9, 10)),
+    # Said the long way: "mùng/mồng" before a day, "đầu tiên", "cuối cùng của quý".
+    once("trước ngày mùng 5 tháng 3", "2025-03-04", inclusive=False),
+    every("vào ngày mồng 10 hằng tháng", "2025-02-10", "2025-03-10", "2025-04-10"),
+    every("ngày 25 tháng cuối cùng của quý", "2025-03-25", "2025-06-25", "2025-09-25"),
+    every(
+        "trước ngày 15 của tháng đầu tiên quý sau",
+        "2025-04-14",
+        "2025-07-14",
+        "2025-10-14",
+        inclusive=False,
+    ),
+    window("Tuần đầu tiên của tháng 9", "2025-09-01", "2025-09-07"),
+    # A span of days without their year: the next such span that has not ended.
+    window("từ 01/3 đến 15/3", "2025-03-01", "2025-03-15"),
+    window("Từ ngày 20/12 đến ngày 10/01", "2025-12-20", "2026-01-10"),
+    window("từ ngày 15 đến ngày 20/3/2025", "2025-03-15", "2025-03-20"),
+    window("từ ngày 28 đến hết ngày 30/6", "2025-06-28", "2025-06-30"),
+    # How often, said as times per period.
+    every("Một tháng một lần", "2025-01-31", "2025-02-28", "2025-03-31"),
+    every("2 lần/năm", "2025-06-30", "2025-12-31", "2026-06-30"),
+    every("4 lần một năm", "2025-03-31", "2025-06-30", "2025-09-30"),
+    # "Đợt 1:" is a round, not one o'clock.
+    once("Đợt 1: trước 15/3/2025", "2025-03-14", inclusive=False),
     # A window every year: open from its first day, due by its last.
     every("Từ 01/9 đến 15/9 hằng năm", "2025-09-15", "2026-09-15", "2027-09-15"),
     every("Hằng năm, từ ngày 01/6 đến ngày 30/6", "2025-06-30", "2026-06-30", "2027-06-30"),

@@ -471,7 +471,7 @@ SHORT_DATE = _rx(
 )
 # "02 hồ sơ", "03 giáo viên" are no hours: an "h" or a "g" must not begin a word.
 TIME = _rx(
-    r"(?=\d)(?<![\d/.])(\d{1,2})\s*(?:gio\b|h(?![a-z])|g(?![a-z])|:)\s*(\d{2})?"
+    r"(?=\d)(?<![\d/.])(\d{1,2})\s*(?:gio\b|h(?![a-z])|g(?![a-z])|:(?=\s*\d{2}))\s*(\d{2})?"
     r"(?:\s*(?:phut|p|'))?(?![\d/])"
 )
 DOC_REFERENCE = _rx(
@@ -533,23 +533,37 @@ FIRST_PERIOD = _rx(r"\b(?:quy|q|thang|t|nam)\s*\d|\b(?:quy|q)\s*i")
 # Finest period first: "hằng quý, 6 tháng, năm" reports every quarter. Each comes with words
 # one of which its pattern needs, so most phrases run none of the patterns.
 RECURRING: tuple[tuple[Freq, tuple[str, ...], re.Pattern[str]], ...] = (
-    ("weekly", ("tuan",), _rx(r"\b(?:hang|moi|tung) tuan\b|\bbao cao tuan\b")),
-    ("monthly", ("thang",), _rx(r"\b(?:hang|moi|tung) thang\b|\bbao cao thang\b")),
+    (
+        "weekly",
+        ("tuan",),
+        _rx(r"\b(?:hang|moi|tung) tuan\b|\bbao cao tuan\b|\b(?:mot|1) tuan\s*(?:mot|1|/)\s*lan\b"),
+    ),
+    (
+        "monthly",
+        ("thang", "lan"),
+        _rx(
+            r"\b(?:hang|moi|tung) thang\b|\bbao cao thang\b"
+            r"|\b(?:mot|1) thang\s*(?:mot|1|/)\s*lan\b"
+            r"|\b(?:12|muoi hai) lan\s*(?:/|mot|trong)\s*nam\b"
+        ),
+    ),
     (
         "quarterly",
-        ("quy", "thang"),
+        ("quy", "thang", "lan"),
         _rx(
             r"\b(?:hang|moi|tung) quy\b|\bcuoi (?:moi )?quy\b(?!\s*(?:iv|iii|ii|i|[1-4])\b)"
             r"|\bdinh ky (?:0?3|ba) thang\b"
             r"|\bthang (?:cuoi|dau|giua)(?: cua)?(?: moi)? quy\b|\bbao cao quy\b"
+            r"|\b(?:mot|1) quy\s*(?:mot|1|/)\s*lan\b|\b(?:4|bon) lan\s*(?:/|mot|trong)\s*nam\b"
         ),
     ),
     (
         "half_yearly",
-        ("thang", "nua nam"),
+        ("thang", "nua nam", "lan"),
         _rx(
             r"\bdinh ky (?:0?6|sau) thang\b|\b(?:0?6|sau) thang\s*(?:mot|1|/)\s*lan\b"
             r"|\bhang nua nam\b|\bbao cao (?:6|sau) thang\b"
+            r"|\b(?:2|hai) lan\s*(?:/|mot|trong)\s*nam\b"
         ),
     ),
     (
@@ -563,7 +577,7 @@ RECURRING: tuple[tuple[Freq, tuple[str, ...], re.Pattern[str]], ...] = (
         _rx(
             r"\b(?:hang|moi|tung) nam\b|\b(?:cac|nhung) nam (?:tiep theo|sau)\b|\bnam sau\b"
             r"|\bdinh ky nam\b"
-            r"|\bbao cao nam\b(?!\s*\d)"
+            r"|\bbao cao nam\b(?!\s*\d)|\b(?:mot|1) nam\s*(?:mot|1|/)\s*lan\b"
         ),
     ),
 )
@@ -645,6 +659,9 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             return Timeline(text, "none", "dòng ngày tháng của văn bản, không phải thời hạn")
         if _REFERENCE_HINT.search(work):
             work = DOC_REFERENCE.sub(" ", work)
+    if "mung" in work or "mong" in work or "dau tien" in work or "cuoi cung cua quy" in work:
+        # "ngày mùng 5", "tháng đầu tiên", "tháng cuối cùng của quý": said the short way.
+        work = _SAID_LONG.sub(_said_short, work)
     if "xuyen" in work or "gdtx" in work or "phu huynh" in work or "quy dinh" in work:
         work = LOOKALIKES.sub(" ", work)
     ranged = False
@@ -666,6 +683,9 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work, ranged = _DAY_LIST.sub(_day_list_range, work), True
         if "ngay" in work and "thang" in work and (" va " in work or "," in work):
             work = _SHARED_DAY.sub(_shared_day, work)
+        if "ngay" in work and ("den" in work or "toi" in work) and "tu" in work:
+            # "từ ngày 15 đến ngày 20/3/2025": the first day shares the second's month.
+            work = _DAY_TO_DATE.sub(r"tu ngay \1/\4\5 \2 \3/\4\5", work)
         if "nh 2" in work or "nh2" in work:
             work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
     if "tet" in work and "truoc" in work:
@@ -751,6 +771,20 @@ def _shared_day(match: re.Match[str]) -> str:
     # so a number after the month is another month.
     months = [match.group(2), *re.findall(r"\d{1,2}", match.group(3))]
     return " va ".join(f"ngay {match.group(1)}/{month}" for month in months)
+
+
+_SAID_LONG = _rx(r"\bngay\s+(?:mung|mong)\s+(?=\d)|\bdau tien\b|\bthang cuoi cung cua quy\b")
+_SAID_SHORT = {"dau tien": "dau", "thang cuoi cung cua quy": "thang cuoi quy"}
+
+
+def _said_short(match: re.Match[str]) -> str:
+    return _SAID_SHORT.get(match.group(0), "ngay ")
+
+
+_DAY_TO_DATE = _rx(
+    r"\btu\s+ngay\s+(\d{1,2})\s+(den|toi)\s+(?:het\s+)?ngay\s+(\d{1,2})\s*/\s*(\d{1,2})"
+    r"(\s*/\s*\d{2,4})?(?![\d/])"
+)
 
 
 def _day_list_range(match: re.Match[str]) -> str:
@@ -1457,13 +1491,25 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
         return _date_window(ctx, full)
     if len(full) == 1 and "tu" in work and FROM_WORD.search(work, 0, full[0][0].start()):
         return _date_window(ctx, full)
-    if not full and ctx.ranged:
-        # "các ngày 26, 27, 28/6": the days of the next such span that has not ended.
+    if not full and (ctx.ranged or ("tu" in work and FROM_WORD.search(work))):
+        # "các ngày 26, 27, 28/6", "từ 01/3 đến 15/3": the days of the next such span that has
+        # not ended.
         short = _short_dates(ctx)
-        if len(short) == 2:
+        if len(short) == 2 and (
+            ctx.ranged
+            or (
+                RANGE_WORD.search(work, short[0][0].end(), short[1][0].start())
+                and FROM_WORD.search(work, 0, short[0][0].start())
+            )
+        ):
             (_, d1, m1), (_, d2, m2) = short
             end = _next_on_or_after(d2, m2, ctx.reference)
             start = _checked_date(end.year if m1 <= m2 else end.year - 1, m1, d1, ctx.text)
+            if _is_exclusive(work, short[1][0].start()):  # "đến trước 30/4": the 29th is last
+                timeline = _window_of(
+                    ctx, f"từ {_fmt(start)} đến {_fmt(end)}", start, end - _ONE_DAY
+                )
+                return replace(timeline, inclusive=False)
             return _window_of(ctx, f"từ {_fmt(start)} đến {_fmt(end)}", start, end)
 
     months = MONTH_SPAN.search(work) if "thang" in work and _mentions(work, RANGE_WORDS) else None
