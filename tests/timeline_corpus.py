@@ -403,6 +403,18 @@ BASE: list[Case] = [
     window("Từ ngày 20/12 đến ngày 10/01", "2025-12-20", "2026-01-10"),
     window("từ ngày 15 đến ngày 20/3/2025", "2025-03-15", "2025-03-20"),
     window("từ ngày 28 đến hết ngày 30/6", "2025-06-28", "2025-06-30"),
+    # The older spelling "quí"; months said in words where nothing else can be meant.
+    once("Quí I/2025", "2025-03-31"),
+    once("Trong quí IV năm 2025", "2025-12-31"),
+    every("hàng quí", "2025-03-31", "2025-06-30", "2025-09-30"),
+    once("tháng Ba năm 2025", "2025-03-31"),
+    once("trước ngày 10 tháng Mười", "2025-10-09", inclusive=False),
+    once("ngày 15 tháng Tư năm 2025", "2025-04-15"),
+    once("tháng Chạp năm 2025", "2025-12-31"),
+    # "6 tháng năm 2025" is a half-year's report, not May.
+    every("báo cáo 6 tháng năm 2025", "2025-06-30", "2025-12-31", "2026-06-30"),
+    # From a day on, with no end: ongoing.
+    continuous("Kể từ ngày 01/7/2025", "2025-07-01"),
     # How often, said as times per period.
     every("Một tháng một lần", "2025-01-31", "2025-02-28", "2025-03-31"),
     every("2 lần/năm", "2025-06-30", "2025-12-31", "2026-06-30"),

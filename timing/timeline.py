@@ -629,7 +629,8 @@ SIGNAL_WORDS = ("quy", "nam hoc", "hoc ky", "giai doan", "dinh ky", "hang ", "mo
 BAD_QUARTER = _rx(r"\b(?:quy|q)\s*([ivxl]+|\d+)\s*(?:/|-|nam)\s*\d{2,4}\b")
 STARTING = _rx(
     r"\btu\s+(?:nam\s+((?:19|20)\d{2})|(?:thang|t)\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})"
-    r"|quy\s*(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4}))\b(?!.*\b(?:den|toi)\b)"
+    r"|quy\s*(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})"
+    r"|(?:ngay\s+)?(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\7\s*(\d{4}))\b(?!.*\b(?:den|toi)\b)"
 )
 
 
@@ -659,6 +660,10 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             return Timeline(text, "none", "dòng ngày tháng của văn bản, không phải thời hạn")
         if _REFERENCE_HINT.search(work):
             work = DOC_REFERENCE.sub(" ", work)
+    if "qui" in work:
+        work = _QUI.sub("quy", work)  # "Quí I/2025", "hàng quí": the older spelling
+    if "thang " in work and _MONTH_WORD.search(work):
+        work = _MONTH_WORD.sub(_month_number, work)  # "tháng Ba năm 2025", "tháng Mười"
     if "mung" in work or "mong" in work or "dau tien" in work or "cuoi cung cua quy" in work:
         # "ngày mùng 5", "tháng đầu tiên", "tháng cuối cùng của quý": said the short way.
         work = _SAID_LONG.sub(_said_short, work)
@@ -771,6 +776,27 @@ def _shared_day(match: re.Match[str]) -> str:
     # so a number after the month is another month.
     months = [match.group(2), *re.findall(r"\d{1,2}", match.group(3))]
     return " va ".join(f"ngay {match.group(1)}/{month}" for month in months)
+
+
+_QUI = _rx(r"\bqui\b")
+_MONTH_WORDS = {
+    "gieng": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
+    "tam": 8, "chin": 9, "muoi": 10, "muoi mot": 11, "muoi hai": 12, "chap": 12,
+}  # fmt: skip
+# A month said in words, where the words cannot mean anything else: with its year after it,
+# or after "ngày N" ("ngày 10 tháng Mười"; there "sau", "năm", "tư" stay words: "tháng sau"
+# is next month). Never after a count ("6 tháng năm 2025" is a half-year).
+_MONTH_WORD = _rx(
+    r"(?:(?<=ngay \d )|(?<=ngay \d\d ))"
+    r"thang\s+(muoi mot|muoi hai|gieng|mot|hai|ba|bon|bay|tam|chin|muoi|chap)\b"
+    r"|(?<!\d )\bthang\s+(muoi mot|muoi hai|gieng|mot|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi|chap)"
+    r"\b(?=\s*(?:/|nam\s+)?\s*(?:19|20)\d{2}\b)"
+    r"|(?:(?<=ngay \d )|(?<=ngay \d\d ))thang\s+(tu|nam|sau)\b(?=\s*(?:nam\s+)?(?:19|20)\d{2}\b)"
+)
+
+
+def _month_number(match: re.Match[str]) -> str:
+    return f"thang {_MONTH_WORDS[match.group(1) or match.group(2) or match.group(3)]}"
 
 
 _SAID_LONG = _rx(r"\bngay\s+(?:mung|mong)\s+(?=\d)|\bdau tien\b|\bthang cuoi cung cua quy\b")
@@ -1489,7 +1515,12 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
     full = _full_dates(ctx)
     if len(full) == 2 and RANGE_WORD.search(work, full[0][0].end(), full[1][0].start()):
         return _date_window(ctx, full)
-    if len(full) == 1 and "tu" in work and FROM_WORD.search(work, 0, full[0][0].start()):
+    if (
+        len(full) == 1
+        and "tu" in work
+        and FROM_WORD.search(work, 0, full[0][0].start())
+        and RANGE_WORD.search(work, 0, full[0][0].start())  # "từ ngày 01/7/2025" alone: ongoing
+    ):
         return _date_window(ctx, full)
     if not full and (ctx.ranged or ("tu" in work and FROM_WORD.search(work))):
         # "các ngày 26, 27, 28/6", "từ 01/3 đến 15/3": the days of the next such span that has
@@ -1840,8 +1871,10 @@ def _starting(ctx: _Context, days: ReportDays) -> Timeline | None:
         if not 1 <= month <= 12:
             raise TimelineError(f"Tháng không hợp lệ: {month}", ctx.text)
         start = date(int(g[2]), month, 1)
-    else:
+    elif g[3]:
         start = date(int(g[4]), 3 * ROMAN[g[3]] - 2, 1)
+    else:  # "(Kể) từ ngày 01/7/2025" with no end: ongoing from that day
+        start = _checked_date(int(g[8]), int(g[7]), int(g[5]), ctx.text)
     rule = f"thường xuyên từ {_fmt(start)} (không có hạn; nhắc theo chu kỳ)"
     return ctx.timeline("continuous", rule, start=start)
 
