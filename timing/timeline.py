@@ -662,7 +662,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work = DOC_REFERENCE.sub(" ", work)
     if "qui" in work:
         work = _QUI.sub("quy", work)  # "Quí I/2025", "hàng quí": the older spelling
-    if "thang " in work and _MONTH_WORD.search(work):
+    if "thang " in work and _may_name_a_month(work):
         work = _MONTH_WORD.sub(_month_number, work)  # "tháng Ba năm 2025", "tháng Mười"
     if "mung" in work or "mong" in work or "dau tien" in work or "cuoi cung cua quy" in work:
         # "ngày mùng 5", "tháng đầu tiên", "tháng cuối cùng của quý": said the short way.
@@ -688,7 +688,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work, ranged = _DAY_LIST.sub(_day_list_range, work), True
         if "ngay" in work and "thang" in work and (" va " in work or "," in work):
             work = _SHARED_DAY.sub(_shared_day, work)
-        if "ngay" in work and ("den" in work or "toi" in work) and "tu" in work:
+        if "tu ngay " in work and (" den " in work or " toi " in work):
             # "từ ngày 15 đến ngày 20/3/2025": the first day shares the second's month.
             work = _DAY_TO_DATE.sub(r"tu ngay \1/\4\5 \2 \3/\4\5", work)
         if "nh 2" in work or "nh2" in work:
@@ -793,6 +793,19 @@ _MONTH_WORD = _rx(
     r"\b(?=\s*(?:/|nam\s+)?\s*(?:19|20)\d{2}\b)"
     r"|(?:(?<=ngay \d )|(?<=ngay \d\d ))thang\s+(tu|nam|sau)\b(?=\s*(?:nam\s+)?(?:19|20)\d{2}\b)"
 )
+
+
+def _may_name_a_month(work: str) -> bool:
+    """Whether a word, not a number, follows some "tháng ": most phrases spare the pattern."""
+    at = work.find("thang ")
+    while at >= 0:
+        if work[at + 6 : at + 7] in _MONTH_INITIALS:
+            return True
+        at = work.find("thang ", at + 6)
+    return False
+
+
+_MONTH_INITIALS = frozenset("gmhbtnsc")
 
 
 def _month_number(match: re.Match[str]) -> str:
