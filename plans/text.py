@@ -467,9 +467,20 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     tasks = assigned.tasks
     happening = [e.timeline.timeline for e in doc.events if e.timeline.timeline is not None]
     starts = sorted({_day_of(t.start) for t in happening if t.start is not None})
-    if len(starts) == 1:
-        for item in after_event:
-            _after_the_event(doc, item, starts[0], addressees, reference)
+    ends = sorted({_day_of(t.end or t.start) for t in happening if t.start is not None})
+    for item in after_event:
+        # "… sau khi kết thúc Hội thi": from the last day of what the document holds (its
+        # closing); "… kể từ ngày tổ chức": from its one day, when it has only one.
+        said = AFTER_EVENT.search(fold_same(item).lower())
+        ending = said is not None and ("ket thuc" in said.group(0) or "hoan thanh" in said.group(0))
+        day = ends[-1] if ending and ends else starts[0] if len(starts) == 1 else None
+        if day is not None:
+            _after_the_event(doc, item, day, addressees, reference)
+        elif said is not None:
+            doc.warnings.append(
+                f"Hạn “{item[said.start() : said.end()]}” tính từ một sự kiện mà văn bản không "
+                "nêu rõ ngày: hãy nhập hạn"
+            )
     if len(starts) == 1 and EVENT_PLAN.search(fold(doc.title)):
         # A plan for one event (a conference): what it does not date is due by then.
         tasks = due_by(tasks, starts[0], "ngày diễn ra sự kiện", reference)

@@ -4,7 +4,7 @@ as plain text and as a Word file whose header block is a borderless table."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -191,3 +191,31 @@ def test_a_kinh_gui_name_wrapped_onto_the_next_line_is_one_name():
     assert read_addressees(closed) == ("Các phòng Giáo dục và Đào tạo",)
     short_body = ["Kính gửi: Hiệu trưởng các trường THPT", "Ngày 05/01/2026, Sở …"]
     assert read_addressees(short_body) == ("Hiệu trưởng các trường THPT",)
+
+
+CONTEST = "\n".join([
+    "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 215/TB-SGDĐT", "Nam Định, ngày 03 tháng 3 năm 2025",
+    "THÔNG BÁO", "Về việc tổ chức Hội thi giáo viên dạy giỏi cấp tỉnh năm học 2024-2025",
+    "Kính gửi:", "- Hiệu trưởng các trường THPT;", "- Trưởng phòng GDĐT các huyện, thành phố.",
+    "1. Các đơn vị gửi danh sách giáo viên dự thi về Sở (qua phòng GDTrH) chậm",
+    "nhất ngày 20/3/2025.",
+    "2. Khai mạc Hội thi: 7 giờ 30 phút, thứ Hai ngày 07/4/2025 tại Trường THPT chuyên.",
+    "3. Thời gian thi thực hành: từ ngày 08/4 đến ngày 12/4/2025.",
+    "4. Bế mạc và trao giải: ngày 15/4/2025.",
+    "5. Các trường nộp báo cáo tổng kết trong vòng 10 ngày sau khi kết thúc Hội thi.",
+    "Nơi nhận:", "- Như trên;", "- Giám đốc Sở (để b/c);", "- Lưu: VT, GDTrH.",
+])  # fmt: skip
+
+
+def test_a_contest_notice_dates_the_report_after_its_closing_day():
+    doc = read_plan_bytes(CONTEST.encode(), "tb215.txt", date(2025, 3, 3))
+    starts = [e.timeline.timeline.start for e in doc.events]
+    assert sorted(d.date() if isinstance(d, datetime) else d for d in starts) == [
+        date(2025, 4, 7),  # the opening, at 7:30
+        date(2025, 4, 15),  # "Bế mạc và trao giải": a happening too
+    ]
+    # "10 ngày sau khi kết thúc Hội thi": after the closing, the last day the notice gives.
+    [report] = [d for d in doc.deadlines if "tổng kết" in d.sentence]
+    assert report.timeline.timeline.due == date(2025, 4, 25)
+    assert report.applies_to == ("Các trường",)
+    assert any("15/04/2025" in w and "25/04/2025" in w for w in doc.warnings)

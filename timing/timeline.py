@@ -1357,7 +1357,8 @@ def _times(work: str) -> list[tuple[re.Match[str], time]]:
 # conference), said without an hour: an event all day long, not a deadline.
 _HAPPENING = _rx(
     r"\b(?:ngay thi|thi ngay|ky thi|tuu truong|khai giang|be giang|hoi nghi|hoi thao|khai mac"
-    r"|le\s+(?:khai|be|tong|trao|ky|ra mat)|dien ra|to chuc thi|du thi|hop mat|mit tinh)\b"
+    r"|le\s+(?:khai|be|tong|trao|ky|ra mat)|dien ra|to chuc thi|du thi|hop mat|mit tinh"
+    r"|be mac|trao giai|hoi thi|hoi giang|cuoc thi|ngay hoi|tap huan|giao luu|tuyen duong)\b"
 )
 _NOT_HAPPENING = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|tu|den|ket thuc)\b")
 _NOT_HAPPENING_RANGED = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|ket thuc)\b")
