@@ -413,6 +413,11 @@ BASE: list[Case] = [
     once("tháng Chạp năm 2025", "2025-12-31"),
     # "6 tháng năm 2025" is a half-year's report, not May.
     every("báo cáo 6 tháng năm 2025", "2025-06-30", "2025-12-31", "2026-06-30"),
+    # Before a happening: the opening of the school year is the country's day (warned); one
+    # the phrase does not date is asked for, never read as the end of its year.
+    once("Trước khai giảng năm học 2025-2026", "2025-09-04", inclusive=False, warn="khai giảng"),
+    once("hoàn thành trước lễ khai giảng", "2025-09-04", inclusive=False, warn="05/09/2025"),
+    error("Trước kỳ thi tốt nghiệp THPT năm 2025"),
     # From a day on, with no end: ongoing.
     continuous("Kể từ ngày 01/7/2025", "2025-07-01"),
     # How often, said as times per period.

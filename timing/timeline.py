@@ -696,6 +696,10 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     if "tet" in work and "truoc" in work:
         work = _tet(work, reference)
         has_digit = has_digit or work is not folded
+    opening = None
+    if "khai giang" in work and "truoc" in work:
+        work, opening = _school_opening(work, reference)
+        has_digit = has_digit or opening is not None
     if has_digit and "truoc" in work and work.startswith("tu "):
         # "từ 9:00 ngày 15/09 trước 16:00 ngày 13/10": a window open until the second day.
         work = _FROM_UNTIL.sub(r"\1 den ", work, count=1)
@@ -708,6 +712,11 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         or ("ngay" in work and _WORDED_DATE_HINT.search(work) is not None)
     )
     ctx = _Context(text, work, reference, weekday, [], has_digit, dated, ranged)
+    if opening is not None:
+        ctx.warnings.append(
+            f"Ngày khai giảng hiểu là {_fmt(opening)} (ngày khai giảng chung của cả nước); "
+            "hãy kiểm tra"
+        )
     if ctx.has_digit and "q" in work:
         bad = BAD_QUARTER.search(work)
         if bad and bad.group(1) not in ROMAN:
@@ -778,6 +787,10 @@ def _shared_day(match: re.Match[str]) -> str:
     return " va ".join(f"ngay {match.group(1)}/{month}" for month in months)
 
 
+_BEFORE_HAPPENING = _rx(
+    r"\btruoc\s+(?:khi\s+)?(?:(?:to chuc|dien ra|bat dau)\s+)?"
+    r"(?:ky thi|cuoc thi|hoi thi|hoi nghi|hoi thao|khai giang|khai mac|le|ngay hoi|dot thi)\b"
+)
 _QUI = _rx(r"\bqui\b")
 _MONTH_WORDS = {
     "gieng": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
@@ -854,6 +867,27 @@ def _year_named(stem: str, branch: str, reference: date) -> int | None:
         if _STEMS[(year - 4) % 10] == stem and _BRANCHES[(year - 4) % 12] == branch:
             return year
     return None
+
+
+_BEFORE_OPENING = _rx(
+    r"\btruoc\s+(?:ngay\s+|le\s+)?khai giang\b(?:\s+nam hoc(?:\s+moi)?)?"
+    r"(?:\s+((?:19|20)\d{2})\s*[-–/]\s*(?:(?:19|20)?\d{2}))?"
+)
+SCHOOL_OPENING = (5, 9)  # day, month: the opening of the school year across the country
+
+
+def _school_opening(work: str, reference: date) -> tuple[str, date | None]:
+    """ "Trước khai giảng năm học 2025-2026": before the country's opening day of that year."""
+    match = _BEFORE_OPENING.search(work)
+    if match is None:
+        return work, None
+    day, month = SCHOOL_OPENING
+    if match.group(1):
+        opening = date(int(match.group(1)), month, day)
+    else:
+        opening = _next_on_or_after(day, month, reference)
+    said = f"truoc ngay {opening.day}/{opening.month}/{opening.year}"
+    return work[: match.start()] + said + work[match.end() :], opening
 
 
 def _tet(work: str, reference: date) -> str:
@@ -1760,6 +1794,12 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         return _period_deadline(ctx, f"hết tháng {number}/{year}", _month_end(year, number), False)
 
     year_match = YEAR.search(work) if ctx.has_digit else None
+    if year_match and "truoc" in work and _BEFORE_HAPPENING.search(work, 0, year_match.start()):
+        # "Trước kỳ thi tốt nghiệp THPT năm 2025": due before a happening the phrase does not
+        # date; the end of its year would be a reminder far too late.
+        raise TimelineError(
+            f"Hạn tính theo một sự kiện chưa có ngày: {ctx.text.strip()!r}; hãy ghi ngày", ctx.text
+        )
     if year_match:
         if vague and vague.group(2) == "nam":
             raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
