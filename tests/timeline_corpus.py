@@ -418,6 +418,21 @@ BASE: list[Case] = [
     once("Trước khai giảng năm học 2025-2026", "2025-09-04", inclusive=False, warn="khai giảng"),
     once("hoàn thành trước lễ khai giảng", "2025-09-04", inclusive=False, warn="05/09/2025"),
     error("Trước kỳ thi tốt nghiệp THPT năm 2025"),
+    # Two cycles each with its own day: the finest is read and the other named, not dropped.
+    every(
+        "Hằng tháng (ngày 25) và hằng quý (ngày 20 tháng cuối quý)",
+        "2025-01-25",
+        "2025-02-25",
+        "2025-03-25",
+        warn="hai chu kỳ (hằng tháng, hằng quý)",
+    ),
+    every(
+        "ngày 15 hằng tháng; báo cáo năm: trước ngày 15/12",
+        "2025-02-15",
+        "2025-03-15",
+        "2025-04-15",
+        warn="tách thành hai nhiệm vụ",
+    ),
     # From a day on, with no end: ongoing.
     continuous("Kể từ ngày 01/7/2025", "2025-07-01"),
     # How often, said as times per period.

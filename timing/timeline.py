@@ -1194,6 +1194,15 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     freq = _frequency(work)
     if freq is None:
         return None
+    if ctx.has_digit and work.count("ngay ") > 1:
+        other = _second_cycle(work, freq)
+        if other is not None:
+            # "Hằng tháng (ngày 25) và hằng quý (ngày 20 tháng cuối quý)": two reports, each
+            # with its day; the finest is read, the other must not vanish unsaid.
+            ctx.warnings.append(
+                f"Cụm từ nêu hai chu kỳ ({LABELS[freq]}, {LABELS[other]}), mỗi chu kỳ một "
+                f"ngày; chỉ đọc {LABELS[freq]}: hãy tách thành hai nhiệm vụ"
+            )
     if (
         not ctx.has_digit
         and ("thuong xuyen" in work or "lien tuc" in work)
@@ -1337,6 +1346,17 @@ def _mentions(work: str, words: tuple[str, ...]) -> bool:
         if word in work:
             return True
     return False
+
+
+def _second_cycle(work: str, first: Freq) -> Freq | None:
+    """Another cycle than the first one found; six months and a year said together are one
+    report regime (its two days), not two."""
+    for freq, words, pattern in RECURRING:
+        if freq == first or {freq, first} == {"half_yearly", "yearly"}:
+            continue
+        if _mentions(work, words) and pattern.search(work):
+            return freq
+    return None
 
 
 def _frequency(work: str) -> Freq | None:
