@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, partial
 
 from plans.agencies import agency_list, split_agencies
 from plans.assignments import UNIT, assigned_tasks, due_by, sentence_subject
@@ -416,6 +416,8 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     )
     after_event: list[str] = []  # "… 10 ngày kể từ ngày kết thúc tập huấn": dated by it
     for item in _items(text):
+        # Who the item's deadlines concern: asked once, however many deadlines it holds.
+        whom = cache(partial(_applies_to, item, addressees))
         if tasks and (is_field(item) or bare_key(item) in taken):
             continue  # read with its task
         folded = fold_same(item)
@@ -426,7 +428,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             reading = Reading.of(item[match.start() : match.end()], reference)
             if reading.timeline is not None and reading.timeline.kind == "window":
                 said = _excerpt(item, match.start(), match.end())
-                doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
+                doc.deadlines.append(BodyDeadline(said, whom(), reading))
                 found = True
         if found:
             continue
@@ -442,14 +444,14 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
             reading = Reading.of(item, reference)
             if reading.timeline is not None and reading.timeline.kind == "recurring":
                 said = _excerpt(item, 0, 0)
-                doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
+                doc.deadlines.append(BodyDeadline(said, whom(), reading))
                 continue
         for match in DEADLINE_CUE.finditer(folded):
             phrase = item[match.start() : match.end()]
             reading = Reading.of(phrase, reference)
             if reading.timeline is None or reading.timeline.kind in ("once", "window"):
                 said = _excerpt(item, match.start(), match.end())
-                doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
+                doc.deadlines.append(BodyDeadline(said, whom(), reading))
                 found = True
         if not found and AFTER_EVENT.search(folded):
             after_event.append(item)
@@ -534,7 +536,6 @@ def _items(text: str) -> list[str]:
     return [p.strip(" -+•") for p in pieces if p.strip(" -+•")]
 
 
-@lru_cache(maxsize=256)  # asked once for each deadline a long item holds
 def _applies_to(item: str, addressees: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Who a sentence's deadline concerns: a unit before a colon ("Các quận, huyện: …"), the
     unit the sentence opens with ("Các trường THPT báo cáo … trước ngày …"), else those the
