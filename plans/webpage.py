@@ -10,6 +10,7 @@ a page's layout, not a table of the document: its cells are read as the flow of 
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -43,12 +44,10 @@ def page_parts(data: bytes, encoding: str | None = None) -> Iterator[Part]:
     """The page's lines and tables in reading order."""
     from lxml import etree, html
 
-    parser = html.HTMLParser(
-        encoding=encoding or _encoding(data), remove_comments=True, remove_pis=True,
-        no_network=True,
-    )  # fmt: skip
+    text = _decoded(data, encoding)
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        root = html.document_fromstring(data, parser=parser)
+        root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise PlanReadError(f"không đọc được trang HTML ({error.__class__.__name__})") from None
     body = root.find("body")
@@ -71,33 +70,31 @@ def archived_page(data: bytes) -> tuple[bytes, str | None]:
         if part.get_content_type() in ("text/html", "application/xhtml+xml"):
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes) and payload.strip():
-                charset = part.get_content_charset()
-                try:
-                    "".encode(charset or "utf-8")
-                except LookupError:
-                    charset = None
-                return payload, charset
+                return payload, part.get_content_charset()
     raise PlanReadError("tệp lưu trang web (.mht) không chứa trang HTML nào")
 
 
-def _encoding(data: bytes) -> str:
-    """The page's own charset when it names one; else UTF-8 when the bytes are UTF-8; else the
-    Vietnamese Windows code page that older pages were saved in."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8"
-    match = _CHARSET.search(data[:4096])
-    if match:
-        name = match.group(1).decode("ascii").lower()
-        try:
-            "".encode(name)
-            return name
-        except LookupError:
-            pass
+def _decoded(data: bytes, said: str | None) -> str:
+    """The page's text. Bytes that are UTF-8 are read so whatever the page says (a page saved
+    again keeps its old charset line); else the charset the page or its archive names; else
+    Windows' Vietnamese code page, which older pages were saved in. Decoded here, not by
+    libxml2, which knows fewer codecs than Python and would fail on a name Python reads."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "cp1258"
+        pass
+    if said is None:
+        match = _CHARSET.search(data[:4096])
+        said = match.group(1).decode("ascii") if match else None
+    for name in (said, "cp1258"):
+        try:
+            if name and codecs.lookup(name)._is_text_encoding:
+                return data.decode(name, errors="replace")
+        except (LookupError, UnicodeError):
+            continue
+    return data.decode("cp1258", errors="replace")
 
 
 class _Flow:

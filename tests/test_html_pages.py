@@ -116,6 +116,20 @@ def test_the_page_s_own_charset_is_honoured(head, encoding):
     assert list(page_parts(data)) == [("line", text)]
 
 
+@pytest.mark.parametrize(
+    ("head", "encoding"),
+    [('<meta charset="windows-1252">', "utf-8"),  # saved again as UTF-8, the old line kept
+     ('<meta charset="idna">', "cp1258"),  # a codec Python has but is no page's charset
+     ('<meta charset="no-such-charset">', "cp1258"),
+     ("", "utf-16")],  # Word's "Unicode" web page, with its byte-order mark
+)  # fmt: skip
+def test_a_page_whose_charset_line_is_wrong_or_unknown_still_reads(head, encoding):
+    text = "Hoàn thành trước ngày 15/3/2025"
+    said = "".join(map(_windows_letter, text)) if encoding == "cp1258" else text
+    data = f"<html><head>{head}</head><body><p>{said}</p></body></html>".encode(encoding)
+    assert list(page_parts(data)) == [("line", text)]
+
+
 def _windows_letter(letter: str) -> str:
     try:
         letter.encode("cp1258")
