@@ -32,6 +32,7 @@ _BLOCKS = frozenset(
      "body", "html", "tr", "td", "th"}
 )  # fmt: skip
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 MAX_SPAN = 1000  # a colspan or rowspan past this is a hostile page, not a document
@@ -44,7 +45,8 @@ def page_parts(data: bytes, encoding: str | None = None) -> Iterator[Part]:
     """The page's lines and tables in reading order."""
     from lxml import etree, html
 
-    text = _decoded(data, encoding)
+    # An XHTML page's XML declaration names the bytes' encoding, which text no longer has.
+    text = _XML_DECLARATION.sub("", _decoded(data, encoding), count=1)
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
         root = html.document_fromstring(text, parser=parser)

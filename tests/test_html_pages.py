@@ -130,6 +130,15 @@ def test_a_page_whose_charset_line_is_wrong_or_unknown_still_reads(head, encodin
     assert list(page_parts(data)) == [("line", text)]
 
 
+def test_an_xhtml_page_with_its_xml_declaration_reads():
+    data = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'
+        ' Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Hoàn thành</p></body></html>'
+    ).encode()
+    assert list(page_parts(data)) == [("line", "Hoàn thành")]
+
+
 def _windows_letter(letter: str) -> str:
     try:
         letter.encode("cp1258")
