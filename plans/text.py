@@ -414,7 +414,8 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     text = " ".join(
         line.strip() for i, line in enumerate(body) if line.strip() and i not in assigned.used
     )
-    after_event: list[str] = []  # "… 10 ngày kể từ ngày kết thúc tập huấn": dated by it
+    # "… 10 ngày kể từ ngày kết thúc tập huấn": dated by the event, once all are read.
+    after_event: list[tuple[str, re.Match[str]]] = []
     for item in _items(text):
         # Who the item's deadlines concern: asked once, however many deadlines it holds.
         whom = cache(partial(_applies_to, item, addressees))
@@ -453,8 +454,8 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
                 said = _excerpt(item, match.start(), match.end())
                 doc.deadlines.append(BodyDeadline(said, whom(), reading))
                 found = True
-        if not found and AFTER_EVENT.search(folded):
-            after_event.append(item)
+        if not found and (after := AFTER_EVENT.search(folded)):
+            after_event.append((item, after))
             continue
         day = DAY.search(folded) if not found else None
         if day is not None:
@@ -470,15 +471,14 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     happening = [e.timeline.timeline for e in doc.events if e.timeline.timeline is not None]
     starts = sorted({_day_of(t.start) for t in happening if t.start is not None})
     ends = sorted({_day_of(t.end or t.start) for t in happening if t.start is not None})
-    for item in after_event:
+    for item, said in after_event:
         # "… sau khi kết thúc Hội thi": from the last day of what the document holds (its
         # closing); "… kể từ ngày tổ chức": from its one day, when it has only one.
-        said = AFTER_EVENT.search(fold_same(item).lower())
-        ending = said is not None and ("ket thuc" in said.group(0) or "hoan thanh" in said.group(0))
+        ending = "ket thuc" in said.group(0) or "hoan thanh" in said.group(0)
         day = ends[-1] if ending and ends else starts[0] if len(starts) == 1 else None
         if day is not None:
-            _after_the_event(doc, item, day, addressees, reference)
-        elif said is not None:
+            _after_the_event(doc, item, said, day, addressees, reference)
+        else:
             doc.warnings.append(
                 f"Hạn “{item[said.start() : said.end()]}” tính từ một sự kiện mà văn bản không "
                 "nêu rõ ngày: hãy nhập hạn"
@@ -491,11 +491,14 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
 
 
 def _after_the_event(
-    doc: PlanDocument, item: str, day: date, addressees: tuple[str, ...], reference: date
+    doc: PlanDocument,
+    item: str,
+    match: re.Match[str],
+    day: date,
+    addressees: tuple[str, ...],
+    reference: date,
 ) -> None:
-    """A deadline counted from the document's one event: so many days after its day."""
-    match = AFTER_EVENT.search(fold_same(item).lower())
-    assert match is not None
+    """A deadline counted from the document's event: so many days after its day."""
     count = int(match.group(1))
     if not 1 <= count <= 90:
         return

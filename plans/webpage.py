@@ -119,9 +119,19 @@ class _Flow:
         if line:
             self.parts.append(("line", line))
 
-    def text(self, raw: str | None, keep: bool = False) -> None:
-        if raw:
-            self.words.append(raw if keep else _SPACES.sub(" ", raw))
+    def text(self, raw: str | None, pre: bool = False) -> None:
+        """Text as it is laid out: its white space one space, or, preformatted, kept as is
+        with its line breaks."""
+        if not raw:
+            return
+        if not pre:
+            self.words.append(_SPACES.sub(" ", raw))
+            return
+        first, *more = raw.split("\n")
+        self.words.append(first)
+        for line in more:
+            self.newline()
+            self.words.append(line)
 
     def element(self, node: Any, pre: bool = False) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
@@ -144,28 +154,17 @@ class _Flow:
         block = tag in _BLOCKS
         if block:
             self.newline()
-        if tag in ("ol", "ul"):
-            start = _span(node.get("start"), default=1, most=10**6) if tag == "ol" else 0
-            self.lists.append(start - 1 if tag == "ol" else None)
+        if tag == "ol":
+            self.lists.append(_span(node.get("start"), default=1, most=10**6) - 1)
+        elif tag == "ul":
+            self.lists.append(None)
         elif tag == "li":
             self.text(self._list_mark())
         pre = pre or tag == "pre"
-        if pre:
-            for line_number, line in enumerate((node.text or "").split("\n")):
-                if line_number:
-                    self.newline()
-                self.text(line, keep=True)
-        else:
-            self.text(node.text)
+        self.text(node.text, pre)
         for child in node:
             self.element(child, pre)
-            if pre and child.tail:
-                for line_number, line in enumerate(child.tail.split("\n")):
-                    if line_number:
-                        self.newline()
-                    self.text(line, keep=True)
-            else:
-                self.text(child.tail)
+            self.text(child.tail, pre)
         if block:
             self.newline()
         if tag in ("ol", "ul"):
@@ -260,8 +259,5 @@ def _span(raw: str | None, default: int, most: int) -> int:
 
 def _cell_text(cell: Any, budget: list[int]) -> str:
     flow = _Flow(budget)
-    flow.text(cell.text)
-    for child in cell:
-        flow.element(child)
-        flow.text(child.tail)
+    flow.element(cell)  # a cell is a block: its paragraphs and breaks are its lines
     return "\n".join(str(text) for kind, text in flow.finish() if kind == "line")

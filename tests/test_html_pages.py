@@ -110,10 +110,7 @@ def test_merged_cells_are_placed_as_a_docx_gives_them():
 )  # fmt: skip
 def test_the_page_s_own_charset_is_honoured(head, encoding):
     # Windows' Vietnamese code page writes a letter and its tone mark apart: read composed.
-    text = "Hoàn thành trước ngày 15/3/2025"
-    said = "".join(map(_windows_letter, text)) if encoding == "cp1258" else text
-    data = f"<html><head>{head}</head><body><p>{said}</p></body></html>".encode(encoding)
-    assert list(page_parts(data)) == [("line", text)]
+    assert list(page_parts(_saved(TEXT, head, encoding))) == [("line", TEXT)]
 
 
 @pytest.mark.parametrize(
@@ -124,10 +121,7 @@ def test_the_page_s_own_charset_is_honoured(head, encoding):
      ("", "utf-16")],  # Word's "Unicode" web page, with its byte-order mark
 )  # fmt: skip
 def test_a_page_whose_charset_line_is_wrong_or_unknown_still_reads(head, encoding):
-    text = "Hoàn thành trước ngày 15/3/2025"
-    said = "".join(map(_windows_letter, text)) if encoding == "cp1258" else text
-    data = f"<html><head>{head}</head><body><p>{said}</p></body></html>".encode(encoding)
-    assert list(page_parts(data)) == [("line", text)]
+    assert list(page_parts(_saved(TEXT, head, encoding))) == [("line", TEXT)]
 
 
 def test_an_xhtml_page_with_its_xml_declaration_reads():
@@ -137,6 +131,14 @@ def test_an_xhtml_page_with_its_xml_declaration_reads():
         '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Hoàn thành</p></body></html>'
     ).encode()
     assert list(page_parts(data)) == [("line", "Hoàn thành")]
+
+
+TEXT = "Hoàn thành trước ngày 15/3/2025"
+
+
+def _saved(text: str, head: str, encoding: str) -> bytes:
+    said = "".join(map(_windows_letter, text)) if encoding == "cp1258" else text
+    return f"<html><head>{head}</head><body><p>{said}</p></body></html>".encode(encoding)
 
 
 def _windows_letter(letter: str) -> str:

@@ -787,9 +787,13 @@ def _shared_day(match: re.Match[str]) -> str:
     return " va ".join(f"ngay {match.group(1)}/{month}" for month in months)
 
 
+# What takes place on a day: an exam, a conference, an opening… (one list for both readings).
+_HAPPENINGS = (
+    r"ky thi|tuu truong|khai giang|be giang|hoi nghi|hoi thao|khai mac|hop mat|mit tinh"
+    r"|be mac|trao giai|hoi thi|hoi giang|cuoc thi|ngay hoi|tap huan|giao luu|tuyen duong"
+)
 _BEFORE_HAPPENING = _rx(
-    r"\btruoc\s+(?:khi\s+)?(?:(?:to chuc|dien ra|bat dau)\s+)?"
-    r"(?:ky thi|cuoc thi|hoi thi|hoi nghi|hoi thao|khai giang|khai mac|le|ngay hoi|dot thi)\b"
+    r"\btruoc\s+(?:khi\s+)?(?:(?:to chuc|dien ra|bat dau)\s+)?(?:" + _HAPPENINGS + r"|le|dot thi)\b"
 )
 _QUI = _rx(r"\bqui\b")
 _MONTH_WORDS = {
@@ -1410,9 +1414,8 @@ def _times(work: str) -> list[tuple[re.Match[str], time]]:
 # A day on which something takes place (an exam, the opening of the school year, a
 # conference), said without an hour: an event all day long, not a deadline.
 _HAPPENING = _rx(
-    r"\b(?:ngay thi|thi ngay|ky thi|tuu truong|khai giang|be giang|hoi nghi|hoi thao|khai mac"
-    r"|le\s+(?:khai|be|tong|trao|ky|ra mat)|dien ra|to chuc thi|du thi|hop mat|mit tinh"
-    r"|be mac|trao giai|hoi thi|hoi giang|cuoc thi|ngay hoi|tap huan|giao luu|tuyen duong)\b"
+    r"\b(?:ngay thi|thi ngay|" + _HAPPENINGS + r"|le\s+(?:khai|be|tong|trao|ky|ra mat)"
+    r"|dien ra|to chuc thi|du thi)\b"
 )
 _NOT_HAPPENING = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|tu|den|ket thuc)\b")
 _NOT_HAPPENING_RANGED = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|ket thuc)\b")
