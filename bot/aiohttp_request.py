@@ -12,7 +12,9 @@ the network is `NetworkError`.
 
 from __future__ import annotations
 
+import json
 import ssl
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -33,6 +35,26 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 _JSON = {"Content-Type": "application/json"}
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedJSON:
+    """A call's body made once by its caller, in the form PTB sends (`RequestData`'s JSON
+    payload: strings as they are, other values as JSON text). `AiohttpRequest.do_request` reads
+    only these two attributes; the outbox's sends skip PTB's per-parameter conversion (a third
+    of a message's CPU in a paid broadcast)."""
+
+    json_payload: bytes
+    multipart_data: None = None
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> PreparedJSON:
+        fields = {
+            name: value if isinstance(value, str) else json.dumps(value)
+            for name, value in values.items()
+            if value is not None
+        }
+        return cls(json.dumps(fields).encode())
 
 
 class AiohttpRequest(BaseRequest):

@@ -11,12 +11,15 @@ millisecond per button press).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
+from telegram.request import RequestData
 
+from bot.aiohttp_request import AiohttpRequest, PreparedJSON
 from jobs.sender import BULK, Buttons, send_message_data
 
 log = logging.getLogger(__name__)
@@ -36,10 +39,24 @@ class TolerantBot(ExtBot):  # type: ignore[type-arg]
         mark, its answer read for the message id only. Building a `Message` from the answer
         cost a fifth of a broadcast's CPU per message, and the outbox keeps nothing else."""
         data = send_message_data(chat_id, text, buttons, paid)
-        result = await self._post(
-            "sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, BULK)
-        )
-        return int(result["message_id"])
+        if not isinstance(self.request, AiohttpRequest):  # not the application's: PTB's way
+            result = await self._post(
+                "sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, BULK)
+            )
+            return int(result["message_id"])
+        # The same body PTB would send, made once, through the same rate limiter and the same
+        # error mapping (`BaseRequest.post`): PTB's defaults, per-parameter conversion and
+        # logging took a third of a paid broadcast's CPU per message.
+        body = cast(RequestData, PreparedJSON.of(data))
+        post = partial(self.request.post, f"{self.base_url}/sendMessage", body)
+        if self.rate_limiter is None:
+            result = await post()
+        else:
+            result = await self.rate_limiter.process_request(
+                callback=post, args=(), kwargs={}, endpoint="sendMessage", data=data,
+                rate_limit_args=BULK,
+            )  # fmt: skip
+        return int(result["message_id"])  # type: ignore[index,call-overload]
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         # Only the updater polls, one call at a time, so one remembered batch is enough.

@@ -49,6 +49,10 @@ class Recorder:
         if method == "getMe":
             user = {"id": 42, "is_bot": True, "first_name": "Nhắc việc", "username": "nhacviec_bot"}
             return web.json_response({"ok": True, "result": user})
+        if method == "sendMessage":
+            chat = {"id": int(str(fields.get("chat_id", 7))), "type": "private"}
+            message = {"message_id": len(self.seen), "date": 0, "chat": chat}
+            return web.json_response({"ok": True, "result": message})
         return web.json_response({"ok": True, "result": True})
 
 
@@ -181,3 +185,35 @@ async def test_no_proxy_keeps_its_hosts_off_the_proxy(server, monkeypatch) -> No
     finally:
         await request.shutdown()
     assert [seen["method"] for seen in recorder.seen] == ["getMe", "getMe"]
+
+
+async def test_the_outboxs_send_carries_what_ptbs_send_message_carries(server) -> None:  # type: ignore[no-untyped-def]
+    """The outbox makes its body once instead of through PTB's parameters: Telegram must see
+    the same fields either way (buttons, paid broadcast, no link preview)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+
+    from bot.tolerant import TolerantBot
+
+    recorder, base = server
+    bot = TolerantBot("1:t", base_url=base, request=AiohttpRequest(),
+                      get_updates_request=AiohttpRequest())  # fmt: skip
+    async with bot:
+        await bot.send_text(7, "Hạn 31/12 — <b>gấp</b>", [[("✅ Xong", "d:1")]], paid=True)
+        await bot.send_message(
+            7, "Hạn 31/12 — <b>gấp</b>", parse_mode="HTML",
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("✅ Xong", callback_data="d:1")]]),
+            allow_paid_broadcast=True,
+        )  # fmt: skip
+        await bot.send_text(8, "Nhắc <i>hạn</i>", None, paid=False)
+    ours, ptbs, plain = (seen["fields"] for seen in recorder.seen[-3:])
+    assert ours.keys() == ptbs.keys()  # type: ignore[union-attr]
+    for name, value in ours.items():  # type: ignore[union-attr]
+        # An object's keys may come in another order; its JSON text means the same.
+        assert (
+            json.loads(value) == json.loads(ptbs[name])
+            if value[:1] in "{["
+            else value == ptbs[name]
+        )  # type: ignore[index]
+    assert plain == {"chat_id": "8", "text": "Nhắc <i>hạn</i>", "parse_mode": "HTML",
+                     "link_preview_options": '{"is_disabled": true}'}  # fmt: skip
