@@ -7,6 +7,7 @@ demo call it with their own clock. Only the process holding the sender lock send
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -50,6 +51,10 @@ LOCK_CHECK = 1.0
 RECOVER_AFTER = timedelta(minutes=1)
 PING_EVERY = timedelta(minutes=1)
 BATCH = 500
+# The recorder's gathering (see _Recorder): at most this long, at most this many rows.
+GATHER = 0.05
+RECORD_ROWS = 250
+HEARTBEAT = 1.0
 
 
 class Pacer:
@@ -115,42 +120,72 @@ class _Composed:
 
 class _Recorder:
     """Records the tick's deliveries as they come back, many at a time, on a worker thread
-    (a commit's fsync must not hold up the loop pacing the sends): while one batch is being
-    recorded the next gathers, so under load a commit carries dozens of messages and when
-    sends are sparse each is recorded at once (the fewer unrecorded, the fewer resent after
-    a crash)."""
+    (a commit's fsync must not hold up the loop pacing the sends).
+
+    A commit costs about a millisecond of CPU whatever it holds (two with the heartbeat), so
+    while answers are still on their way the recorder lets them gather for up to GATHER
+    seconds or RECORD_ROWS rows; with none on the way it records at once. A send keeps its
+    place among those in flight until its record is committed (`add` returns when it is), so
+    a crash still resends at most `Rates.in_flight` messages, and a database that stops taking
+    records stops the sends. The heartbeat saying Telegram answered is written with the first
+    record and then at most every HEARTBEAT seconds."""
 
     def __init__(self, engine: Engine, report: TickReport) -> None:
         self.engine, self.report = engine, report
+        self.loop = asyncio.get_running_loop()
         self.waiting: list[tuple[_Outgoing, Delivery]] = []
+        self.under_way = 0  # sends past the pacer whose answer has not come back
         self.ready = asyncio.Event()
         self.closing = False
-        self.task = asyncio.get_running_loop().create_task(self._run())
+        self.recorded: asyncio.Future[None] = self.loop.create_future()
+        self.beaten_at = float("-inf")
+        self.task = self.loop.create_task(self._run())
 
-    def add(self, item: _Outgoing, delivery: Delivery) -> None:
+    def going(self) -> None:
+        self.under_way += 1
+
+    def add(self, item: _Outgoing, delivery: Delivery) -> asyncio.Future[None]:
+        """Done once this delivery's record is committed (or kept for the next tick)."""
+        self.under_way -= 1
         self.waiting.append((item, delivery))
-        self.ready.set()
+        if len(self.waiting) == 1 or not self._gathering():
+            self.ready.set()
+        return self.recorded
 
     async def close(self) -> None:
         self.closing = True
         self.ready.set()
         await self.task
 
+    def _gathering(self) -> bool:
+        return not self.closing and self.under_way > 0 and len(self.waiting) < RECORD_ROWS
+
     async def _run(self) -> None:
         while True:
             if not self.waiting:
                 if self.closing:
                     return
-                await self.ready.wait()
                 self.ready.clear()
+                await self.ready.wait()
                 continue
+            if self._gathering():
+                self.ready.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.ready.wait(), GATHER)
             batch, self.waiting = self.waiting, []
-            await asyncio.to_thread(self._record, batch)
+            done, self.recorded = self.recorded, self.loop.create_future()
+            beat = self.loop.time() - self.beaten_at >= HEARTBEAT
+            try:
+                await asyncio.to_thread(self._record, batch, beat)
+            finally:
+                done.set_result(None)
+            if beat:
+                self.beaten_at = self.loop.time()
 
-    def _record(self, batch: list[tuple[_Outgoing, Delivery]]) -> None:
+    def _record(self, batch: list[tuple[_Outgoing, Delivery]], beat: bool) -> None:
         sent = [(item, d) for item, d in batch if d.outcome == "sent"]
         if sent:
-            self.engine._record_sent(sent, self.report)
+            self.engine._record_sent(sent, self.report, beat)
         for item, delivery in batch:
             if delivery.outcome != "sent":  # rare: each on its own, as it may tell people
                 self.engine._record_or_keep(item, delivery, self.report)
@@ -259,8 +294,10 @@ class Engine:
             self._seen = seen
         elif self._shares_planning:  # what a standby that stopped left of the round
             report.planned = await asyncio.to_thread(self._plan_share)
-        await self._watchdogs(now)
         await self._send_due(now, report)
+        # After the sends: a message Telegram accepted says it was reached, and asking it
+        # first held the first reminder of a start back by a round trip.
+        await self._watchdogs(now)
 
     async def _send_due(self, now: datetime, report: TickReport) -> None:
         """Claims and sends BATCH rows at a time. The next batch is claimed and composed once
@@ -425,9 +462,10 @@ class Engine:
                     # Another process sends now (it takes these back in a minute), or the
                     # database stopped taking records: what is left waits, unsent.
                     return
+                recorder.going()
                 delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons,
                                          paid=bool(self.rates.paid))  # fmt: skip
-            recorder.add(item, delivery)
+                await recorder.add(item, delivery)
 
         await asyncio.gather(*(one(item) for item in outgoing))
 
@@ -644,16 +682,21 @@ class Engine:
 
     # ---- recording -----------------------------------------------------------------------
 
-    def _record_sent(self, batch: list[tuple[_Outgoing, Delivery]], report: TickReport) -> None:
+    def _record_sent(
+        self, batch: list[tuple[_Outgoing, Delivery]], report: TickReport, beat: bool = True
+    ) -> None:
         """Messages Telegram accepted, recorded together: one statement run for every row
-        (executemany) and one commit, instead of three statements and a commit each."""
+        (executemany) and one commit, instead of three statements and a commit each; `beat`:
+        with the heartbeat saying Telegram answered."""
         now = self.clock()
         try:
             with session_scope(self.sessions) as session:
                 outbox.mark_sent_many(
                     session, [([r.id for r in item.rows], d.message_id) for item, d in batch], now
                 )
-                session.merge(Heartbeat(name="telegram", at=now, detail={"ok": True}))
+                if beat:
+                    session.merge(Heartbeat(name="telegram", at=now, detail={"ok": True}))
+            self._last_contact = datetime.now(UTC)
         except Exception as error:
             self._halted = True
             # Telegram has them: remember, so that they are recorded later, never resent.
@@ -686,6 +729,7 @@ class Engine:
                 report.messages += 1
                 report.sent += len(ids)
                 session.merge(Heartbeat(name="telegram", at=now, detail={"ok": True}))
+                self._last_contact = datetime.now(UTC)
             elif delivery.outcome == "retry":
                 given_up = outbox.retry_later(
                     session, item.rows, now, delivery.error, delivery.retry_after
