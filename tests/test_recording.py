@@ -3,16 +3,19 @@ statements and a commit for each message: the bot's CPU goes to sending."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, select
 
 from config import Settings
-from db.models import Reminder, ReminderState
+from db.models import Heartbeat, Reminder, ReminderState
 from db.session import session_scope
 from jobs import outbox
 from jobs.engine import Engine
+from jobs.sender import Rates
 from tests.fakes import FakeBot
 
 NOW = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
@@ -54,3 +57,80 @@ async def test_a_tick_records_its_deliveries_many_at_a_time(db_url, engine, sess
     assert sum(n for n, _ in updates) == len(CHATS) and any(many for _, many in updates)
     assert len(updates) <= len(CHATS) / 10, "recorded a few statements, not one per message"
     assert len(commits) <= len(CHATS) / 10, "a few commits, not one per message"
+
+
+class HeldRecords(Engine):
+    """A database that takes its records only when let (a slow disk, a busy server)."""
+
+    let = threading.Event()
+
+    def _record_sent(self, batch, report, beat=True):  # type: ignore[no-untyped-def]
+        self.let.wait(timeout=30)
+        super()._record_sent(batch, report, beat)
+
+
+async def test_messages_sent_and_not_yet_recorded_never_pass_the_in_flight_bound(db_url, sessions):
+    """What a crash can resend is what Telegram accepted and the database has not recorded: the
+    README bounds it by the sends in flight. A send keeps its place until its record is
+    committed, so a slow database holds the sends back instead of letting them run ahead."""
+    with session_scope(sessions) as session:
+        outbox.insert_reminders(session, [
+            outbox.new_row(f"held:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
+            for chat in CHATS
+        ])  # fmt: skip
+    bot = FakeBot(lambda: NOW)
+    sender = HeldRecords(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
+    sender.pacer.spacing = 0.0
+    HeldRecords.let.clear()
+    tick = asyncio.create_task(sender.tick())
+    try:
+        for _ in range(100):  # the sends run as far as they may
+            await asyncio.sleep(0.01)
+            if len(bot.sent) > Rates().in_flight:
+                break
+        assert 0 < len(bot.sent) <= Rates().in_flight
+    finally:
+        HeldRecords.let.set()
+        report = await tick
+    assert report.ok and report.sent == len(CHATS)
+    assert sorted(s.chat_id for s in bot.sent) == CHATS
+
+
+class CallsInOrder(FakeBot):
+    def __init__(self, clock):  # type: ignore[no-untyped-def]
+        super().__init__(clock)
+        self.calls: list[str] = []
+
+    async def send_text(self, chat_id: int, text: str, buttons: Any, paid: bool) -> int:
+        self.calls.append("send")
+        return await super().send_text(chat_id, text, buttons, paid)
+
+    async def get_me(self):  # type: ignore[no-untyped-def]
+        self.calls.append("get_me")
+        return await super().get_me()
+
+
+async def test_the_first_reminder_after_a_start_does_not_wait_for_a_check_on_telegram(
+    db_url, sessions
+):
+    """Asking Telegram whether it is reached cost the first reminder of a start a round trip;
+    a message it accepts says so, and it is asked only when nothing went for a while."""
+    with session_scope(sessions) as session:
+        outbox.insert_reminders(
+            session, [outbox.new_row("first:1", CHATS[0], "notice", NOW, {"text": "Thông báo"})]
+        )
+    bot = CallsInOrder(lambda: NOW)
+    sender = Engine(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
+    assert (await sender.tick()).sent == 1
+    assert bot.calls == ["send"]
+    with session_scope(sessions) as session:  # and it says Telegram was reached
+        assert session.get(Heartbeat, "telegram") is not None
+
+
+async def test_with_nothing_to_send_telegram_is_asked_whether_it_is_reached(db_url, sessions):
+    bot = CallsInOrder(lambda: NOW)
+    sender = Engine(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
+    assert (await sender.tick()).sent == 0
+    assert bot.calls == ["get_me"]
+    with session_scope(sessions) as session:
+        assert session.get(Heartbeat, "telegram") is not None
