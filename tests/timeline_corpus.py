@@ -417,6 +417,23 @@ BASE: list[Case] = [
     # the phrase does not date is asked for, never read as the end of its year.
     once("Trước khai giảng năm học 2025-2026", "2025-09-04", inclusive=False, warn="khai giảng"),
     once("hoàn thành trước lễ khai giảng", "2025-09-04", inclusive=False, warn="05/09/2025"),
+    # The summer: after the school year ends (31/05), before the next opens; said to check.
+    window("Trong kỳ nghỉ hè 2025", "2025-06-01", "2025-08-31", warn="nghỉ hè"),
+    window("Hoàn thành trong dịp hè năm 2025", "2025-06-01", "2025-08-31"),
+    window("trong thời gian nghỉ hè", "2025-06-01", "2025-08-31", warn="01/06/2025"),
+    window("Trong hè", "2026-06-01", "2026-08-31", reference=date(2025, 9, 15)),
+    once("Trước kỳ nghỉ hè", "2025-05-31", inclusive=False, warn="nghỉ hè"),
+    once("hoàn thành trước dịp hè 2026", "2026-05-31", inclusive=False),
+    once("Cập nhật vào hệ thống trước 15/8/2025", "2025-08-14", inclusive=False, warn="-"),
+    once("Trong hệ thống, hoàn thành trước ngày 30/6/2025", "2025-06-29", inclusive=False),
+    # Tết Dương lịch is the first of January, not the lunar new year.
+    once("Trước Tết Dương lịch 2026", "2025-12-31", inclusive=False),
+    once("hoàn thành trước Tết dương lịch", "2025-12-31", inclusive=False),
+    # The end of a period said as its end ("hết", "kết thúc"), not after it.
+    once("Hết năm học", "2025-05-31"),
+    once("Trước khi kết thúc năm học", "2025-05-31"),
+    once("Kết thúc quý", "2025-03-31"),
+    error("Sau khi kết thúc năm học"),
     error("Trước kỳ thi tốt nghiệp THPT năm 2025"),
     # Two cycles each with its own day: the finest is read and the other named, not dropped.
     every(

@@ -515,7 +515,9 @@ PERIOD_LIST = _rx(
 )
 VAGUE = _rx(r"\b(dau|giua)\s+(nam|thang|quy)\b")
 HALF_YEAR = _rx(r"\b(6|sau|9|chin|3|ba)\s+thang\s+(dau|cuoi)\s+nam\b(?:\s*(\d{4}))?")
-END_OF = _rx(r"\bcuoi\s+(nam hoc|nam|quy|thang)\b")
+# "cuối năm học", "hết quý", "(trước khi) kết thúc năm học": due at the period's end; never
+# "sau khi kết thúc…" (after it: a count of days that is missing).
+END_OF = _rx(r"(?<!sau khi )\b(?:cuoi|het|ket thuc)\s+(nam hoc|nam|quy|thang)\b")
 ONWARD = _rx(r"\b(?:tiep theo|tro di)\b")
 MONTH_OF_QUARTER = _rx(r"\bthang (cuoi|dau|giua)")
 DAY_OF_PERIOD = _rx(r"\bngay\s+(\d{1,2})\b(?!\s*[/.\-]\s*\d)(?!\s+thang\s+\d)")
@@ -696,10 +698,13 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     if "tet" in work and "truoc" in work:
         work = _tet(work, reference)
         has_digit = has_digit or work is not folded
-    opening = None
+    opening = summer = None
     if "khai giang" in work and "truoc" in work:
         work, opening = _school_opening(work, reference)
         has_digit = has_digit or opening is not None
+    if " he" in work and _mentions(work, _SUMMER_HINTS):
+        work, summer = _summer(work, reference)
+        has_digit = has_digit or summer is not None
     if has_digit and "truoc" in work and work.startswith("tu "):
         # "từ 9:00 ngày 15/09 trước 16:00 ngày 13/10": a window open until the second day.
         work = _FROM_UNTIL.sub(r"\1 den ", work, count=1)
@@ -716,6 +721,11 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         ctx.warnings.append(
             f"Ngày khai giảng hiểu là {_fmt(opening)} (ngày khai giảng chung của cả nước); "
             "hãy kiểm tra"
+        )
+    if summer is not None:
+        ctx.warnings.append(
+            f"Kỳ nghỉ hè hiểu là {_fmt(summer[0])}–{_fmt(summer[1])} (sau khi kết thúc năm học, "
+            "trước khai giảng); hãy kiểm tra"
         )
     if ctx.has_digit and "q" in work:
         bad = BAD_QUARTER.search(work)
@@ -853,7 +863,8 @@ _SCHOOL_YEAR_SHORT = _rx(r"\bnh\s*((?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2})\b
 _STEMS = ("giap", "at", "binh", "dinh", "mau", "ky", "canh", "tan", "nham", "quy")
 _BRANCHES = ("ty", "suu", "dan", "mao", "thin", "ty", "ngo", "mui", "than", "dau", "tuat", "hoi")
 _TET = _rx(
-    r"\btruoc\s+(?:ky nghi\s+|dip\s+)?tet\b(?:\s+(?:nguyen dan|am lich|co truyen))?"
+    r"\btruoc\s+(?:ky nghi\s+|dip\s+)?tet\b(?!\s+(?:duong lich|tay)\b)"
+    r"(?:\s+(?:nguyen dan|am lich|co truyen))?"
     r"(?:\s+(?:nam\s+)?("
     + "|".join(_STEMS)
     + r")\s+("
@@ -873,6 +884,18 @@ def _year_named(stem: str, branch: str, reference: date) -> int | None:
     return None
 
 
+# "Trước Tết Dương lịch 2026": the first of January, not the lunar new year.
+_NEW_YEAR = _rx(r"\btruoc\s+(?:dip\s+)?tet\s+(?:duong lich|tay)\b(?:\s+(?:nam\s+)?(\d{4}))?")
+# "Trong kỳ nghỉ hè 2025", "trước dịp hè": the school summer, after the year ends (31/05) and
+# before the next opens (SCHOOL_OPENING); said without its year, the next one not yet over.
+_SUMMER = _rx(
+    r"\b(truoc\s+)?(?:(?:ky|dip|thoi gian|trong|vao)\s+)?"
+    r"(?:(?:nghi|dip|mua|ky)\s+he\b|(?<=trong )he\b(?=\s*(?:$|[,.;:()-]|nam\b|\d{4}))"
+    r"|(?<=vao )he\b(?=\s*(?:$|[,.;:()-]|nam\b|\d{4})))"
+    r"(?:\s+(?:nam\s+)?(\d{4})\b)?"
+)
+_SUMMER_HINTS = ("nghi he", "dip he", "mua he", "ky he", "trong he", "vao he")
+SUMMER = ((1, 6), (31, 8))  # (day, month) it starts and ends
 _BEFORE_OPENING = _rx(
     r"\btruoc\s+(?:ngay\s+|le\s+)?khai giang\b(?:\s+nam hoc(?:\s+moi)?)?"
     r"(?:\s+((?:19|20)\d{2})\s*[-–/]\s*(?:(?:19|20)?\d{2}))?"
@@ -894,8 +917,32 @@ def _school_opening(work: str, reference: date) -> tuple[str, date | None]:
     return work[: match.start()] + said + work[match.end() :], opening
 
 
+def _summer(work: str, reference: date) -> tuple[str, tuple[date, date] | None]:
+    """ "Trong kỳ nghỉ hè 2025": a window over the summer; "trước kỳ nghỉ hè": before it."""
+    match = _SUMMER.search(work)
+    if match is None:
+        return work, None
+    (first_day, first_month), (last_day, last_month) = SUMMER
+    if match.group(2):
+        year = int(match.group(2))
+    else:
+        year = reference.year + (reference > date(reference.year, last_month, last_day))
+    start, end = date(year, first_month, first_day), date(year, last_month, last_day)
+    if match.group(1):
+        said = f"truoc ngay {start.day}/{start.month}/{year}"
+    else:
+        said = f"tu ngay {start.day}/{start.month}/{year} den ngay {end.day}/{end.month}/{year}"
+    return work[: match.start()] + said + work[match.end() :], (start, end)
+
+
 def _tet(work: str, reference: date) -> str:
-    """Tết Nguyên đán is lunar: its day comes from the holiday calendar, then reads as a date."""
+    """Tết Nguyên đán is lunar: its day comes from the holiday calendar, then reads as a date.
+    Tết Dương lịch is the first of January."""
+    western = _NEW_YEAR.search(work)
+    if western is not None:
+        year = int(western.group(1)) if western.group(1) else reference.year + 1
+        said = f"truoc ngay 1/1/{year}"
+        return work[: western.start()] + said + work[western.end() :]
     match = _TET.search(work)
     if match is None:
         return work
@@ -1831,7 +1878,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
             return _period_deadline(ctx, f"trước năm {year}", date(year - 1, 12, 31), True)
         return _period_deadline(ctx, f"hết năm {year}", date(year, 12, 31), False)
 
-    end_of = END_OF.search(work) if "cuoi" in work else None
+    end_of = END_OF.search(work) if "cuoi" in work or "het" in work or "ket thuc" in work else None
     if end_of and not ctx.has_digit:
         # "cuối năm" with no year: the current period as of the plan's date.
         ref = ctx.reference
