@@ -1227,6 +1227,7 @@ def run(
     from bot.app import build_application
     from bot.logs import configure_logging
     from bot.services import Services
+    from config import heap
     from db.schema import SchemaOutOfDate, ensure_current
     from db.session import make_session_factory
 
@@ -1254,6 +1255,7 @@ def run(
         err.print(f"Cannot reach the database: {error.orig}", markup=False)
         raise typer.Exit(2) from None
     application = build_application(Services(settings=s, sessions=make_session_factory(engine)))
+    heap.settle_at_start()  # what lives as long as the process: out of the collector's way
     log = logging.getLogger("nhacviec.run")
     try:
         if s.webhook_url:

@@ -197,12 +197,12 @@ async def test_the_outboxs_send_carries_what_ptbs_send_message_carries(server) -
     recorder, base = server
     bot = TolerantBot("1:t", base_url=base, request=AiohttpRequest(),
                       get_updates_request=AiohttpRequest())  # fmt: skip
+    done = InlineKeyboardMarkup([[InlineKeyboardButton("✅ Xong", callback_data="d:1")]])
     async with bot:
         await bot.send_text(7, "Hạn 31/12 — <b>gấp</b>", [[("✅ Xong", "d:1")]], paid=True)
         await bot.send_message(
             7, "Hạn 31/12 — <b>gấp</b>", parse_mode="HTML",
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("✅ Xong", callback_data="d:1")]]),
+            link_preview_options=LinkPreviewOptions(is_disabled=True), reply_markup=done,
             allow_paid_broadcast=True,
         )  # fmt: skip
         await bot.send_text(8, "Nhắc <i>hạn</i>", None, paid=False)

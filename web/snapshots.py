@@ -12,7 +12,6 @@ a missing snapshot; the others asking at that moment wait for it instead of repe
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from config import heap
 from db.models import AuditLog, ChangeMark, Reminder, Response
 
 MAX_AGE_SECONDS = 60.0
@@ -76,8 +76,5 @@ def settle() -> None:
     every full collection walked them all (~0.4 s at 1,000 units, every tenth page or so: the
     matrix's p95). Frozen, they are skipped; collecting first, once per new snapshot, frees
     whatever cycles the old snapshot and the work since left, so nothing accumulates frozen.
-    Objects freed by reference counting (the snapshots' are) go as usual, frozen or not.
     """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+    heap.settle()
