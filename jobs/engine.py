@@ -356,7 +356,9 @@ class Engine:
 
     def _claim(self, now: datetime) -> list[Reminder]:
         with session_scope(self.sessions) as session:
-            rows = outbox.claim(session, now, self.worker, BATCH)
+            ids = outbox.claim_ids(session, now, self.worker, BATCH)
+        with session_scope(self.sessions) as session:  # after the commit: see claimed_rows
+            rows = outbox.claimed_rows(session, ids, self.worker)
             session.expunge_all()
         return rows
 

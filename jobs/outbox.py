@@ -679,6 +679,27 @@ def claim(session: Session, now: datetime, worker: str, limit: int = 500) -> lis
     """Take the due reminders of the chats of the first `limit` due ones, each chat's all at
     once, for this worker (several workers never share one): a chat with more than fits in a
     batch still gets one message, not one per batch."""
+    return claimed_rows(session, claim_ids(session, now, worker, limit), worker)
+
+
+def claimed_rows(session: Session, ids: list[int], worker: str) -> list[Reminder]:
+    """The rows `claim_ids` took, in the order they fell due. Read after the claim's commit,
+    they keep SQLite's one writer lock no longer than the claim itself: the deliveries of the
+    batch before are recorded meanwhile."""
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.claimed_by == worker)
+            .execution_options(populate_existing=True)
+            .order_by(Reminder.send_at, Reminder.id)
+        )
+    )
+
+
+def claim_ids(session: Session, now: datetime, worker: str, limit: int = 500) -> list[int]:
+    """`claim`'s taking: marks the rows sending for this worker and returns their ids."""
     due = (Reminder.state == ReminderState.PENDING, Reminder.send_at <= now)
     locking = session.get_bind().dialect.name == "postgresql"
     head = select(Reminder.id, Reminder.chat_id).where(*due)
@@ -706,14 +727,7 @@ def claim(session: Session, now: datetime, worker: str, limit: int = 500) -> lis
         )
         .execution_options(synchronize_session=False)
     )
-    return list(
-        session.scalars(
-            select(Reminder)
-            .where(Reminder.id.in_(ids), Reminder.claimed_by == worker)
-            .execution_options(populate_existing=True)
-            .order_by(Reminder.send_at, Reminder.id)
-        )
-    )
+    return ids
 
 
 def mark_sent(session: Session, ids: Iterable[int], message_id: int | None, now: datetime) -> None:
