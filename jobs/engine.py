@@ -178,7 +178,8 @@ class _Recorder:
             try:
                 await asyncio.to_thread(self._record, batch, beat)
             finally:
-                done.set_result(None)
+                if not done.done():
+                    done.set_result(None)
             if beat:
                 self.beaten_at = self.loop.time()
 
@@ -335,9 +336,15 @@ class Engine:
                 task.cancel()
             raise
         finally:
-            outcomes = await asyncio.gather(*sending, return_exceptions=True)
-            await recorder.close()
-            self._in_flight -= claimed
+            outcomes: list[BaseException | None] = []
+            try:
+                outcomes = await asyncio.gather(*sending, return_exceptions=True)
+            finally:
+                # Also when the cancel arrives here (all there was had been claimed): what
+                # Telegram accepted is recorded before its ids leave the in-flight set, and the
+                # rest is taken back by the next tick.
+                await recorder.close()
+                self._in_flight -= claimed
             failed = [o for o in outcomes if isinstance(o, Exception)]
             if failed and sys.exc_info()[1] is None:  # none already on its way out
                 raise failed[0]  # a batch's failure is the tick's, as when batches were awaited
@@ -467,7 +474,9 @@ class Engine:
                 recorder.going()
                 delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons,
                                          paid=bool(self.rates.paid))  # fmt: skip
-                await recorder.add(item, delivery)
+                # Shielded: the future is the whole batch's, and a cancelled send must not
+                # cancel it for the others waiting on it.
+                await asyncio.shield(recorder.add(item, delivery))
 
         await asyncio.gather(*(one(item) for item in outgoing))
 

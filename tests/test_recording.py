@@ -8,6 +8,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
 from config import Settings
@@ -134,3 +135,32 @@ async def test_with_nothing_to_send_telegram_is_asked_whether_it_is_reached(db_u
     assert bot.calls == ["get_me"]
     with session_scope(sessions) as session:
         assert session.get(Heartbeat, "telegram") is not None
+
+
+async def test_a_tick_cancelled_while_its_records_wait_leaves_each_message_sent_once(
+    db_url, sessions
+):
+    """Stopping the bot mid-broadcast (the ticker is cancelled) while deliveries wait for their
+    record: each send waits on its batch's record, and one cancelled send must not cancel the
+    record the others wait for. The next tick sends the rest, none twice."""
+    with session_scope(sessions) as session:
+        outbox.insert_reminders(session, [
+            outbox.new_row(f"stop:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
+            for chat in CHATS
+        ])  # fmt: skip
+    bot = FakeBot(lambda: NOW)
+    sender = HeldRecords(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
+    sender.pacer.spacing = 0.0
+    HeldRecords.let.clear()
+    tick = asyncio.create_task(sender.tick())
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if len(bot.sent) >= 10:
+            break
+    tick.cancel()
+    HeldRecords.let.set()
+    with pytest.raises(asyncio.CancelledError):
+        await tick
+    report = await sender.tick()
+    assert report.ok and not report.error
+    assert sorted(s.chat_id for s in bot.sent) == CHATS
