@@ -434,6 +434,16 @@ BASE: list[Case] = [
     once("Trước khi kết thúc năm học", "2025-05-31"),
     once("Kết thúc quý", "2025-03-31"),
     error("Sau khi kết thúc năm học"),
+    # Two days each with its month, the year said once; a span of days said with words.
+    window("Ngày 5 tháng 6 và 7 tháng 6 năm 2025", "2025-06-05", "2025-06-07"),
+    window("ngày 30/4 và 1/5/2025", "2025-04-30", "2025-05-01"),
+    window("Từ ngày 5 đến ngày 7 tháng 6 năm 2025", "2025-06-05", "2025-06-07"),
+    window("Từ 5 đến 7/6/2025", "2025-06-05", "2025-06-07"),
+    window("từ ngày 01 đến ngày 15 tháng 10, năm 2025", "2025-10-01", "2025-10-15"),
+    every("Ngày 15/6 và 15/12 hằng năm", "2025-06-15", "2025-12-15", "2026-06-15"),
+    # Hours sharing their unit: "từ 8 đến 10 giờ".
+    event("Từ 8 đến 10 giờ ngày 5/6/2025", "2025-06-05T08:00:00", "2025-06-05T10:00:00"),
+    event("từ 14 đến 17 giờ 30, ngày 06/02/2025", "2025-02-06T14:00:00", "2025-02-06T17:30:00"),
     error("Trước kỳ thi tốt nghiệp THPT năm 2025"),
     # Two cycles each with its own day: the finest is read and the other named, not dropped.
     every(

@@ -690,9 +690,13 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work, ranged = _DAY_LIST.sub(_day_list_range, work), True
         if "ngay" in work and "thang" in work and (" va " in work or "," in work):
             work = _SHARED_DAY.sub(_shared_day, work)
-        if "tu ngay " in work and (" den " in work or " toi " in work):
-            # "từ ngày 15 đến ngày 20/3/2025": the first day shares the second's month.
-            work = _DAY_TO_DATE.sub(r"tu ngay \1/\4\5 \2 \3/\4\5", work)
+        if "ngay" in work and " va " in work:
+            paired = _DAY_PAIR.sub(_day_pair, work)
+            ranged, work = ranged or paired != work, paired
+        if "tu " in work and (" den " in work or " toi " in work):
+            work = _DAY_TO_DATE.sub(_day_to_date, work)
+            if "gio" in work or "h" in work:
+                work = _HOUR_TO_HOUR.sub(r"tu \1h \2 \3h", work)
         if "nh 2" in work or "nh2" in work:
             work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
     if "tet" in work and "truoc" in work:
@@ -847,10 +851,37 @@ def _said_short(match: re.Match[str]) -> str:
     return _SAID_SHORT.get(match.group(0), "ngay ")
 
 
+# "từ ngày 15 đến ngày 20/3/2025", "từ 5 đến 7 tháng 6 năm 2025": the first day shares the
+# second's month and year.
 _DAY_TO_DATE = _rx(
-    r"\btu\s+ngay\s+(\d{1,2})\s+(den|toi)\s+(?:het\s+)?ngay\s+(\d{1,2})\s*/\s*(\d{1,2})"
-    r"(\s*/\s*\d{2,4})?(?![\d/])"
+    r"\btu\s+(?:ngay\s+)?(\d{1,2})\s+(den|toi)\s+(?:het\s+)?(?:ngay\s+)?(\d{1,2})"
+    r"(?:\s*/\s*|\s+thang\s+)(\d{1,2})(?:(?:\s*/\s*|\s*,?\s+nam\s+)(\d{2,4}))?(?![\d/])"
 )
+# "ngày 5 tháng 6 và 7 tháng 6 năm 2025", "ngày 30/4 và 1/5/2025": two days, each with its
+# month, the year said once: from the first to the second.
+_DAY_PAIR = _rx(
+    r"(?<!truoc )\bngay\s+(\d{1,2})(?:\s*/\s*|\s+thang\s+)(\d{1,2})\s+va\s+(?:ngay\s+)?(\d{1,2})"
+    r"(?:\s*/\s*|\s+thang\s+)(\d{1,2})(?:(?:\s*/\s*|\s*,?\s+nam\s+)(\d{4}))?(?![\d/])"
+    r"(?!\s*(?:hang|moi|tung|cac)\s)"  # "15/6 và 15/12 hằng năm": two days of each year
+)
+
+
+# "từ 8 đến 10 giờ": the first hour shares the second's unit.
+_HOUR_TO_HOUR = _rx(r"\btu\s+(\d{1,2})\s+(den|toi)\s+(\d{1,2})\s*(?:gio|h)\b")
+
+
+def _day_to_date(match: re.Match[str]) -> str:
+    first, word, last, month, year = match.groups()
+    year = f"/{year}" if year else ""
+    return f"tu ngay {first}/{month}{year} {word} {last}/{month}{year}"
+
+
+def _day_pair(match: re.Match[str]) -> str:
+    day, month, last_day, last_month, year = match.groups()
+    if (int(month), int(day)) >= (int(last_month), int(last_day)):
+        return match.group(0)  # not one span: read as written
+    year = f"/{year}" if year else ""
+    return f"tu ngay {day}/{month}{year} den ngay {last_day}/{last_month}{year}"
 
 
 def _day_list_range(match: re.Match[str]) -> str:
