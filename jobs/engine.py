@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
@@ -54,6 +55,9 @@ BATCH = 500
 # The recorder's gathering (see _Recorder): at most this long, at most this many rows.
 GATHER = 0.05
 RECORD_ROWS = 250
+# Deliveries Telegram accepted that may wait for their record at once (what a crash could
+# resend besides the sends in flight).
+RECORD_ROOM = BATCH
 HEARTBEAT = 1.0
 
 
@@ -124,11 +128,12 @@ class _Recorder:
 
     A commit costs about a millisecond of CPU whatever it holds (two with the heartbeat), so
     while answers are still on their way the recorder lets them gather for up to GATHER
-    seconds or RECORD_ROWS rows; with none on the way it records at once. A send keeps its
-    place among those in flight until its record is committed (`add` returns when it is), so
-    a crash still resends at most `Rates.in_flight` messages, and a database that stops taking
-    records stops the sends. The heartbeat saying Telegram answered is written with the first
-    record and then at most every HEARTBEAT seconds."""
+    seconds or RECORD_ROWS rows; with none on the way it records at once. At most
+    RECORD_ROOM deliveries wait for their record (`room`: a send takes a place before it goes,
+    the commit gives it back), so what a crash can resend stays bounded and a database that
+    stops taking records stops the sends; sends go on while a commit is written. The heartbeat
+    saying Telegram answered is written with the first record and then at most every
+    HEARTBEAT seconds."""
 
     def __init__(self, engine: Engine, report: TickReport) -> None:
         self.engine, self.report = engine, report
@@ -137,25 +142,37 @@ class _Recorder:
         self.under_way = 0  # sends past the pacer whose answer has not come back
         self.ready = asyncio.Event()
         self.closing = False
-        self.recorded: asyncio.Future[None] = self.loop.create_future()
+        self.room = asyncio.Semaphore(RECORD_ROOM)
         self.beaten_at = float("-inf")
+        # The tick's records go through one connection (opened by the first, on the worker
+        # thread; one record at a time uses it): a session and a pool checkout per commit
+        # cost more than the rows.
+        self.connection: Connection | None = None
         self.task = self.loop.create_task(self._run())
 
     def going(self) -> None:
         self.under_way += 1
 
-    def add(self, item: _Outgoing, delivery: Delivery) -> asyncio.Future[None]:
-        """Done once this delivery's record is committed (or kept for the next tick)."""
+    def add(self, item: _Outgoing, delivery: Delivery) -> None:
         self.under_way -= 1
         self.waiting.append((item, delivery))
         if len(self.waiting) == 1 or not self._gathering():
             self.ready.set()
-        return self.recorded
 
     async def close(self) -> None:
         self.closing = True
         self.ready.set()
-        await self.task
+        try:
+            await self.task
+        finally:
+            if self.connection is not None:
+                await asyncio.to_thread(self._let_go)
+
+    def _let_go(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # a database gone: nothing to give back
+                connection.close()
 
     def _gathering(self) -> bool:
         return not self.closing and self.under_way > 0 and len(self.waiting) < RECORD_ROWS
@@ -173,20 +190,26 @@ class _Recorder:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.ready.wait(), GATHER)
             batch, self.waiting = self.waiting, []
-            done, self.recorded = self.recorded, self.loop.create_future()
             beat = self.loop.time() - self.beaten_at >= HEARTBEAT
             try:
                 await asyncio.to_thread(self._record, batch, beat)
             finally:
-                if not done.done():
-                    done.set_result(None)
+                for _ in batch:
+                    self.room.release()
             if beat:
                 self.beaten_at = self.loop.time()
 
     def _record(self, batch: list[tuple[_Outgoing, Delivery]], beat: bool) -> None:
         sent = [(item, d) for item, d in batch if d.outcome == "sent"]
         if sent:
-            self.engine._record_sent(sent, self.report, beat)
+            try:
+                if self.connection is None:
+                    self.connection = self.engine.sessions.kw["bind"].connect()
+                self.engine._record_sent(sent, self.report, beat, self.connection)
+            except Exception as error:
+                self.engine._not_recorded(sent, self.report, error)
+            if self.engine._halted:  # the connection may be broken: a new one if it comes back
+                self._let_go()
         for item, delivery in batch:
             if delivery.outcome != "sent":  # rare: each on its own, as it may tell people
                 self.engine._record_or_keep(item, delivery, self.report)
@@ -458,6 +481,7 @@ class Engine:
 
         async def one(item: _Outgoing) -> None:
             nonlocal checked, deposed, waiting
+            await recorder.room.acquire()  # given back when its record is committed
             async with gate:
                 await self.pacer.wait()
                 waiting -= 1
@@ -470,13 +494,12 @@ class Engine:
                 if deposed or self._halted:
                     # Another process sends now (it takes these back in a minute), or the
                     # database stopped taking records: what is left waits, unsent.
+                    recorder.room.release()
                     return
                 recorder.going()
                 delivery = await deliver(self.bot, item.chat_id, item.body, item.buttons,
                                          paid=bool(self.rates.paid))  # fmt: skip
-                # Shielded: the future is the whole batch's, and a cancelled send must not
-                # cancel it for the others waiting on it.
-                await asyncio.shield(recorder.add(item, delivery))
+            recorder.add(item, delivery)
 
         await asyncio.gather(*(one(item) for item in outgoing))
 
@@ -694,30 +717,33 @@ class Engine:
     # ---- recording -----------------------------------------------------------------------
 
     def _record_sent(
-        self, batch: list[tuple[_Outgoing, Delivery]], report: TickReport, beat: bool = True
+        self,
+        batch: list[tuple[_Outgoing, Delivery]],
+        report: TickReport,
+        beat: bool,
+        connection: Connection,
     ) -> None:
         """Messages Telegram accepted, recorded together: one statement run for every row
         (executemany) and one commit, instead of three statements and a commit each; `beat`:
-        with the heartbeat saying Telegram answered."""
+        with the heartbeat saying Telegram answered. Raises when the database does not take
+        them (`_not_recorded` keeps them)."""
         now = self.clock()
-        try:
-            with session_scope(self.sessions) as session:
-                outbox.mark_sent_many(
-                    session, [([r.id for r in item.rows], d.message_id) for item, d in batch], now
-                )
-                if beat:
-                    session.merge(Heartbeat(name="telegram", at=now, detail={"ok": True}))
-            self._last_contact = datetime.now(UTC)
-        except Exception as error:
-            self._halted = True
-            # Telegram has them: remember, so that they are recorded later, never resent.
-            self._unrecorded.extend(batch)
-            log.warning("could not record %d deliveries (%s); kept for the next tick",
-                        len(batch), error)  # fmt: skip
-            report.error = report.error or f"recording: {_reason(error)}"
-            return
+        messages = [([r.id for r in item.rows], d.message_id) for item, d in batch]
+        with connection.begin():
+            outbox.record_sent(connection, messages, now, beat)
+        self._last_contact = datetime.now(UTC)
         report.messages += len(batch)
         report.sent += sum(len(item.rows) for item, _ in batch)
+
+    def _not_recorded(
+        self, batch: list[tuple[_Outgoing, Delivery]], report: TickReport, error: Exception
+    ) -> None:
+        self._halted = True
+        # Telegram has them: remember, so that they are recorded later, never resent.
+        self._unrecorded.extend(batch)
+        log.warning("could not record %d deliveries (%s); kept for the next tick",
+                    len(batch), error)  # fmt: skip
+        report.error = report.error or f"recording: {_reason(error)}"
 
     def _record_or_keep(self, item: _Outgoing, delivery: Delivery, report: TickReport) -> None:
         try:

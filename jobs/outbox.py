@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from config import Settings
@@ -741,19 +742,40 @@ def mark_sent(session: Session, ids: Iterable[int], message_id: int | None, now:
     )
 
 
-def mark_sent_many(
-    session: Session, messages: list[tuple[list[int], int | None]], now: datetime
+def record_sent(
+    connection: Connection,
+    messages: list[tuple[list[int], int | None]],
+    now: datetime,
+    heartbeat: bool,
 ) -> None:
-    """Each message's rows sent under its Telegram message id: one UPDATE by primary key,
-    executed for every row at once."""
+    """Each message's rows sent under its Telegram message id: one UPDATE by primary key run
+    for every row (executemany), in SQL without the ORM, on the connection the recorder keeps
+    for a tick — a commit of a few dozen rows cost more in opening a session and checking a
+    connection out of the pool (pinging PostgreSQL) than in the rows. `heartbeat`: also say
+    that Telegram answered (an upsert: two writers never race to insert it)."""
+    table = Reminder.__table__
     rows = [
-        {"id": row_id, "state": ReminderState.SENT, "sent_at": now,
-         "telegram_message_id": message_id, "last_error": ""}
+        {"row_id": row_id, "message_id": message_id}
         for ids, message_id in messages
         for row_id in ids
     ]  # fmt: skip
     if rows:
-        session.execute(update(Reminder), rows)
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(state=ReminderState.SENT, sent_at=now,
+                    telegram_message_id=bindparam("message_id"), last_error=""),
+            rows,
+        )  # fmt: skip
+    if heartbeat:
+        beats = Heartbeat.__table__
+        insert = upsert_insert(connection.dialect.name)(beats)
+        detail = {"ok": True}
+        connection.execute(
+            insert.values(name="telegram", at=now, detail=detail).on_conflict_do_update(
+                index_elements=[beats.c.name], set_={"at": now, "detail": detail}
+            )
+        )
 
 
 def mark_skipped(session: Session, ids: Iterable[int], reason: str) -> None:

@@ -28,6 +28,7 @@ from db.models import (
 from db.schema import upgrade
 from db.session import make_engine, make_session_factory, session_scope
 from jobs import outbox
+from jobs.engine import RECORD_ROOM
 from jobs.sender import Rates
 from tests.conftest import BOT_TOKEN
 from tests.test_run_process import start_bot
@@ -122,8 +123,9 @@ async def test_ten_kills_during_a_broadcast_lose_nothing(emulator, db_url, tmp_p
     lost = counts.count(0)
     duplicates = sum(max(0, n - 1) for n in counts)
     assert lost == 0
-    # The README's bound: per crash, at most the messages in flight are sent again, once.
-    assert duplicates <= KILLS * Rates().in_flight and max(counts) <= 2
+    # The README's bound: per crash, at most the messages in flight and those waiting for their
+    # record are sent again, once.
+    assert duplicates <= KILLS * (Rates().in_flight + RECORD_ROOM) and max(counts) <= 2
     with sessions() as session:  # type: ignore[operator]
         answered_units = set(session.scalars(select(Response.unit_id)))
         units = {u.code: u.id for u in session.scalars(select(Unit))}

@@ -15,7 +15,7 @@ from config import Settings
 from db.models import Heartbeat, Reminder, ReminderState
 from db.session import session_scope
 from jobs import outbox
-from jobs.engine import Engine
+from jobs.engine import RECORD_ROOM, Engine
 from jobs.sender import Rates
 from tests.fakes import FakeBot
 
@@ -65,36 +65,38 @@ class HeldRecords(Engine):
 
     let = threading.Event()
 
-    def _record_sent(self, batch, report, beat=True):  # type: ignore[no-untyped-def]
+    def _record_sent(self, batch, report, beat, connection):  # type: ignore[no-untyped-def]
         self.let.wait(timeout=30)
-        super()._record_sent(batch, report, beat)
+        super()._record_sent(batch, report, beat, connection)
 
 
-async def test_messages_sent_and_not_yet_recorded_never_pass_the_in_flight_bound(db_url, sessions):
+async def test_messages_sent_and_not_yet_recorded_stay_within_their_bound(db_url, sessions):
     """What a crash can resend is what Telegram accepted and the database has not recorded: the
-    README bounds it by the sends in flight. A send keeps its place until its record is
-    committed, so a slow database holds the sends back instead of letting them run ahead."""
+    README bounds it by the sends in flight and RECORD_ROOM waiting for their record. A slow
+    database holds the sends back at that bound instead of letting them run ahead."""
+    chats = list(range(9000, 9000 + RECORD_ROOM + 200))
     with session_scope(sessions) as session:
         outbox.insert_reminders(session, [
             outbox.new_row(f"held:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
-            for chat in CHATS
+            for chat in chats
         ])  # fmt: skip
     bot = FakeBot(lambda: NOW)
     sender = HeldRecords(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
     sender.pacer.spacing = 0.0
+    bound = RECORD_ROOM + Rates().in_flight
     HeldRecords.let.clear()
     tick = asyncio.create_task(sender.tick())
     try:
         for _ in range(100):  # the sends run as far as they may
             await asyncio.sleep(0.01)
-            if len(bot.sent) > Rates().in_flight:
+            if len(bot.sent) > bound:
                 break
-        assert 0 < len(bot.sent) <= Rates().in_flight
+        assert RECORD_ROOM <= len(bot.sent) <= bound
     finally:
         HeldRecords.let.set()
         report = await tick
-    assert report.ok and report.sent == len(CHATS)
-    assert sorted(s.chat_id for s in bot.sent) == CHATS
+    assert report.ok and report.sent == len(chats)
+    assert sorted(s.chat_id for s in bot.sent) == chats
 
 
 class CallsInOrder(FakeBot):
