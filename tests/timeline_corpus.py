@@ -441,6 +441,9 @@ BASE: list[Case] = [
     window("Từ 5 đến 7/6/2025", "2025-06-05", "2025-06-07"),
     window("từ ngày 01 đến ngày 15 tháng 10, năm 2025", "2025-10-01", "2025-10-15"),
     every("Ngày 15/6 và 15/12 hằng năm", "2025-06-15", "2025-12-15", "2026-06-15"),
+    # Two days of each month: the first is read, the second named in a warning.
+    every("Ngày 15 và 30 hằng tháng", "2025-02-15", "2025-03-15", "2025-04-15", warn="15 và 30"),
+    every("Báo cáo vào ngày 25 hằng tháng", "2025-01-25", "2025-02-25", "2025-03-25", warn="-"),
     # Hours sharing their unit: "từ 8 đến 10 giờ".
     event("Từ 8 đến 10 giờ ngày 5/6/2025", "2025-06-05T08:00:00", "2025-06-05T10:00:00"),
     event("từ 14 đến 17 giờ 30, ngày 06/02/2025", "2025-02-06T14:00:00", "2025-02-06T17:30:00"),

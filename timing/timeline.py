@@ -1376,6 +1376,13 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
                 rule = f"{label}, {prefix} {day[0]} tháng {('đầu', 'giữa', 'cuối')[which - 1]} quý"
             else:
                 rule = f"{label}, {prefix} {day[0]}"
+            other = _SECOND_DAY.search(work) if " va " in work or "," in work else None
+            if other is not None and int(other.group(2)) != day[0]:
+                # "vào các ngày 15 và 30 hằng tháng": one day a period is read; the other said.
+                ctx.warnings.append(
+                    f"Cụm từ nêu hai ngày ({other.group(1)} và {other.group(2)}) mỗi kỳ; chỉ "
+                    f"đọc ngày {day[0]}: hãy tách thành hai nhiệm vụ"
+                )
         else:
             day_of_month = days.quarterly_day if freq == "quarterly" else days.monthly_day
             if day_of_month:
@@ -1403,6 +1410,7 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
 
 
 _DAY_MONTH = r"\d{1,2}\s*/\s*\d{1,2}"
+_SECOND_DAY = _rx(r"\bngay\s+(\d{1,2})\s*(?:,|va)\s*(?:ngay\s+)?(\d{1,2})\b(?!\s*[/.\-]\s*\d)")
 _DAYS_SPAN = _rx(
     r"\btu\s+(?:ngay\s+)?" + _DAY_MONTH + r"\s+(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?" + _DAY_MONTH
 )
