@@ -169,6 +169,14 @@ async def test_a_member_who_blocks_the_bot_is_marked_inactive_and_the_office_is_
 
     emu.block(HEAD)
 
+    def inactive() -> bool:
+        with registry() as session:
+            return not session.scalars(select(Member)).one().active
+
+    # The notice goes through the outbox: sent by the tick after the block was handled (the
+    # ticker's own first tick may have come before it, and the next is 30 s away).
+    assert await emu.wait_for(inactive)
+    await bot.bot_data["engine"].tick()
     notice = await emu.wait_for(
         lambda: len(emu.bot_messages(OFFICE_ADMIN)) > before and emu.bot_messages(OFFICE_ADMIN)[-1]
     )
