@@ -23,12 +23,17 @@ NOW = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 CHATS = list(range(7000, 7300))
 
 
-async def test_a_tick_records_its_deliveries_many_at_a_time(db_url, engine, sessions):
+def notices_due(sessions, key: str, chats: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """A notice due now for each chat."""
     with session_scope(sessions) as session:
         outbox.insert_reminders(session, [
-            outbox.new_row(f"rec:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
-            for chat in CHATS
+            outbox.new_row(f"{key}:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
+            for chat in chats
         ])  # fmt: skip
+
+
+async def test_a_tick_records_its_deliveries_many_at_a_time(db_url, engine, sessions):
+    notices_due(sessions, "rec", CHATS)
     bot = FakeBot(lambda: NOW)
     sender = Engine(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
     sender.pacer.spacing = 0.0
@@ -75,11 +80,7 @@ async def test_messages_sent_and_not_yet_recorded_stay_within_their_bound(db_url
     README bounds it by the sends in flight and RECORD_ROOM waiting for their record. A slow
     database holds the sends back at that bound instead of letting them run ahead."""
     chats = list(range(9000, 9000 + RECORD_ROOM + 200))
-    with session_scope(sessions) as session:
-        outbox.insert_reminders(session, [
-            outbox.new_row(f"held:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
-            for chat in chats
-        ])  # fmt: skip
+    notices_due(sessions, "held", chats)
     bot = FakeBot(lambda: NOW)
     sender = HeldRecords(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
     sender.pacer.spacing = 0.0
@@ -145,11 +146,7 @@ async def test_a_tick_cancelled_while_its_records_wait_leaves_each_message_sent_
     """Stopping the bot mid-broadcast (the ticker is cancelled) while deliveries wait for their
     record: each send waits on its batch's record, and one cancelled send must not cancel the
     record the others wait for. The next tick sends the rest, none twice."""
-    with session_scope(sessions) as session:
-        outbox.insert_reminders(session, [
-            outbox.new_row(f"stop:{chat}", chat, "notice", NOW, {"text": f"Thông báo {chat}"})
-            for chat in CHATS
-        ])  # fmt: skip
+    notices_due(sessions, "stop", CHATS)
     bot = FakeBot(lambda: NOW)
     sender = HeldRecords(Settings(database_url=db_url), sessions, bot, lambda: NOW)  # type: ignore[arg-type]
     sender.pacer.spacing = 0.0

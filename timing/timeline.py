@@ -695,8 +695,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             ranged, work = ranged or paired != work, paired
         if "tu " in work and (" den " in work or " toi " in work):
             work = _DAY_TO_DATE.sub(_day_to_date, work)
-            if "gio" in work or "h" in work:
-                work = _HOUR_TO_HOUR.sub(r"tu \1h \2 \3h", work)
+            work = _HOUR_TO_HOUR.sub(r"tu \1h \2 \3h", work)
         if "nh 2" in work or "nh2" in work:
             work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
     if "tet" in work and "truoc" in work:
