@@ -32,7 +32,7 @@ from plans.model import (
     TaskRow,
 )
 from plans.tables import tasks_from_table
-from timing.timeline import TimelineError, fold, parse_timeline
+from timing.timeline import FROM_DOCUMENT, TimelineError, fold, parse_timeline
 
 APPENDIX = re.compile(r"^\s*PH[UỤ]\s+L[UỤ]C\b", re.IGNORECASE)
 # "Số: 59/QĐ-BTNMT", "Số: 49/2012/QĐ-UBND", "Số: 50 /ĐHVN-KT&ĐBCL": anywhere on its line (an
@@ -220,8 +220,10 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
     at = next((i for i, line in enumerate(stripped) if line.startswith("Số")), None)
     if number and at is not None:
         for line in reversed(stripped[:at]):
-            if line and "CỘNG HO" not in line.upper() and line.isupper():
-                doc.issuer = _title_case_agency(line)
+            # Its left column: laid-out text keeps the motto's column beside it.
+            left = re.split(r"\s{3,}|\t", line)[0]
+            if left and left.isupper() and not fold(left).startswith(("cong hoa", "doc lap")):
+                doc.issuer = _title_case_agency(left)
                 break
     kh = next((i for i, line in enumerate(stripped) if fold(line) == "ke hoach"), None)
     inline = next(
@@ -411,7 +413,7 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     # Duties handed out unit by unit ("Tổ chức thực hiện", articles): read here, so their
     # deadlines are not read again as the body's.
     assigned = assigned_tasks(body, reference)
-    text = " ".join(
+    text = "\n".join(
         line.strip() for i, line in enumerate(body) if line.strip() and i not in assigned.used
     )
     # "… 10 ngày kể từ ngày kết thúc tập huấn": dated by the event, once all are read.
@@ -454,6 +456,15 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
                 said = _excerpt(item, match.start(), match.end())
                 doc.deadlines.append(BodyDeadline(said, whom(), reading))
                 found = True
+        if not found and ("ke tu" in folded or "sau" in folded):
+            # "… trong vòng 07 ngày làm việc kể từ ngày nhận được công văn này": from the
+            # document's own day.
+            for match in FROM_DOCUMENT.finditer(folded):
+                reading = Reading.of(item[match.start() : match.end()], reference)
+                if reading.timeline is not None and reading.timeline.kind == "once":
+                    said = _excerpt(item, match.start(), match.end())
+                    doc.deadlines.append(BodyDeadline(said, whom(), reading))
+                    found = True
         if not found and (after := AFTER_EVENT.search(folded)):
             after_event.append((item, after))
             continue
@@ -535,7 +546,21 @@ def _excerpt(item: str, start: int, end: int) -> str:
 
 def _items(text: str) -> list[str]:
     """Bullets and sentences: where a deadline and whom it concerns stay together."""
-    pieces = re.split(r"\s(?=[-+•]\s)|(?<=[.;:])\s+(?=\d+\.\s|[a-zđ]\)\s|[IVX]+\.\s)", text)
+    # A line that ends a sentence and one that opens with a capital: a new paragraph (the
+    # last addressee of a Kính gửi list, then the letter's first sentence).
+    paragraphs: list[list[str]] = []
+    for line in text.split("\n"):
+        if paragraphs and not (paragraphs[-1][-1].endswith((".", "!", "?")) and line[:1].isupper()):
+            paragraphs[-1].append(line)
+        else:
+            paragraphs.append([line])
+    pieces = [
+        piece
+        for lines in paragraphs
+        for piece in re.split(
+            r"\s(?=[-+•]\s)|(?<=[.;:])\s+(?=\d+\.\s|[a-zđ]\)\s|[IVX]+\.\s)", " ".join(lines)
+        )
+    ]
     return [p.strip(" -+•") for p in pieces if p.strip(" -+•")]
 
 

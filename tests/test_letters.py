@@ -219,3 +219,45 @@ def test_a_contest_notice_dates_the_report_after_its_closing_day():
     assert report.timeline.timeline.due == date(2025, 4, 25)
     assert report.applies_to == ("Các trường",)
     assert any("15/04/2025" in w and "25/04/2025" in w for w in doc.warnings)
+
+
+# A letter whose deadlines count from the letter itself, as pdftotext -layout gives it: the
+# agency and the motto side by side, the Kính gửi list and the body as separate paragraphs.
+COUNTED = """\
+UBND TỈNH BẮC NINH                          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ GIÁO DỤC VÀ ĐÀO TẠO                             Độc lập - Tự do - Hạnh phúc
+Số: 123/SGDĐT-VP                              Bắc Ninh, ngày 25 tháng 4 năm 2025
+V/v báo cáo số liệu cơ sở vật chất
+
+Kính gửi:
+- Trưởng phòng Giáo dục và Đào tạo các huyện, thị xã, thành phố;
+- Hiệu trưởng các trường THPT.
+
+Để có cơ sở tổng hợp, Sở Giáo dục và Đào tạo đề nghị các đơn vị báo cáo số liệu cơ sở vật
+chất theo mẫu đính kèm.
+Báo cáo gửi về Sở (qua Văn phòng) trong vòng 05 ngày làm việc kể từ ngày nhận được công văn
+này.
+Các trường THPT hoàn thành việc rà soát trong thời hạn 10 ngày kể từ ngày ký công văn.
+Trân trọng./.
+"""
+
+
+def test_deadlines_counted_from_the_letter_are_dated_from_its_day():
+    doc = read_plan_bytes(COUNTED.encode(), "cv123.txt", date(2025, 4, 26))
+    # The agency is the left column's second line, not the motto beside it.
+    assert (doc.number, doc.issued_on, doc.issuer) == (
+        "123/SGDĐT-VP",
+        date(2025, 4, 25),
+        "Sở Giáo dục và Đào tạo",
+    )
+    by_day = {d.timeline.timeline.due: d for d in doc.deadlines}
+    # Five working days from Friday 25/04: 28, 29/04; 30/04–02/05 are holidays; 05, 06, 07/05.
+    receipt = by_day[date(2025, 5, 7)]
+    assert receipt.sentence.startswith("Báo cáo gửi về Sở")  # its sentence, not the list's
+    assert receipt.applies_to == (
+        "Trưởng phòng Giáo dục và Đào tạo các huyện, thị xã, thành phố",
+        "Hiệu trưởng các trường THPT",
+    )
+    assert any("ngày nhận văn bản" in w and "hãy kiểm tra" in w for w in doc.warnings)
+    # Ten days from signing: the letter's own day.
+    assert by_day[date(2025, 5, 5)].applies_to == ("Các trường THPT",)

@@ -551,14 +551,34 @@ BASE: list[Case] = [
     # "from now": from the document's own day (the reference).
     window("Từ nay đến ngày 30/6/2025", "2025-01-24", "2025-06-30"),
     window("từ nay đến hết ngày 15/3/2025", "2025-01-24", "2025-03-15"),
-    # Counted from receipt: from the document's day, Monday to Friday for working days, and
-    # the office is asked to check (24/01/2025 is a Friday).
+    # Counted from receipt: from the document's day, and the office is asked to check. Working
+    # days skip weekends and public holidays: from Friday 24/01/2025, Tết holds 27/01–01/02.
     once(
         "Trong vòng 05 ngày làm việc kể từ ngày nhận được văn bản",
-        "2025-01-31",
+        "2025-02-07",
+        warn="không kể thứ Bảy, Chủ nhật và ngày lễ",
+    ),
+    once(
+        "05 ngày làm việc kể từ ngày nhận được công văn",
+        "2025-03-17",
+        reference=date(2025, 3, 10),
         warn="tính từ ngày của văn bản",
     ),
     once("chậm nhất 10 ngày kể từ ngày nhận được công văn này", "2025-02-03", warn="hãy kiểm tra"),
+    once("trong vòng 01 tuần kể từ ngày nhận được văn bản", "2025-01-31", warn="hãy kiểm tra"),
+    # Counted from signing: the document's own day, nothing to check but the count.
+    once("Trong vòng 07 ngày kể từ ngày ký", "2025-01-31", warn="-"),
+    once("Trong thời hạn 10 ngày kể từ ngày ký văn bản này", "2025-02-03", warn="-"),
+    once("Chậm nhất 15 ngày kể từ ngày ban hành", "2025-02-08", warn="-"),
+    once("10 ngày kể từ ngày Kế hoạch được ban hành", "2025-02-03", warn="-"),
+    # From Monday 28/04/2025: 29/04; 30/04–02/05 are holidays, 03–04/05 a weekend; 05, 06/05.
+    once(
+        "sau 03 ngày làm việc kể từ ngày ký ban hành Quyết định",
+        "2025-05-06",
+        reference=date(2025, 4, 28),
+        warn="ngày lễ",
+    ),
+    none("Quyết định có hiệu lực kể từ ngày ký"),
     none("Ngay sau khi nhận được công văn"),
     # An event over days, each end with its hour.
     event(

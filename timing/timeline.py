@@ -524,9 +524,18 @@ DAY_OF_PERIOD = _rx(r"\bngay\s+(\d{1,2})\b(?!\s*[/.\-]\s*\d)(?!\s+thang\s+\d)")
 TERM = _rx(r"\b(?:hoc ky|hk)\s*(ii|i|2|1)\b")
 RANGE_WORD = _rx(r"\bden\b|\btoi\b|[-–]")
 FROM_WORD = _rx(r"\btu\b")
-FROM_RECEIPT = _rx(
-    r"\b(\d{1,2})\s*(?:\([^)]{1,12}\)\s*)?ngay\s*(lam viec\s*)?(?:ke tu|sau)\s+(?:ngay\s+|khi\s+)?"
-    r"nhan\s+(?:duoc\s+)?(?:van ban|cong van|ke hoach|thong bao|quyet dinh|huong dan)"
+# So many days after the document reaches its reader, or after it was signed or issued.
+_DOCUMENT = r"(?:van ban|cong van|ke hoach|thong bao|quyet dinh|huong dan|chi thi|quy che)"
+FROM_DOCUMENT = _rx(
+    r"\b(\d{1,2})\s*(?:\([^)]{1,12}\)\s*)?(ngay|tuan)\s*(lam viec\s*)?(?:ke tu|tinh tu|sau)\s+"
+    r"(?:ngay\s+|khi\s+)?(?:(nhan)\s+(?:duoc\s+)?"
+    + _DOCUMENT
+    + r"|(?:ky|ban hanh|phat hanh)\b(?:\s+ban hanh)?(?:\s+"
+    + _DOCUMENT
+    + r")?"
+    + r"|"
+    + _DOCUMENT
+    + r"(?:\s+nay)?\s+(?:duoc\s+)?(?:ky|ban hanh|phat hanh)\b)"
 )
 HAPPENS_OVER_DAYS = _rx(r"\b(?:khai mac|be mac|dien ra|hoi nghi|hoi thao|tap huan|hoi trai)\b")
 FROM_NOW = _rx(r"\btu (?:nay|bay gio|thoi diem nay)\b")
@@ -746,7 +755,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         or _window(ctx, days)
         or _starting(ctx, days)
         or _once(ctx, days)
-        or (has_digit and "nhan" in work and _from_receipt(ctx))
+        or (has_digit and ("ke tu" in work or "sau" in work) and _from_document(ctx))
         or _continuous(ctx, days)
     )
     if result is not None:
@@ -1771,29 +1780,39 @@ def _week_window(ctx: _Context, week: re.Match[str]) -> Timeline:
     return _window_of(ctx, f"{name} tháng {month}/{year}", start, end)
 
 
-def _from_receipt(ctx: _Context) -> Timeline | None:
-    """ "Trong vòng 05 ngày làm việc kể từ ngày nhận được văn bản": counted from the document's
-    own day, the nearest a reader can know; the office is asked to check."""
-    match = FROM_RECEIPT.search(ctx.work)
+def _from_document(ctx: _Context) -> Timeline | None:
+    """ "Trong vòng 05 ngày làm việc kể từ ngày nhận được văn bản", "10 ngày kể từ ngày ký":
+    counted from the document's own day — its receipt is the nearest a reader can know, and
+    the office is asked to check. Working days skip weekends and public holidays."""
+    match = FROM_DOCUMENT.search(ctx.work)
     if match is None:
         return None
-    count, working = int(match.group(1)), match.group(2) is not None
-    if not 1 <= count <= 90:
-        raise TimelineError(f"Số ngày không hợp lệ: {count}", ctx.text)
+    count, unit = int(match.group(1)), match.group(2)
+    working, received = match.group(3) is not None, match.group(4) is not None
+    days = count * 7 if unit == "tuan" else count
+    if not 1 <= days <= 90 or (working and unit == "tuan"):
+        raise TimelineError(f"Số ngày không hợp lệ: {match.group(0)}", ctx.text)
     due = ctx.reference
-    if working:  # Monday to Friday; holidays are the calendar's, which reading does not know
-        left = count
+    if working:
+        left = days
+        off = _public_holidays(due.year)
         while left:
             due += _ONE_DAY
-            left -= due.weekday() < 5
+            if due.month == 1 and due.day == 1:
+                off = _public_holidays(due.year)
+            left -= due.weekday() < 5 and due not in off
     else:
-        due += timedelta(days=count)
-    kind = "ngày làm việc" if working else "ngày"
-    ctx.warnings.append(
-        f"“{count} {kind} kể từ ngày nhận văn bản” tính từ ngày của văn bản "
-        f"({_fmt(ctx.reference)}): hạn {_fmt(due)}; hãy kiểm tra"
-    )
-    return ctx.timeline("once", f"{count} {kind} kể từ ngày nhận văn bản", due=due)
+        due += timedelta(days=days)
+    kind = "ngày làm việc" if working else "ngày" if unit == "ngay" else "tuần"
+    since = "nhận văn bản" if received else "ký văn bản"
+    if received or working:
+        ctx.warnings.append(
+            f"“{count} {kind} kể từ ngày {since}” tính từ ngày của văn bản "
+            f"({_fmt(ctx.reference)})"
+            + (", không kể thứ Bảy, Chủ nhật và ngày lễ" if working else "")
+            + f": hạn {_fmt(due)}; hãy kiểm tra"
+        )
+    return ctx.timeline("once", f"{count} {kind} kể từ ngày {since}", due=due)
 
 
 def _date_window(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timeline:
