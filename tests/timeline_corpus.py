@@ -579,7 +579,15 @@ BASE: list[Case] = [
         warn="ngày lễ",
     ),
     none("Quyết định có hiệu lực kể từ ngày ký"),
-    none("Ngay sau khi nhận được công văn"),
+    # At once on receipt: the document's day, to be checked.
+    once("Ngay sau khi nhận được công văn", "2025-01-24", warn="ngày của văn bản"),
+    once("Trong ngày nhận được văn bản", "2025-01-24", warn="hãy kiểm tra"),
+    # After something the phrase does not date: asked for, never "no deadline".
+    error("Sau khi có kết quả thi"),
+    error("01 tuần sau khi kết thúc hội nghị"),
+    error("Trong vòng 10 ngày sau khi kết thúc Hội thi"),
+    error("Triển khai sau khi có hướng dẫn của Bộ"),
+    none("Theo yêu cầu của Sở"),
     # An event over days, each end with its hour.
     event(
         "Khai mạc: 8h00 ngày 10/10/2025; bế mạc: 11h30 ngày 12/10/2025",

@@ -537,6 +537,12 @@ FROM_DOCUMENT = _rx(
     + _DOCUMENT
     + r"(?:\s+nay)?\s+(?:duoc\s+)?(?:ky|ban hanh|phat hanh)\b)"
 )
+# "Ngay sau khi nhận được công văn", "trong ngày nhận được văn bản": at once.
+AT_RECEIPT = _rx(
+    r"\b(?:ngay (?:sau )?khi|trong ngay|ngay trong ngay)\s+nhan\s+(?:duoc\s+)?" + _DOCUMENT
+)
+# Counted from a happening the phrase does not date.
+AFTER_UNDATED = _rx(r"\bsau khi\b|\bke tu (?:ngay|khi)\b(?! (?:ky|ban hanh)\b)")
 HAPPENS_OVER_DAYS = _rx(r"\b(?:khai mac|be mac|dien ra|hoi nghi|hoi thao|tap huan|hoi trai)\b")
 FROM_NOW = _rx(r"\btu (?:nay|bay gio|thoi diem nay)\b")
 PERIOD_WORD = _rx(r"\bgiai doan\b|\btu nam\b")
@@ -762,6 +768,20 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         if result.kind == "once" and ("thuong xuyen" in work or "lien tuc" in work):
             return _then_ongoing(result, reference)
         return result
+    if "khi" in work or "ke tu" in work or "nhan" in work:
+        if AT_RECEIPT.search(work) is not None:
+            ctx.warnings.append(
+                f"“Ngay khi nhận văn bản”: hạn hiểu là ngày của văn bản ({_fmt(reference)}); "
+                "hãy kiểm tra"
+            )
+            return ctx.timeline("once", "ngay khi nhận văn bản", due=reference)
+        if (after := AFTER_UNDATED.search(work)) is not None:
+            # "Sau khi có kết quả thi", "01 tuần sau khi kết thúc hội nghị": when that is, the
+            # phrase does not say — asked for, never read as "no deadline".
+            raise TimelineError(
+                f"Thời hạn tính từ một việc không ghi ngày ({text.strip()!r}): hãy ghi ngày cụ thể",
+                text,
+            )
     if (has_digit and DIGIT_SIGNALS.search(work)) or _has_word_signal(work):
         raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
     return Timeline(text, "none", "không có thời hạn")
