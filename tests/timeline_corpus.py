@@ -600,6 +600,46 @@ BASE: list[Case] = [
         "2025-09-29",
         inclusive=False,
     ),
+    # A week of every month: its days 1–7, 8–14… as "tuần đầu tháng 9" reads; with a weekday,
+    # that weekday in it (the second Friday of February 2025 is the 14th).
+    every("Thứ Sáu tuần thứ hai hằng tháng", "2025-02-14", "2025-03-14", "2025-04-11"),
+    every("Thứ Hai tuần đầu hằng tháng", "2025-02-03", "2025-03-03", "2025-04-07"),
+    every("Thứ Sáu tuần cuối cùng của mỗi tháng", "2025-01-31", "2025-02-28", "2025-03-28"),
+    every(
+        "Thứ Năm tuần thứ 5 hằng tháng", "2025-01-30", "2025-02-27", "2025-03-27"
+    ),  # Feb. has none
+    every("Tuần đầu tiên của mỗi tháng", "2025-02-07", "2025-03-07", "2025-04-07"),
+    every("tuần cuối hằng tháng", "2025-01-31", "2025-02-28", "2025-03-31"),
+    # The start of a school year: its first month, to be checked; never its end (31/05).
+    every(
+        "Đầu mỗi năm học",
+        "2025-09-30",
+        "2026-09-30",
+        "2027-09-30",
+        warn="Đầu năm học hiểu là tháng 9",
+    ),
+    once("Đầu năm học", "2025-09-30", warn="hãy kiểm tra"),
+    once("Vào đầu năm học 2025-2026", "2025-09-30", warn="tháng 9"),
+    # Each term: its end, each year (were refused).
+    every("Cuối mỗi học kỳ", "2025-05-31", "2026-01-15", "2026-05-31", warn="Mỗi học kỳ hiểu là"),
+    every("Hằng học kỳ", "2025-05-31", "2026-01-15", "2026-05-31", warn="hãy kiểm tra"),
+    # Several deadlines of one year, said as deadlines: each its own (were refused).
+    every("Trước 30/6/2025 và trước 31/12/2025", "2025-06-29", "2025-12-30", inclusive=False),
+    every(
+        "Đợt 1: trước 30/6/2025; Đợt 2: trước 31/12/2025",
+        "2025-06-29",
+        "2025-12-30",
+        inclusive=False,
+    ),
+    every(
+        "Trước 15/01/2026 (đối với học kỳ I) và trước 31/5/2026 (đối với cả năm)",
+        "2026-01-14",
+        "2026-05-30",
+        inclusive=False,
+    ),
+    every("Đợt 1 tháng 3/2025, đợt 2 tháng 10/2025", "2025-03-31", "2025-10-31"),
+    error("Ngày 15/12/2025 và 15/01/2026"),  # two years: which, the office says
+    once("Q.I/2026", "2026-03-31"),
 ]
 
 # The same phrases as people and PDF extractors also write them.

@@ -65,6 +65,7 @@ class Recurrence:
     # báo cáo" is 1, "ngày 10/01 của năm liền kề năm báo cáo" 12. The key names the period.
     lag: int = 0
     last_working: bool = False  # "ngày làm việc cuối cùng của tháng": back over weekends, holidays
+    week: int = 0  # "thứ Sáu tuần thứ hai hằng tháng": that weekday of week 1–5 (-1 the last)
 
     def _periods(self) -> tuple[tuple[int, int, int, bool], ...]:
         """(period number, month, stated day, whether the day exists in every year's month) of
@@ -98,7 +99,7 @@ class Recurrence:
                 yield day.year, 0, day.month, day, day - shift
                 day += timedelta(days=7)
             return
-        if self.lag or self.last_working:
+        if self.lag or self.last_working or self.week:
             yield from self._lagged_dues(on_or_after, shift)
             return
         year = on_or_after.year
@@ -141,6 +142,8 @@ class Recurrence:
                 stated = _clamped(due_year, due_month, day)
                 if self.last_working:
                     stated = _last_working_day(due_year, due_month)
+                elif self.week:
+                    stated = _weekday_of_week(due_year, due_month, self.weekday, self.week)
                 due = stated - shift if self.exclusive else stated
                 if due >= on_or_after:
                     yield year, number, month, stated, due
@@ -444,6 +447,19 @@ def _last_working_day(year: int, month: int) -> date:
     return day
 
 
+def _weekday_of_week(year: int, month: int, weekday: int, week: int) -> date:
+    """The weekday in a month's week `week` (days 1–7, 8–14…, as "tuần đầu tháng 9" reads;
+    -1 the last seven days), or the month's last such weekday when week 5 has none."""
+    last = _month_end(year, month)
+    if week < 0:
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 7 * (week - 1) + 1) if 7 * (week - 1) < last.day else last
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
+    while day > last:
+        day -= timedelta(days=7)
+    return day
+
+
 def _lunar_new_year(year: int) -> date:
     """The first day of Tết Nguyên đán in a (solar) year."""
     return next(d for d, name in _public_holidays(year).items() if name == "Lunar New Year")
@@ -679,6 +695,8 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work = DOC_REFERENCE.sub(" ", work)
     if "qui" in work:
         work = _QUI.sub("quy", work)  # "Quí I/2025", "hàng quí": the older spelling
+    if "q." in work:
+        work = _Q_DOT.sub("quy ", work)  # "Q.I/2026"
     if "thang " in work and _may_name_a_month(work):
         work = _MONTH_WORD.sub(_month_number, work)  # "tháng Ba năm 2025", "tháng Mười"
     if "mung" in work or "mong" in work or "dau tien" in work or "cuoi cung cua quy" in work:
@@ -720,6 +738,10 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
     if "khai giang" in work and "truoc" in work:
         work, opening = _school_opening(work, reference)
         has_digit = has_digit or opening is not None
+    ctx_warnings: list[str] = []
+    if ("nam hoc" in work or "hoc ky" in work) and ("dau" in work or "hoc ky" in work):
+        said = _school_periods(work, ctx_warnings)
+        has_digit, work = has_digit or said is not work, said
     if " he" in work and _mentions(work, _SUMMER_HINTS):
         work, summer = _summer(work, reference)
         has_digit = has_digit or summer is not None
@@ -734,7 +756,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         _NUMERIC_DATE_HINT.search(work) is not None
         or ("ngay" in work and _WORDED_DATE_HINT.search(work) is not None)
     )
-    ctx = _Context(text, work, reference, weekday, [], has_digit, dated, ranged)
+    ctx = _Context(text, work, reference, weekday, ctx_warnings, has_digit, dated, ranged)
     if opening is not None:
         ctx.warnings.append(
             f"Ngày khai giảng hiểu là {_fmt(opening)} (ngày khai giảng chung của cả nước); "
@@ -974,6 +996,36 @@ def _school_opening(work: str, reference: date) -> tuple[str, date | None]:
         opening = _next_on_or_after(day, month, reference)
     said = f"truoc ngay {opening.day}/{opening.month}/{opening.year}"
     return work[: match.start()] + said + work[match.end() :], opening
+
+
+_Q_DOT = _rx(r"\bq\.\s*(?=(?:iv|iii|ii|i|[1-4])\b)")
+# "Đầu (mỗi) năm học": September; "cuối mỗi học kỳ", "hằng học kỳ": each term's end.
+_SCHOOL_YEAR_START = _rx(
+    r"\b(?:vao |trong )?dau\s+(moi |hang |cac |tung )?nam hoc\b(?:\s+(\d{4})\s*-\s*\d{4}\b)?"
+)
+_EVERY_TERM = _rx(r"\b(?:cuoi\s+)?(?:moi|hang|tung|cac)\s+hoc ky\b(?!\s*(?:ii|i|2|1)\b)")
+
+
+def _school_periods(work: str, warnings: list[str]) -> str:
+    start = _SCHOOL_YEAR_START.search(work) if "dau" in work else None
+    if start is not None:
+        month = SCHOOL_YEAR_START[1]
+        if start.group(1):
+            said = f"thang {month} hang nam"
+        else:
+            said = f"thang {month}" + (f"/{start.group(2)}" if start.group(2) else "")
+        warnings.append(f"Đầu năm học hiểu là tháng {month} (hạn cuối tháng); hãy kiểm tra")
+        return work[: start.start()] + said + work[start.end() :]
+    term = _EVERY_TERM.search(work) if "hoc ky" in work else None
+    if term is not None:
+        one, year = TERM_ONE_END, SCHOOL_YEAR_END
+        warnings.append(
+            f"Mỗi học kỳ hiểu là hạn {one[0]:02d}/{one[1]:02d} (học kỳ I) và "
+            f"{year[0]:02d}/{year[1]:02d} (học kỳ II); hãy kiểm tra"
+        )
+        said = f"ngay {one[0]}/{one[1]} va {year[0]}/{year[1]} hang nam"
+        return work[: term.start()] + said + work[term.end() :]
+    return work
 
 
 def _summer(work: str, reference: date) -> tuple[str, tuple[date, date] | None]:
@@ -1377,6 +1429,7 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     day_of_month: int | None = None
     which = 3
     weekday = 4
+    week_of_month = 0
     if freq in DEFAULT_ANCHORS:
         if not anchors:
             configured = days.yearly if freq == "yearly" else days.half_yearly
@@ -1387,6 +1440,18 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
             anchors = sorted(set(anchors), key=_month_first)
         when = _and(["%02d/%02d" % anchor for anchor in anchors or DEFAULT_ANCHORS[freq]])  # noqa: UP031
         rule = f"{label}, {prefix} {when}" if anchors else f"{label}, hạn cuối kỳ ({when})"
+    elif freq == "monthly" and "tuan" in work and (week := EVERY_MONTH_WEEK.search(work)):
+        # "tuần đầu tiên của mỗi tháng", "thứ Sáu tuần thứ hai hằng tháng": a week of the month,
+        # days 1–7, 8–14… as a named month's week reads; due its weekday, else its last day.
+        said = week.group(1)
+        number = -1 if said.startswith("cuoi") else _WEEK_NUMBER[said]
+        name = "tuần cuối" if number < 0 else "tuần đầu" if number == 1 else f"tuần thứ {number}"
+        if ctx.weekday is not None:
+            weekday, week_of_month = ctx.weekday, number
+            rule = f"{label}, {WEEKDAYS_VI[weekday]} {name} của tháng"
+        else:
+            day_of_month = 31 if number < 0 else min(7 * number, 31)
+            rule = f"{label}, {name} (hạn {'cuối tháng' if number < 0 else f'ngày {day_of_month}'})"
     elif freq in ("quarterly", "monthly"):
         day = _day_of_period(work)
         position = MONTH_OF_QUARTER.search(work) if "thang" in work else None
@@ -1428,8 +1493,9 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     if end_year is not None:
         rule += f" đến năm {end_year}"
     rec = Recurrence(
-        freq, tuple(anchors), day_of_month, which, weekday, exclusive, start_year, end_year
-    )
+        freq, tuple(anchors), day_of_month, which, weekday, exclusive, start_year, end_year,
+        week=week_of_month,
+    )  # fmt: skip
     start = date(start_year, 1, 1) if start_year is not None else None
     end = date(end_year, 12, 31) if end_year is not None else None
     return ctx.timeline(
@@ -1777,6 +1843,10 @@ def _term_window(ctx: _Context, term: int) -> Timeline:
     return _window_of(ctx, label, start, end)
 
 
+EVERY_MONTH_WEEK = _rx(
+    r"\btuan\s+(?:thu\s+)?(dau|cuoi cung|cuoi|nhat|hai|ba|tu|nam|[1-5])\s+(?:cua\s+)?"
+    r"(?:moi |hang |tung |cac )?thang\b(?!\s*\d)"
+)
 _WEEK_NUMBER = {"dau": 1, "nhat": 1, "1": 1, "hai": 2, "2": 2, "ba": 3, "3": 3, "tu": 4, "4": 4,
                 "nam": 5, "5": 5}  # fmt: skip
 
@@ -1873,6 +1943,8 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
     work = ctx.work
     full = _full_dates(ctx)
     if len(full) > 1 and len({d for _, d in full}) > 1:
+        if len({d.year for _, d in full}) == 1 and _JOINED.search(work) and _DUE_WORD.search(work):
+            return _dates_list(ctx, full)
         listed = ", ".join(_fmt(d) for _, d in full)
         raise TimelineError(f"Có nhiều ngày ({listed}); không rõ hạn nào", ctx.text)
     if full:
@@ -1908,7 +1980,8 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
 
     quarter = QUARTER.search(work) if "q" in work else None
     if quarter:
-        _one_period(ctx, QUARTER, "quý")
+        if (several := _one_period(ctx, QUARTER, "quý")) is not None:
+            return several
         if vague:
             raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
         number = ROMAN[quarter.group(1)]
@@ -1924,7 +1997,8 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
 
     month = MONTH.search(work) if ctx.has_digit else None
     if month:
-        _one_period(ctx, MONTH, "tháng")
+        if (several := _one_period(ctx, MONTH, "tháng")) is not None:
+            return several
         if vague:
             raise TimelineError(f"Thời hạn không cụ thể: {ctx.text.strip()!r}", ctx.text)
         number = int(month.group(1) or month.group(3))
@@ -1977,11 +2051,12 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
     return None
 
 
-def _one_period(ctx: _Context, pattern: re.Pattern[str], name: str) -> None:
+def _one_period(ctx: _Context, pattern: re.Pattern[str], name: str) -> Timeline | None:
     """ "Tháng 9/2025 và tháng 3/2026": two periods, each with its year, are two deadlines that
-    one phrase cannot hold; the office is asked which, never left with the first alone."""
+    one phrase cannot hold; the office is asked which, never left with the first alone. In one
+    year, they are that year's deadlines."""
     if " va " not in ctx.work and "," not in ctx.work and ";" not in ctx.work:
-        return  # a second period comes after a joining word or mark
+        return None  # a second period comes after a joining word or mark
     said: set[tuple[int, str]] = set()
     for match in pattern.finditer(ctx.work):
         found = [g for g in match.groups() if g]
@@ -1991,13 +2066,24 @@ def _one_period(ctx: _Context, pattern: re.Pattern[str], name: str) -> None:
                 (_year(found[1]), ROMAN_OUT.get(number, "?") if name == "quý" else str(number))
             )
     if len(said) > 1:
+        years = {year for year, _ in said}
+        if len(years) == 1:
+            # "Đợt 1 tháng 3/2025, đợt 2 tháng 10/2025": each its deadline in that one year.
+            kind = "quy" if name == "quý" else "thang"
+            numbers = [n.lower() if name == "quý" else n for _, n in said]
+            return _periods_of_year(ctx, kind, years.pop(), numbers)
         listed = ", ".join(f"{name} {number}/{year}" for year, number in sorted(said))
         raise TimelineError(f"Có nhiều {name} ({listed}); không rõ hạn nào", ctx.text)
+    return None
 
 
 def _period_list(ctx: _Context, listed: re.Match[str]) -> Timeline:
     kind, year = listed.group(1), int(listed.group(4))
     numbers = [listed.group(2), *re.findall(r"(iv|iii|ii|i|\d{1,2})\b", listed.group(3))]
+    return _periods_of_year(ctx, kind, year, numbers)
+
+
+def _periods_of_year(ctx: _Context, kind: str, year: int, numbers: list[str]) -> Timeline:
     anchors = []
     for raw in numbers:
         if kind == "quy":
@@ -2019,6 +2105,32 @@ def _period_list(ctx: _Context, listed: re.Match[str]) -> Timeline:
     return ctx.timeline(
         "recurring", rule, start=date(year, 1, 1), end=date(year, 12, 31), recurrence=rec
     )
+
+
+_JOINED = _rx(r"\bva\b|;|\bdot\s+\d")
+# Said as deadlines; "ngày 5/2/2025 và 7/2/2025" alone may be two days of one happening.
+_DUE_WORD = _rx(r"\b(?:truoc|han|cham nhat|dot|hoan thanh|nop|gui)\b")
+
+
+def _dates_list(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timeline:
+    """ "Trước 30/6/2025 và trước 31/12/2025", "Đợt 1: trước 15/3/2025; Đợt 2: …": each its
+    own deadline in that year, as "tháng 3 và tháng 9/2025" is."""
+    days = sorted({d for _, d in full})
+    exclusive = all(_is_exclusive(ctx.work, match.start()) for match, _ in full)
+    dues = [d - _ONE_DAY if exclusive else d for d in days]
+    for due in dues:
+        ctx.warn_before_reference(due, due, True)
+    year = days[0].year
+    prefix = "trước ngày" if exclusive else "hạn"
+    rule = f"{prefix} {_and([_fmt(d) for d in days])}"
+    rec = Recurrence(
+        "yearly", tuple((d.day, d.month) for d in days), exclusive=exclusive,
+        start_year=year, end_year=year,
+    )  # fmt: skip
+    return ctx.timeline(
+        "recurring", rule, inclusive=not exclusive, start=date(year, 1, 1),
+        end=date(year, 12, 31), recurrence=rec,
+    )  # fmt: skip
 
 
 def _and(items: list[str]) -> str:
