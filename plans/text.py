@@ -428,9 +428,17 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
         # its parts would read as an event and a deadline.
         found = False
         for match in WINDOW.finditer(folded):
+            # With the words before it in its sentence: "Hội thi diễn ra từ … đến …" is when
+            # it takes place, not a window to act in.
+            opening = max(folded.rfind(". ", 0, match.start()) + 2, match.start() - 80, 0)
+            reading = Reading.of(item[opening : match.end()], reference)
+            said = _excerpt(item, match.start(), match.end())
+            if reading.timeline is not None and reading.timeline.kind == "event":
+                doc.events.append(BodyEvent(said, reading))
+                found = True
+                continue
             reading = Reading.of(item[match.start() : match.end()], reference)
             if reading.timeline is not None and reading.timeline.kind == "window":
-                said = _excerpt(item, match.start(), match.end())
                 doc.deadlines.append(BodyDeadline(said, whom(), reading))
                 found = True
         if found:
@@ -544,13 +552,21 @@ def _excerpt(item: str, start: int, end: int) -> str:
     return ("…" if first else "") + item[first:last].strip() + ("…" if last < len(item) else "")
 
 
+HEADING = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})\.\s+[^.;:,]{1,60}$")
+
+
 def _items(text: str) -> list[str]:
     """Bullets and sentences: where a deadline and whom it concerns stay together."""
     # A line that ends a sentence and one that opens with a capital: a new paragraph (the
     # last addressee of a Kính gửi list, then the letter's first sentence).
+    # A short numbered heading ("2. Hồ sơ đăng ký") stands alone too: its words are not the
+    # subject of the sentence under it.
     paragraphs: list[list[str]] = []
     for line in text.split("\n"):
-        if paragraphs and not (paragraphs[-1][-1].endswith((".", "!", "?")) and line[:1].isupper()):
+        if paragraphs and not (
+            (paragraphs[-1][-1].endswith((".", "!", "?")) or HEADING.match(paragraphs[-1][-1]))
+            and line[:1].isupper()
+        ):
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])

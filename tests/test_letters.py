@@ -261,3 +261,42 @@ def test_deadlines_counted_from_the_letter_are_dated_from_its_day():
     assert any("ngày nhận văn bản" in w and "hãy kiểm tra" in w for w in doc.warnings)
     # Ten days from signing: the letter's own day.
     assert by_day[date(2025, 5, 5)].applies_to == ("Các trường THPT",)
+
+
+# A notice whose contest runs over days, said "diễn ra từ … đến …", under numbered headings.
+CONTEST_DAYS = """\
+UBND TỈNH NGHỆ AN
+SỞ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 45/TB-SGDĐT
+Nghệ An, ngày 02 tháng 10 năm 2025
+THÔNG BÁO
+Về việc tổ chức Hội thi giáo viên dạy giỏi cấp tỉnh năm học 2025-2026
+Thực hiện Kế hoạch số 120/KH-SGDĐT ngày 15/9/2025 của Sở GDĐT, Sở thông báo như sau:
+1. Thời gian, địa điểm
+- Thời gian: Hội thi diễn ra từ ngày 10/11/2025 đến ngày 14/11/2025.
+- Khai mạc: 7 giờ 30 phút, thứ Hai, ngày 10/11/2025 tại Hội trường Sở.
+2. Hồ sơ đăng ký
+Các đơn vị gửi hồ sơ đăng ký về Sở (qua phòng GDTrH) chậm nhất ngày 20/10/2025. Hồ sơ gồm:
+a) Danh sách giáo viên dự thi;
+b) Biên bản họp xét chọn của đơn vị.
+3. Tổ chức thực hiện
+Các phòng GDĐT, các trường THPT căn cứ Thông báo này triển khai thực hiện. Báo cáo kết quả
+tham gia trong vòng 10 ngày sau khi kết thúc Hội thi.
+Nơi nhận:
+- Các phòng GDĐT;
+- Các trường THPT;
+- Lưu: VT, GDTrH.
+"""
+
+
+def test_a_contest_held_over_days_is_a_happening_and_the_report_counts_from_its_last_day():
+    doc = read_plan_bytes(CONTEST_DAYS.encode(), "tb45.txt", date(2025, 10, 3))
+    spans = [e.timeline.timeline for e in doc.events]
+    # "diễn ra từ … đến …": the days it takes place, not a window to act in.
+    assert any((t.start, t.end) == (date(2025, 11, 10), date(2025, 11, 14)) for t in spans)
+    assert all(d.timeline.timeline.kind != "window" for d in doc.deadlines)
+    by_day = {d.timeline.timeline.due: d for d in doc.deadlines}
+    # "10 ngày sau khi kết thúc Hội thi": after its last day, 14/11.
+    assert date(2025, 11, 24) in by_day
+    # "2. Hồ sơ đăng ký" is a heading, not whom "Các đơn vị gửi hồ sơ …" concerns.
+    assert by_day[date(2025, 10, 20)].applies_to == ("Các phòng GDĐT", "Các trường THPT")

@@ -640,6 +640,13 @@ BASE: list[Case] = [
     every("Đợt 1 tháng 3/2025, đợt 2 tháng 10/2025", "2025-03-31", "2025-10-31"),
     error("Ngày 15/12/2025 và 15/01/2026"),  # two years: which, the office says
     once("Q.I/2026", "2026-03-31"),
+    # A happening over a span of days is when it takes place; doing something over a span is
+    # a window to act in.
+    event("Hội thi diễn ra từ ngày 10/11/2025 đến ngày 14/11/2025", "2025-11-10", "2025-11-14"),
+    event("Tập huấn từ ngày 10/11/2025 đến ngày 12/11/2025", "2025-11-10", "2025-11-12"),
+    event("Hội thi diễn ra từ ngày 10 đến ngày 14/11/2025", "2025-11-10", "2025-11-14"),
+    window("Đăng ký dự thi từ ngày 01/4/2025 đến ngày 15/4/2025", "2025-04-01", "2025-04-15"),
+    window("Từ ngày 10/11/2025 đến ngày 14/11/2025", "2025-11-10", "2025-11-14"),
 ]
 
 # The same phrases as people and PDF extractors also write them.

@@ -1601,10 +1601,24 @@ _NOT_HAPPENING = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|tu|de
 _NOT_HAPPENING_RANGED = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|ket thuc)\b")
 
 
+_FROM_TO = _rx(r"\btu\s+(?:ngay\s+)?\d[^;]*?\b(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?\d")
+# A span during which something is done by those asked, not a happening they attend.
+_NOT_HAPPENING_SPAN = _rx(
+    r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|ket thuc|dang ky|tiep nhan|nhap"
+    r"|cap nhat|thu nhan)\b"
+)
+
+
 def _all_day(ctx: _Context) -> Timeline | None:
     if _HAPPENING.search(ctx.work) is None:
         return None
-    not_happening = _NOT_HAPPENING_RANGED if ctx.ranged else _NOT_HAPPENING
+    # "Hội thi diễn ra từ ngày 10/11 đến ngày 14/11/2025": the days it takes place.
+    spanned = ctx.ranged or (
+        "tu " in ctx.work
+        and _FROM_TO.search(ctx.work) is not None
+        and _NOT_HAPPENING_SPAN.search(ctx.work) is None
+    )
+    not_happening = _NOT_HAPPENING_RANGED if spanned else _NOT_HAPPENING
     if not_happening.search(ctx.work) is not None:
         return None
     the_day = _single_day(ctx)
@@ -1616,7 +1630,7 @@ def _all_day(ctx: _Context) -> Timeline | None:
                 last = _next_on_or_after(short[1][1], short[1][2], ctx.reference)
                 first = _checked_date(last.year, short[0][2], short[0][1], ctx.text)
                 full = [(short[0][0], first), (short[1][0], last)]
-        if ctx.ranged and len(full) == 2:
+        if spanned and len(full) == 2 and full[0][1] < full[1][1]:
             first, last = full[0][1], full[1][1]
             ctx.warn_before_reference(last, last, True)
             return ctx.timeline(
