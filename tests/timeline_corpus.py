@@ -647,6 +647,25 @@ BASE: list[Case] = [
     event("Hội thi diễn ra từ ngày 10 đến ngày 14/11/2025", "2025-11-10", "2025-11-14"),
     window("Đăng ký dự thi từ ngày 01/4/2025 đến ngày 15/4/2025", "2025-04-01", "2025-04-15"),
     window("Từ ngày 10/11/2025 đến ngày 14/11/2025", "2025-11-10", "2025-11-14"),
+    # Spans of months without a year: the next that has not ended ("Tháng 5 - 6" was 05/06,
+    # "Từ tháng 3 đến tháng 5" the end of March).
+    window("Tháng 5 - 6", "2025-05-01", "2025-06-30"),
+    window("Từ tháng 3 đến tháng 5", "2025-03-01", "2025-05-31"),
+    window("Từ tháng 11 đến hết tháng 2", "2025-11-01", "2026-02-28"),
+    # The day figures run to is what a report covers, not when it is due.
+    none("Số liệu tính đến 30/6/2025"),
+    once(
+        "Báo cáo (số liệu tính đến ngày 30/6/2025) gửi về Sở trước ngày 15/7/2025",
+        "2025-07-14",
+        inclusive=False,
+    ),
+    once(
+        "Số liệu chốt đến ngày 31/5/2025; gửi báo cáo trước 10/6/2025",
+        "2025-06-09",
+        inclusive=False,
+    ),
+    none("Đến hết ngày 15/3/2025 chỉ có 12 đơn vị báo cáo"),  # what stood on a day
+    event("Khối 12 thi thử ngày 20/3/2025", "2025-03-20", None),  # an exam day is a happening
 ]
 
 # The same phrases as people and PDF extractors also write them.

@@ -509,7 +509,8 @@ YEAR = _rx(r"(?=\d)(?<![\d/.\-])((?:19|20)\d{2})(?![\d/.\-]*\d)")
 
 SCHOOL_YEAR = _rx(r"\bnam hoc\s*((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)?\d{2})\b")
 MONTH_SPAN = _rx(
-    r"\b(?:tu\s+)?thang\s+(\d{1,2})\s*(?:-|–|den|toi)\s*(?:thang\s+)?(\d{1,2})\s*(?:/|nam)\s*(\d{4})\b"
+    r"\b(?:tu\s+)?thang\s+(\d{1,2})\s*(?:-|–|den|toi)\s*(?:het\s+)?(?:thang\s+)?(\d{1,2})"
+    r"(?:\s*(?:/|nam)\s*(\d{4})\b|\b(?!\s*[/.\-]\s*\d))"
 )
 # "Tháng 10/2025 - tháng 5/2026", "từ tháng 9/2025 đến tháng 5/2026": across a year's end.
 MONTH_YEAR_SPAN = _rx(
@@ -714,6 +715,12 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         if ("den" in work or "tinh" in work) and _AS_OF.match(work):
             # "Đến ngày 20/01/2025, đã nhận 30 hồ sơ": what stood on a day, not a deadline.
             return Timeline(text, "none", "số liệu tính đến một ngày, không phải thời hạn")
+        if "so lieu" in work and (cut := _CUT_OFF.search(work)) is not None:
+            # "Báo cáo (số liệu tính đến ngày 30/6/2025) gửi trước ngày 15/7/2025": the day the
+            # figures run to is what is reported on, not when.
+            work = work[: cut.start()] + " " + work[cut.end() :]
+            if _DIGIT.search(work) is None:
+                return Timeline(text, "none", "số liệu tính đến một ngày, không phải thời hạn")
         if work.startswith(_STAMP_STARTS) and _STAMP.match(work):
             # "Đăng lúc 10:25 05/03/2025", "Thời gian ký: …": when a page or a signature was made.
             return Timeline(
@@ -824,9 +831,13 @@ _STAMP = _rx(
     r"^(?:ngay\s+)?(?:dang|cap nhat|in|xuat ban|ky)(?:\s+(?:luc|ngay|vao))?\s*:?\s*\d"
     r"|^(?:thoi gian|ngay|gio) (?:ky|dang|cap nhat|in)\b"
 )
+_CUT_OFF = _rx(
+    r"\bso lieu\s+(?:bao cao\s+)?(?:duoc\s+)?(?:tinh|chot|lay)\s+(?:den|toi)\s+(?:het\s+)?"
+    r"(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?"
+)
 _AS_OF = _rx(
     r"^(?:tinh\s+)?(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?"
-    r"(?:\s*,\s*|\s+(?=(?:da|co|toan|tong|so|cac)\b))(?=\S)"
+    r"(?:\s*,\s*|\s+(?=(?:da|co|chi|moi|toan|tong|so|cac)\b))(?=\S)"
     r"(?!.*\b(?:truoc|cham nhat|han|can|phai)\b)"
 )
 # "các ngày 26, 27, 28/6/2025", "ngày 5 và 6/9/2025": from the first day to the last.
@@ -1595,7 +1606,7 @@ def _times(work: str) -> list[tuple[re.Match[str], time]]:
 # conference), said without an hour: an event all day long, not a deadline.
 _HAPPENING = _rx(
     r"\b(?:ngay thi|thi ngay|" + _HAPPENINGS + r"|le\s+(?:khai|be|tong|trao|ky|ra mat)"
-    r"|dien ra|to chuc thi|du thi)\b"
+    r"|dien ra|to chuc thi|du thi|thi thu|thi khao sat|kiem tra cuoi ky)\b"
 )
 _NOT_HAPPENING = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|tu|den|ket thuc)\b")
 _NOT_HAPPENING_RANGED = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|ket thuc)\b")
@@ -1810,12 +1821,19 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
 
     months = MONTH_SPAN.search(work) if "thang" in work and _mentions(work, RANGE_WORDS) else None
     if months:
-        first, last, year = int(months.group(1)), int(months.group(2)), int(months.group(3))
+        first, last = int(months.group(1)), int(months.group(2))
         for month in (first, last):
             if not 1 <= month <= 12:
                 raise TimelineError(f"Tháng không hợp lệ: {month}", ctx.text)
-        start, end = date(year, first, 1), _month_end(year, last)
-        return _window_of(ctx, f"tháng {first}–{last}/{year}", start, end)
+        if months.group(3):
+            year = int(months.group(3))
+            start, end = date(year, first, 1), _month_end(year, last)
+            return _window_of(ctx, f"tháng {first}–{last}/{year}", start, end)
+        # "Từ tháng 3 đến tháng 5", "tháng 11 - 2": the next such span that has not ended.
+        crosses = last < first
+        year = _upcoming(ctx.reference, lambda y: _month_end(y + crosses, last))
+        start, end = date(year, first, 1), _month_end(year + crosses, last)
+        return _window_of(ctx, f"tháng {first}/{year}–tháng {last}/{end.year}", start, end)
 
     quarters = QUARTER_SPAN.search(work) if "quy" in work else None
     if quarters:
