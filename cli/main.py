@@ -8,6 +8,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -665,12 +666,9 @@ def plan_import(
     table = Table("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian", "Hạn tới")
     for task in result["tasks"]:
         timeline = task["timeline"]
-        upcoming = timeline.get("next_due", [])[:1] or [
-            timeline.get("due") or "⚠ " + timeline.get("error", "")
-        ]
         lead, coordinators = "; ".join(task["lead"]), "; ".join(task["coordinators"])
         table.add_row(
-            task["ref"], task["title"], lead, coordinators, timeline["text"], str(upcoming[0] or "")
+            task["ref"], task["title"], lead, coordinators, timeline["text"], _next(timeline)
         )
     for columns in result.get("columns", []):
         out.print(f"Cột đã đọc — {columns}", highlight=False)
@@ -1437,3 +1435,16 @@ def main() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _next(timeline: dict[str, Any]) -> str:
+    """The preview's "Hạn tới": the next due day, else what the reading is; ⚠ only for what
+    could not be read (a happening or ongoing work is no problem to flag)."""
+    if "error" in timeline:
+        return "⚠ " + timeline["error"]
+    upcoming = timeline.get("next_due") or [timeline.get("due")]
+    if upcoming[0]:
+        return str(upcoming[0])
+    if timeline["kind"] == "event" and timeline.get("start"):
+        return f"sự kiện {str(timeline['start'])[:10]}"
+    return {"continuous": "thường xuyên", "none": "không có hạn"}.get(timeline["kind"], "—")

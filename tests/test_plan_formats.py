@@ -222,3 +222,23 @@ def test_an_unreadable_timeline_is_kept_with_its_text_and_flagged(tmp_path):
     assert doc.to_json(TODAY)["tasks"][0]["timeline"] == {
         "text": "đầu năm 2025", "error": "Thời hạn không cụ thể: 'đầu năm 2025'"
     }  # fmt: skip
+
+
+def test_the_preview_flags_only_what_it_could_not_read(tmp_path):
+    plan = docx_plan(
+        tmp_path / "kh1520.docx",
+        ["SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 1520/KH-SGDĐT", "Hà Tĩnh, ngày 12 tháng 8 năm 2025",
+         "KẾ HOẠCH", "Chuẩn bị năm học 2025-2026"],
+        ["STT", "Nội dung công việc", "Thời gian", "Đơn vị thực hiện"],
+        [["1", "Tổ chức khai giảng năm học mới", "Ngày 05/9/2025", "Các trường"],
+         ["2", "Kiểm tra nề nếp", "Thường xuyên", "Các trường"],
+         ["3", "Tổng kết", "Sau khi có hướng dẫn của Bộ", "Các trường"]],
+    )  # fmt: skip
+    result = CliRunner().invoke(app, ["plan", "import", str(plan)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip()}  # fmt: skip
+    # A happening shows its day and ongoing work says so: neither is a problem to flag.
+    assert "sự kiện 2025-09-05" in rows["1"] and "⚠" not in rows["1"]
+    assert "thường xuyên" in rows["2"] and "⚠" not in rows["2"]
+    assert "⚠" in rows["3"]  # after something undated: the office must give the day
