@@ -74,6 +74,9 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     tick_seconds: int = 30
+    # PostgreSQL: what a sender that lost its lock had claimed is resent by the next one after
+    # this long (it may still be finishing those sends; it stops within a second).
+    sender_grace_seconds: int = 60
     # Telegram's paid broadcasts (allow_paid_broadcast, 0.1 Star a message): the outbox may
     # send up to this many messages a second instead of about 30. 0: off.
     paid_broadcast_rate: int = 0
@@ -164,6 +167,9 @@ def load_settings(
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=_int("WEBHOOK_PORT", get("WEBHOOK_PORT") or "8443", 1, 65535),
         tick_seconds=_int("TICK_SECONDS", get("TICK_SECONDS") or "30", 1, 3600),
+        sender_grace_seconds=_int(
+            "SENDER_GRACE_SECONDS", get("SENDER_GRACE_SECONDS") or "60", 5, 3600
+        ),
         paid_broadcast_rate=_paid_rate(get("PAID_BROADCAST_RATE")),
         attachments_dir=str(home / get("ATTACHMENTS_DIR")) if get("ATTACHMENTS_DIR") else "",
         health_port=_int("HEALTH_PORT", get("HEALTH_PORT") or "0", 0, 65535),

@@ -47,9 +47,10 @@ log = logging.getLogger(__name__)
 PLAN_EVERY = timedelta(minutes=10)
 CONTACT_EVERY = timedelta(minutes=5)
 # A PostgreSQL sender that lost its lock checks it at least every LOCK_CHECK seconds and then
-# stops; what it had claimed is taken back by the next sender after RECOVER_AFTER.
+# stops; what it had claimed is taken back by the next sender after RECOVER_AFTER (the
+# default of SENDER_GRACE_SECONDS).
 LOCK_CHECK = 1.0
-RECOVER_AFTER = timedelta(minutes=1)
+RECOVER_AFTER = timedelta(seconds=Settings.sender_grace_seconds)
 PING_EVERY = timedelta(minutes=1)
 BATCH = 500
 # The recorder's gathering (see _Recorder): at most this long, at most this many rows.
@@ -237,6 +238,7 @@ class Engine:
         self.calendar = settings.calendar()
         self.last_planned: datetime | None = None
         self._seen: tuple[int, int] | None = None  # the changes the last pass took in
+        self._grace = timedelta(seconds=settings.sender_grace_seconds)
         self.rates = Rates(settings.paid_broadcast_rate)
         self.pacer = Pacer(self.rates.outbox)
         self._last_contact: datetime | None = None
@@ -378,7 +380,7 @@ class Engine:
             # failed half-way or a sender that is gone: back to pending, by whoever sends.
             recovered = outbox.recover(
                 session, now, keep=self._kept_ids(), worker=self.worker,
-                others_after=None if self.leadership.exclusive_on_death else RECOVER_AFTER,
+                others_after=None if self.leadership.exclusive_on_death else self._grace,
             )  # fmt: skip
             if became:
                 session.merge(Heartbeat(name="sender", at=now, detail={"worker": self.worker}))

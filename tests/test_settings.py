@@ -66,6 +66,7 @@ def test_a_bare_postgresql_url_uses_psycopg3():
         ("WEBHOOK_SECRET", "has spaces in it"),
         ("WEBHOOK_PORT", "eighty"),
         ("TICK_SECONDS", "0"),
+        ("SENDER_GRACE_SECONDS", "1"),  # shorter than a send can take
     ],
 )
 def test_each_bad_value_stops_start_up_naming_the_variable(variable, value):
