@@ -39,6 +39,12 @@ FIELD = re.compile(
     + "|".join(name for _, names in FIELDS for name in names)
     + r")\s*:\s*(?P<value>.*)$"
 )
+# Lines that say more about an item and fill no role ("Nội dung: …", "Sản phẩm: …"): kept
+# with its task as a table's extra columns are, never run into its title.
+EXTRA = re.compile(
+    r"^\s*[-+*•]?\s*(?P<label>noi dung(?: cong viec| thuc hien)?|san pham(?: dau ra)?"
+    r"|ket qua(?: dau ra| can dat)?|ghi chu|yeu cau)\s*:\s*(?P<value>.*)$"
+)
 # "Thời gian: …" alone says when only under an item that also says who ("Đơn vị thực hiện"):
 # elsewhere it is the time of an event or a notice's paragraph, read as the body's.
 BARE = re.compile(r"^\s*[-+*•]?\s*thoi gian\s*:\s*(?P<value>.*)$")
@@ -65,6 +71,7 @@ class _Item:
     parent: _Item | None
     fields: dict[str, list[str]] = field(default_factory=dict)
     bare: list[str] = field(default_factory=list)  # its "Thời gian: …" lines
+    extra: dict[str, list[str]] = field(default_factory=dict)  # "Nội dung: …", "Sản phẩm: …"
     shared: _Item | None = None  # the sibling whose field lines it takes
 
 
@@ -100,6 +107,7 @@ def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[T
     items: list[_Item] = []
     current: _Item | None = None
     last_field: str | None = None
+    extra_of: list[str] | None = None  # the value of the last "Nội dung: …" line, if it was last
     parents: dict[int, _Item] = {}
     for line in _lines(lines):
         folded = fold_same(line)
@@ -107,13 +115,20 @@ def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[T
         if found and current is not None:
             key = next(k for k, names in FIELDS if found.group("label") in names)
             current.fields.setdefault(key, []).append(line[found.start("value") :].strip())
-            last_field = key
+            last_field, extra_of = key, None
+            continue
+        said = EXTRA.match(folded) if current is not None else None
+        if said and current is not None:
+            label = line[said.start("label") : said.end("label")].strip()
+            label = label[:1].upper() + label[1:]
+            current.extra.setdefault(label, []).append(line[said.start("value") :].strip())
+            extra_of, last_field = current.extra[label], None
             continue
         bare = BARE.match(folded) if current is not None else None
         if bare and current is not None and "timeline" not in current.fields:
             current.bare.append(line)
             current.fields.setdefault("when", []).append(line[bare.start("value") :].strip())
-            last_field = "when"
+            last_field, extra_of = "when", None
             continue
         marker = MARKER.match(line)
         if marker and not line.strip().startswith(("-", "+", "•")):
@@ -124,10 +139,15 @@ def body_tasks(lines: list[str], reference: date) -> tuple[list[Section], list[T
             items.append(current)
             parents = {k: v for k, v in parents.items() if k < level}
             parents[level] = current
-            last_field = None
+            last_field = extra_of = None
             continue
         if current is None:
             continue
+        if extra_of is not None and last_field is None:
+            if not line.startswith(("-", "+", "•", "*")) or _wrapped_on(extra_of[-1], line):
+                extra_of[-1] += " " + line.lstrip("-+•* ")
+                continue
+            extra_of = None
         if last_field is not None and (
             not line.startswith(("-", "+", "•", "*"))
             or _wrapped_on(current.fields[last_field][-1], line)
@@ -204,6 +224,7 @@ def _tasks(items: list[_Item], reference: date) -> tuple[list[Section], list[Tas
                 lead=lead,
                 coordinators=coordinators,
                 timeline=Reading.of(timeline, reference),
+                extra=tuple((label, " ".join(values)) for label, values in item.extra.items()),
             )
         )
     return sections, tasks

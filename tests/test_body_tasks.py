@@ -54,3 +54,25 @@ def test_a_bare_thoi_gian_under_an_item_that_names_no_one_stays_the_bodys():
     assert event.timeline.timeline.start.isoformat() == "2026-12-20T14:00:00"
     [deadline] = doc.deadlines
     assert deadline.timeline.timeline.due == date(2026, 10, 29)
+
+
+def test_what_an_item_says_about_itself_is_kept_beside_its_title():
+    text = PLAN.replace(
+        "1. Khảo sát nhu cầu bồi dưỡng của giáo viên\n",
+        "1. Khảo sát nhu cầu bồi dưỡng của giáo viên\n"
+        "- Nội dung: Các trường khảo sát nhu cầu theo mẫu của Sở, tổng hợp theo môn\n"
+        "học và gửi qua hệ thống.\n",
+    ).replace(
+        "- Thời gian: Tháng 7 - tháng 8/2026.\n",
+        "- Thời gian: Tháng 7 - tháng 8/2026.\n- Sản phẩm: Danh sách giáo viên hoàn thành.\n",
+    )
+    tasks = {t.ref: t for t in parse_plan_text(text, date(2026, 1, 5)).tasks}
+    # The title is the item's own line; "Nội dung: …" (wrapped onto the next line) is beside it.
+    assert tasks["1"].title == "Khảo sát nhu cầu bồi dưỡng của giáo viên"
+    assert dict(tasks["1"].extra) == {
+        "Nội dung": "Các trường khảo sát nhu cầu theo mẫu của Sở, tổng hợp theo môn học và gửi "
+        "qua hệ thống."
+    }
+    assert tasks["1"].lead == ("Các trường THPT", "Trung tâm GDNN-GDTX")
+    assert dict(tasks["2"].extra) == {"Sản phẩm": "Danh sách giáo viên hoàn thành."}
+    assert tasks["2"].timeline.timeline.due == date(2026, 8, 31)
