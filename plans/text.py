@@ -97,9 +97,16 @@ SUBJECT_LINE = re.compile(r"^[-–_\s]*(?:v\s*/\s*v|ve viec)\s*:?\s*")
 DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
 AFTER_EVENT = re.compile(
     r"\b(\d{1,2})\s*(?:\([^)]{1,12}\)\s*)?ngay\s+(?:ke tu|sau)\s+(?:ngay\s+|khi\s+)?"
-    r"(?:ket thuc|to chuc|dien ra|hoan thanh)"
+    r"(?:ket thuc|to chuc|dien ra|hoan thanh)(?!\s+(?:quy|thang|nam|ky bao cao)\b)"
 )
-CYCLE = re.compile(r"\b(?:hang|moi|tung)\s+(?:thang|quy|nam|tuan)\b|\bdinh ky\b")
+# How often, said by the sentence as a whole: "hằng tháng", "định kỳ", or a report named by its
+# period and due after it ("báo cáo quý chậm nhất 15 ngày kể từ ngày kết thúc quý", "trước
+# ngày 10/01 của năm liền kề năm báo cáo").
+CYCLE = re.compile(
+    r"\b(?:hang|moi|tung)\s+(?:thang|quy|nam|tuan)\b|\bdinh ky\b"
+    r"|\bbao cao\s+(?:thang|quy|nam|(?:0?6|sau) thang)\b"
+    r"|\bket thuc\s+(?:quy|thang|nam|ky bao cao)\b|\bnam lien ke\b|\bthang sau thang\b"
+)
 RECURRING_CUE = re.compile(r"\b(?:truoc|cham nhat|han|vao)\s+(?:ngay\s+)?\d")
 EVENT = re.compile(
     r"(?:\btu\s+)?\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:-|–|den)\s*\d{1,2}\s*(?:h|gio)\s*\d{0,2}"
@@ -262,19 +269,30 @@ def read_header(doc: PlanDocument, lines: list[str]) -> None:
 BODY_CUES = ("can cu", "kinh gui", "thuc hien ", "trien khai ", "de ", "nham ")
 
 
+# Who decides, on its own line between a decision's subject and its "Căn cứ".
+AUTHORITY_LINES = ("uy ban nhan dan", "giam doc", "chu tich", "bo truong", "hieu truong")
+
+
 def _under_heading(lines: list[str]) -> str:
     """The subject under a notice's or guide's heading ("THÔNG BÁO" / "Nộp chứng chỉ …")."""
     at = next(
         (i for i, line in enumerate(lines[:60])
-         if fold(line) in ("thong bao", "huong dan", "chi thi", "chuong trinh")),
+         if fold(line) in ("thong bao", "huong dan", "chi thi", "chuong trinh", "quy che",
+                           "quy dinh", "quyet dinh")),
         None,
     )  # fmt: skip
     if at is None:
         return ""
     parts: list[str] = []
-    for line in lines[at + 1 : at + 5]:
+    for line in lines[at + 1 : at + 6]:
         folded = fold(line)
-        if not line or folded.startswith(BODY_CUES) or re.match(r"^(?:\d+|[IVX]+)\.", line):
+        if not line and not parts:
+            continue  # the blank line under the heading
+        if (
+            not line
+            or folded.startswith(BODY_CUES + AUTHORITY_LINES)
+            or re.match(r"^(?:\d+|[IVX]+)\.|^(?:dieu|chuong|muc) [\divx]+\b", folded)
+        ):
             break
         parts.append(line)
     return _after_subject_opening(_join(parts))
@@ -552,7 +570,10 @@ def _excerpt(item: str, start: int, end: int) -> str:
     return ("…" if first else "") + item[first:last].strip() + ("…" if last < len(item) else "")
 
 
-HEADING = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})\.\s+[^.;:,]{1,60}$")
+HEADING = re.compile(
+    r"^(?:(?:\d{1,2}|[IVX]{1,4})\.|(?:Điều|Chương|Mục)\s+[\dIVX]{1,4}\.?)\s+[^.;:,]{1,60}$"
+)
+ITEM_START = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.)\s")
 
 
 def _items(text: str) -> list[str]:
@@ -565,7 +586,7 @@ def _items(text: str) -> list[str]:
     for line in text.split("\n"):
         if paragraphs and not (
             (paragraphs[-1][-1].endswith((".", "!", "?")) or HEADING.match(paragraphs[-1][-1]))
-            and line[:1].isupper()
+            and (line[:1].isupper() or ITEM_START.match(line))
         ):
             paragraphs[-1].append(line)
         else:

@@ -276,3 +276,37 @@ def test_a_file_that_cannot_be_read_is_one_clear_message(
 @given(st.text(max_size=400), st.sampled_from([SEED_000[:3000], SEED_004[-2500:], ""]))
 def test_garbage_never_crashes_the_reader(noise, base):
     parse_plan_text(base + noise, TODAY).to_json(TODAY)
+
+
+REGULATION = """\
+UBND TỈNH LÀO CAI
+SỞ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 12/QĐ-SGDĐT
+Lào Cai, ngày 10 tháng 01 năm 2025
+QUY CHẾ
+Chế độ thông tin, báo cáo của ngành Giáo dục
+Điều 1. Phạm vi điều chỉnh
+Quy chế này quy định chế độ báo cáo định kỳ của các đơn vị trực thuộc Sở.
+Điều 5. Báo cáo định kỳ
+1. Các trường THPT gửi báo cáo tháng về Sở trước ngày 22 hàng tháng.
+2. Phòng GDĐT các huyện gửi báo cáo quý chậm nhất 15 ngày kể từ ngày kết thúc quý.
+3. Báo cáo năm của các đơn vị gửi trước ngày 10/01 của năm liền kề năm báo cáo.
+Điều 7. Hiệu lực thi hành
+Quy chế này có hiệu lực kể từ ngày ký.
+"""
+
+
+def test_a_regulations_articles_set_report_cycles_for_whom_each_clause_names():
+    doc = parse_plan_text(REGULATION, date(2025, 1, 10))
+    assert doc.title == "Chế độ thông tin, báo cáo của ngành Giáo dục"  # not its articles
+    cycles = {d.applies_to: d.timeline.timeline for d in doc.deadlines}
+    # The article's heading is not the subject of its first clause.
+    monthly = cycles[("Các trường THPT",)]
+    assert monthly.next_due(date(2025, 2, 1), 1) == [date(2025, 2, 21)]
+    # "15 ngày kể từ ngày kết thúc quý": each quarter, after its end — not a day after an event.
+    quarterly = cycles[("Phòng GDĐT các huyện",)]
+    assert quarterly.next_due(date(2025, 2, 1), 2) == [date(2025, 4, 15), date(2025, 7, 15)]
+    # "trước ngày 10/01 của năm liền kề năm báo cáo": every year, for the year before.
+    [yearly] = [t for t in cycles.values() if t.recurrence and t.recurrence.freq == "yearly"]
+    assert yearly.next_due(date(2025, 2, 1), 1) == [date(2026, 1, 9)]
+    assert not any("sự kiện" in w for w in doc.warnings)

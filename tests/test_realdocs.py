@@ -421,6 +421,20 @@ def test_each_document_says_what_it_is_and_what_about(name, kind, title):
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html", "pdf", "txt"])
+@pytest.mark.parametrize(
+    ("stem", "subject"),
+    [("hcm-qd49-2012", "BAN HÀNH QUY CHẾ QUẢN LÝ KINH PHÍ CHI THỰC HIỆN CHÍNH SÁCH ƯU ĐÃI"),
+     ("tuyenquang-qd986-2024", "BAN HÀNH KẾ HOẠCH THỜI GIAN NĂM HỌC 2024-2025")],
+)  # fmt: skip
+def test_a_decision_is_about_what_it_decides_in_every_format(stem, subject, fmt):
+    # "QUYẾT ĐỊNH" ⏎ (blank) ⏎ "BAN HÀNH …" ⏎ "ỦY BAN NHÂN DÂN …" (who decides) ⏎ "Căn cứ …":
+    # the subject, neither empty nor run on into the authority or the regulation it issues.
+    doc = read(f"{stem}.{fmt}")
+    assert doc.title.startswith(subject)
+    assert "ỦY BAN NHÂN DÂN" not in doc.title and "Điều 1" not in doc.title
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html", "pdf", "txt"])
 def test_a_decisions_deadlines_are_not_handed_to_the_authorities_it_reports_to(fmt):
     # Nơi nhận: "- Bộ Giáo dục và Đào tạo; (báo cáo)", "- Thường trực Tỉnh uỷ; (báo cáo)" …:
     # a decision's recipients above it are told, not asked; the office says who acts.
