@@ -666,6 +666,22 @@ BASE: list[Case] = [
     ),
     none("Đến hết ngày 15/3/2025 chỉ có 12 đơn vị báo cáo"),  # what stood on a day
     event("Khối 12 thi thử ngày 20/3/2025", "2025-03-20", None),  # an exam day is a happening
+    # Spans of weeks of a month ("Tuần 3-4 tháng 9/2025" was 03/04/2025).
+    window("Tuần 3-4 tháng 9/2025", "2025-09-15", "2025-09-28"),
+    window("Tuần 1, 2 tháng 9/2025", "2025-09-01", "2025-09-14"),
+    window("Tuần 3 - tuần 4 tháng 9", "2025-09-15", "2025-09-28"),
+    # A happening named with its year only: its day is asked for, not the year's end.
+    error("Kỳ thi tốt nghiệp THPT năm 2026"),
+    # Deadlines without their year, each said as one: the next such days.
+    every(
+        "Trước 30/4 (báo cáo sơ kết), trước 30/11 (báo cáo tổng kết)",
+        "2025-04-29",
+        "2025-11-29",
+        inclusive=False,
+    ),
+    # A period of a year "và các năm tiếp theo": that period each year from then.
+    every("Quý I/2026 và các năm tiếp theo", "2026-03-31", "2027-03-31", "2028-03-31"),
+    every("Tháng 9/2025 và các năm tiếp theo", "2025-09-30", "2026-09-30", "2027-09-30"),
 ]
 
 # The same phrases as people and PDF extractors also write them.

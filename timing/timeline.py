@@ -867,6 +867,7 @@ _HAPPENINGS = (
     r"ky thi|tuu truong|khai giang|be giang|hoi nghi|hoi thao|khai mac|hop mat|mit tinh"
     r"|be mac|trao giai|hoi thi|hoi giang|cuoc thi|ngay hoi|tap huan|giao luu|tuyen duong"
 )
+_HAPPENING_NAMED = _rx(r"\b(?:" + _HAPPENINGS + r")\b")
 _BEFORE_HAPPENING = _rx(
     r"\btruoc\s+(?:khi\s+)?(?:(?:to chuc|dien ra|bat dau)\s+)?(?:" + _HAPPENINGS + r"|le|dot thi)\b"
 )
@@ -1418,18 +1419,26 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
         opened, anchors = anchors[0], anchors[1:]
     if freq == "yearly" and not anchors:
         # "Tháng 8 hằng năm", "Quý IV hằng năm": the end of that month or quarter each year.
+        # "Quý I/2026 và các năm tiếp theo": that quarter each year, from that year.
+        onward = ONWARD.search(work) is not None
         for month in MONTH.finditer(work) if ctx.has_digit else ():
-            if month.group(2) or month.group(4):
+            said_year = month.group(2) or month.group(4)
+            if said_year and not onward:
                 continue
             number = int(month.group(1) or month.group(3))
             if not 1 <= number <= 12:
                 raise TimelineError(f"Tháng không hợp lệ: {number}", ctx.text)
             anchors.append((_MONTH_DAYS[number - 1], number))
+            if said_year and start_year is None:
+                start_year = _year(said_year)
         if not anchors and "q" in work:
             for quarter in QUARTER.finditer(work):
-                if not quarter.group(2):
-                    month_end = 3 * ROMAN[quarter.group(1)]
-                    anchors.append((_MONTH_DAYS[month_end - 1], month_end))
+                if quarter.group(2) and not onward:
+                    continue
+                month_end = 3 * ROMAN[quarter.group(1)]
+                anchors.append((_MONTH_DAYS[month_end - 1], month_end))
+                if quarter.group(2) and start_year is None:
+                    start_year = _year(quarter.group(2))
     if start_year is None and ctx.has_digit:
         single = YEAR.search(work)
         if single:
@@ -1764,7 +1773,7 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
                 label = f"học kỳ II năm học {first}-{second}"
         return _window_of(ctx, label, start, end)
 
-    week = WEEK_OF_MONTH.search(work) if "tuan" in work else None
+    week = (WEEKS_OF_MONTH.search(work) or WEEK_OF_MONTH.search(work)) if "tuan" in work else None
     if week:
         return _week_window(ctx, week)
 
@@ -1875,6 +1884,10 @@ def _term_window(ctx: _Context, term: int) -> Timeline:
     return _window_of(ctx, label, start, end)
 
 
+WEEKS_OF_MONTH = _rx(
+    r"\btuan\s+(?:thu\s+)?([1-5])\s*(?:-|–|,|va|den)\s*(?:tuan\s+)?(?:thu\s+)?([1-5])\s+"
+    r"(?:cua\s+)?thang\s+(\d{1,2})\b(?:\s*(?:/|nam)\s*(\d{4}|\d{2})\b)?"
+)
 EVERY_MONTH_WEEK = _rx(
     r"\btuan\s+(?:thu\s+)?(dau|cuoi cung|cuoi|nhat|hai|ba|tu|nam|[1-5])\s+(?:cua\s+)?"
     r"(?:moi |hang |tung |cac )?thang\b(?!\s*\d)"
@@ -1884,22 +1897,32 @@ _WEEK_NUMBER = {"dau": 1, "nhat": 1, "1": 1, "hai": 2, "2": 2, "ba": 3, "3": 3, 
 
 
 def _week_window(ctx: _Context, week: re.Match[str]) -> Timeline:
-    which, month = week.group(1), int(week.group(2))
+    """ "tuần đầu tháng 9/2025", and "tuần 3-4 tháng 9/2025" from the first week's start to the
+    last one's end."""
+    several = week.re is WEEKS_OF_MONTH
+    month = int(week.group(3) if several else week.group(2))
     if not 1 <= month <= 12:
         raise TimelineError(f"Tháng không hợp lệ: {month}", ctx.text)
-    if week.group(3):
-        year = _year(week.group(3))
+    said_year = week.group(4) if several else week.group(3)
+    if said_year:
+        year = _year(said_year)
     else:
         year = _upcoming(ctx.reference, lambda y: _month_end(y, month))
+    start, end, name = _week_days(year, month, week.group(1))
+    if several:
+        _, end, _ = _week_days(year, month, week.group(2))
+        name = f"tuần {week.group(1)}–{week.group(2)}"
+    return _window_of(ctx, f"{name} tháng {month}/{year}", start, end)
+
+
+def _week_days(year: int, month: int, which: str) -> tuple[date, date, str]:
     last_day = _month_end(year, month)
     if which.startswith("cuoi"):
-        start, end, name = last_day - timedelta(days=6), last_day, "tuần cuối"
-    else:
-        number = _WEEK_NUMBER[which]
-        start = date(year, month, 7 * (number - 1) + 1)
-        end = min(start + timedelta(days=6), last_day)
-        name = "tuần đầu" if number == 1 else f"tuần thứ {number}"
-    return _window_of(ctx, f"{name} tháng {month}/{year}", start, end)
+        return last_day - timedelta(days=6), last_day, "tuần cuối"
+    number = _WEEK_NUMBER[which]
+    start = date(year, month, 7 * (number - 1) + 1)
+    end = min(start + timedelta(days=6), last_day)
+    return start, end, "tuần đầu" if number == 1 else f"tuần thứ {number}"
 
 
 def _from_document(ctx: _Context) -> Timeline | None:
@@ -1975,7 +1998,7 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
     work = ctx.work
     full = _full_dates(ctx)
     if len(full) > 1 and len({d for _, d in full}) > 1:
-        if len({d.year for _, d in full}) == 1 and _JOINED.search(work) and _DUE_WORD.search(work):
+        if len({d.year for _, d in full}) == 1 and _said_as_deadlines(work):
             return _dates_list(ctx, full)
         listed = ", ".join(_fmt(d) for _, d in full)
         raise TimelineError(f"Có nhiều ngày ({listed}); không rõ hạn nào", ctx.text)
@@ -1984,6 +2007,10 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         return _deadline(ctx, stated, _is_exclusive(work, match.start()), had_year=True)
     short = _short_dates(ctx)
     if len(short) > 1 and len({(d, m) for _, d, m in short}) > 1:
+        # "Trước 30/4 (sơ kết), trước 30/11 (tổng kết)": each the next such day.
+        dated = [(match, _next_on_or_after(d, m, ctx.reference)) for match, d, m in short]
+        if len({d.year for _, d in dated}) == 1 and _said_as_deadlines(work):
+            return _dates_list(ctx, dated)
         raise TimelineError("Có nhiều ngày; không rõ hạn nào", ctx.text)
     if short:
         match, day, month = short[0]
@@ -2052,6 +2079,12 @@ def _once(ctx: _Context, days: ReportDays) -> Timeline | None:
         # date; the end of its year would be a reminder far too late.
         raise TimelineError(
             f"Hạn tính theo một sự kiện chưa có ngày: {ctx.text.strip()!r}; hãy ghi ngày", ctx.text
+        )
+    if year_match and _HAPPENING_NAMED.search(work, 0, year_match.start()):
+        # "Kỳ thi tốt nghiệp THPT năm 2026": a happening of that year, on a day not given
+        # (the exam is in June): its year's end would be no deadline at all.
+        raise TimelineError(
+            f"Một sự kiện chưa có ngày: {ctx.text.strip()!r}; hãy ghi ngày", ctx.text
         )
     if year_match:
         if vague and vague.group(2) == "nam":
@@ -2142,6 +2175,12 @@ def _periods_of_year(ctx: _Context, kind: str, year: int, numbers: list[str]) ->
 _JOINED = _rx(r"\bva\b|;|\bdot\s+\d")
 # Said as deadlines; "ngày 5/2/2025 và 7/2/2025" alone may be two days of one happening.
 _DUE_WORD = _rx(r"\b(?:truoc|han|cham nhat|dot|hoan thanh|nop|gui)\b")
+
+
+def _said_as_deadlines(work: str) -> bool:
+    """Several dates joined ("và", ";", "Đợt 2"), or each with its own "trước"/"hạn"."""
+    due_words = len(_DUE_WORD.findall(work))
+    return due_words >= 2 or (due_words == 1 and _JOINED.search(work) is not None)
 
 
 def _dates_list(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timeline:
