@@ -682,6 +682,11 @@ BASE: list[Case] = [
     # A period of a year "và các năm tiếp theo": that period each year from then.
     every("Quý I/2026 và các năm tiếp theo", "2026-03-31", "2027-03-31", "2028-03-31"),
     every("Tháng 9/2025 và các năm tiếp theo", "2025-09-30", "2026-09-30", "2027-09-30"),
+    # The Tết season: the holiday the calendar gives, to be checked (was the year's end, or
+    # nothing).
+    window("Dịp Tết Nguyên đán Bính Ngọ 2026", "2026-02-16", "2026-02-20", warn="kỳ nghỉ Tết"),
+    window("Trước, trong và sau Tết Nguyên đán", "2025-01-27", "2025-02-01", warn="hãy kiểm tra"),
+    window("Kỳ nghỉ Tết 2027", "2027-02-04", "2027-02-10", warn="kỳ nghỉ Tết"),
 ]
 
 # The same phrases as people and PDF extractors also write them.

@@ -738,14 +738,14 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             work = _HOUR_TO_HOUR.sub(r"tu \1h \2 \3h", work)
         if "nh 2" in work or "nh2" in work:
             work = _SCHOOL_YEAR_SHORT.sub(r"nam hoc \1", work)
-    if "tet" in work and "truoc" in work:
-        work = _tet(work, reference)
+    ctx_warnings: list[str] = []
+    if "tet" in work and ("truoc" in work or "dip" in work or "trong" in work or "nghi" in work):
+        work = _tet(work, reference, ctx_warnings)
         has_digit = has_digit or work is not folded
     opening = summer = None
     if "khai giang" in work and "truoc" in work:
         work, opening = _school_opening(work, reference)
         has_digit = has_digit or opening is not None
-    ctx_warnings: list[str] = []
     if ("nam hoc" in work or "hoc ky" in work) and ("dau" in work or "hoc ky" in work):
         said = _school_periods(work, ctx_warnings)
         has_digit, work = has_digit or said is not work, said
@@ -967,6 +967,17 @@ _TET = _rx(
 )
 
 
+_TET_SEASON = _rx(
+    r"\b(?:(?:trong\s+)?(?:dip|ky nghi)|truoc\s*,\s*trong\s+va\s+sau)\s+tet\b"
+    r"(?!\s+(?:duong lich|tay)\b)(?:\s+(?:nguyen dan|am lich|co truyen))?"
+    r"(?:\s+(?:nam\s+)?("
+    + "|".join(_STEMS)
+    + r")\s+("
+    + "|".join(sorted(set(_BRANCHES)))
+    + r")\b)?(?:\s+(?:nam\s+)?(\d{4}))?"
+)
+
+
 def _year_named(stem: str, branch: str, reference: date) -> int | None:
     """The first year from the reference's on whose lunar name is "Bính Ngọ", "Ất Tỵ"…: the
     stems run in tens and the branches in twelves from 4 CE (Giáp Tý); folded, "Tý" and "Tỵ"
@@ -1058,7 +1069,7 @@ def _summer(work: str, reference: date) -> tuple[str, tuple[date, date] | None]:
     return work[: match.start()] + said + work[match.end() :], (start, end)
 
 
-def _tet(work: str, reference: date) -> str:
+def _tet(work: str, reference: date, warnings: list[str]) -> str:
     """Tết Nguyên đán is lunar: its day comes from the holiday calendar, then reads as a date.
     Tết Dương lịch is the first of January."""
     western = _NEW_YEAR.search(work)
@@ -1067,20 +1078,32 @@ def _tet(work: str, reference: date) -> str:
         said = f"truoc ngay 1/1/{year}"
         return work[: western.start()] + said + work[western.end() :]
     match = _TET.search(work)
-    if match is None:
+    season = _TET_SEASON.search(work) if match is None else None
+    if match is None and season is None:
         return work
-    raw_year = match.group(3)
-    named = _year_named(match.group(1), match.group(2), reference) if match.group(1) else None
-    if raw_year:
-        day = _lunar_new_year(int(raw_year))
-    elif named is not None:
-        day = _lunar_new_year(named)  # one just past stays: the plan's date warns of it
-    else:
-        day = _lunar_new_year(reference.year)
-        if day < reference:
-            day = _lunar_new_year(reference.year + 1)
+    if season is not None:
+        # "Dịp Tết Nguyên đán Bính Ngọ 2026", "trước, trong và sau Tết": the Tết holiday.
+        year = _tet_year(season.group(1), season.group(2), season.group(3), reference)
+        days = [d for d, name in _public_holidays(year).items() if "Lunar New Year" in name]
+        first, last = min(days), max(days)
+        warnings.append(f"Dịp Tết hiểu là kỳ nghỉ Tết {_fmt(first)}–{_fmt(last)}; hãy kiểm tra")
+        said = (f"tu ngay {first.day}/{first.month}/{first.year} "
+                f"den ngay {last.day}/{last.month}/{last.year}")  # fmt: skip
+        return work[: season.start()] + said + work[season.end() :]
+    day = _lunar_new_year(_tet_year(match.group(1), match.group(2), match.group(3), reference))
     said = f"truoc ngay {day.day}/{day.month}/{day.year}"
     return work[: match.start()] + said + work[match.end() :]
+
+
+def _tet_year(stem: str | None, branch: str | None, raw_year: str | None, reference: date) -> int:
+    """The (solar) year whose Tết is meant: said, named ("Bính Ngọ"), or the next one."""
+    named = _year_named(stem, branch, reference) if stem and branch else None
+    if raw_year:
+        return int(raw_year)
+    if named is not None:
+        return named  # one just past stays: the plan's date warns of it
+    year = reference.year
+    return year + 1 if _lunar_new_year(year) < reference else year
 
 
 WEEK_OF_MONTH = _rx(
