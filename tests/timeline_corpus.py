@@ -687,6 +687,9 @@ BASE: list[Case] = [
     window("Dịp Tết Nguyên đán Bính Ngọ 2026", "2026-02-16", "2026-02-20", warn="kỳ nghỉ Tết"),
     window("Trước, trong và sau Tết Nguyên đán", "2025-01-27", "2025-02-01", warn="hãy kiểm tra"),
     window("Kỳ nghỉ Tết 2027", "2027-02-04", "2027-02-10", warn="kỳ nghỉ Tết"),
+    # All through the school year, said without its year: ongoing (were refused).
+    continuous("Cả năm học"),
+    continuous("Trong năm học này"),
 ]
 
 # The same phrases as people and PDF extractors also write them.

@@ -633,14 +633,15 @@ _TIME_HINT = _rx(r"\d\s*(?:h|g|:)")
 _NUMERIC_DATE_HINT = _rx(r"\d(?<!\d\d)\d?\s*[/.\-]\s*\d{1,2}(?!\d)")
 _WORDED_DATE_HINT = _rx(r"\bngay\s+\d")
 _REFERENCE_HINT = _rx(r"\d\s*[-/]\s*[a-z]")
-CONTINUOUS_HINTS = ("thuong xuyen", "lien tuc", "hang ngay", "moi ngay", "suot nam", "ca nam")
+CONTINUOUS_HINTS = ("thuong xuyen", "lien tuc", "hang ngay", "moi ngay", "suot nam", "ca nam",
+                    "trong nam hoc", "trong hoc ky")  # fmt: skip
 LOOKALIKES = _rx(
     r"\bgiao duc thuong xuyen\b|\bgdnn\s*-\s*gdtx\b|\bgdtx\b|\bquy phu huynh\b"
     r"|\bquy dinh(?:\s+nam\s+\d{4})?"
 )
 CONTINUOUS = _rx(
-    r"^(?:(?:thuong xuyen|lien tuc|hang ngay|moi ngay|suot nam|ca nam"
-    r"|trong (?:suot |ca )?(?:nam hoc|nam|hoc ky|thang|quy))\b[ ,;.\-va&]*)+$"
+    r"^(?:(?:thuong xuyen|lien tuc|hang ngay|moi ngay|(?:suot|ca) nam(?: hoc)?"
+    r"|trong (?:suot |ca )?(?:nam hoc|nam|hoc ky|thang|quy))(?: nay| hien tai)?\b[ ,;.\-va&]*)+$"
 )
 FILLERS = _rx(
     r"\b(?:hoan thanh|thuc hien|trien khai|to chuc|du kien|thoi gian|thoi han|han chot|"
