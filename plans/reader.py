@@ -487,6 +487,7 @@ def _xlsx(data: bytes, name: str, today: date) -> PlanDocument:
         ) from None
     doc = PlanDocument()
     table: list[list[str]] = []
+    above: list[str] = []
     for sheet in book.worksheets:
         rows = []
         # A sheet's declared size may lie: columns past the limit are never read, and a
@@ -504,7 +505,15 @@ def _xlsx(data: bytes, name: str, today: date) -> PlanDocument:
             )
             if header_at is not None:
                 table = rows[header_at:]
+                above = [" ".join(c for c in row if c) for row in rows[:header_at]]
     book.close()
+    if table and above and not (doc.number or doc.issued_on or doc.title):
+        # "KẾ HOẠCH CÔNG TÁC THÁNG 12/2025", "Số: …", "…, ngày …" in the rows above the table:
+        # the sheet's own header block.
+        said = PlanDocument()
+        read_header(said, [line for line in above if line])
+        doc.number, doc.issued_on, doc.issuer = said.number, said.issued_on, said.issuer
+        doc.title = said.title
     if not table:
         raise PlanReadError(
             f"{name}: không có bảng nhiệm vụ (cần các cột TT, Nhiệm vụ, Cơ quan chủ trì, "

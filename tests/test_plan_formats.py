@@ -242,3 +242,25 @@ def test_the_preview_flags_only_what_it_could_not_read(tmp_path):
     assert "sự kiện 2025-09-05" in rows["1"] and "⚠" not in rows["1"]
     assert "thường xuyên" in rows["2"] and "⚠" not in rows["2"]
     assert "⚠" in rows["3"]  # after something undated: the office must give the day
+
+
+def test_an_office_spreadsheet_takes_its_heading_rows_as_the_plans_header(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["SỞ GIÁO DỤC VÀ ĐÀO TẠO"])
+    sheet.append(["Số: 88/KH-SGDĐT", None, "Hà Nam, ngày 01 tháng 12 năm 2025"])
+    sheet.append(["KẾ HOẠCH CÔNG TÁC THÁNG 12/2025"])
+    sheet.append([])
+    sheet.append(["STT", "Công việc", "Đơn vị/Người thực hiện", "Thời hạn", "Ghi chú"])
+    sheet.append([1, "Kiểm tra nội bộ các trường", "Thanh tra Sở", "Tuần 2-3 tháng 12", ""])
+    path = tmp_path / "ct12.xlsx"
+    book.save(path)
+    doc = read_plan_file(path, TODAY)
+    # The rows above the table are the sheet's header: its number, date and title.
+    assert (doc.number, doc.issued_on) == ("88/KH-SGDĐT", date(2025, 12, 1))
+    assert doc.title.upper() == "CÔNG TÁC THÁNG 12/2025"
+    [task] = doc.tasks
+    window = task.timeline.timeline
+    assert (window.start, window.due) == (date(2025, 12, 8), date(2025, 12, 21))  # weeks 2–3
