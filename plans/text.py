@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache, partial
 
@@ -88,7 +89,7 @@ WINDOW = re.compile(
 # A plan whose subject is one happening: its undated duties are due by that day.
 EVENT_PLAN = re.compile(
     r"\b(?:hoi nghi|hoi thao|ky thi|cuoc thi|hoi thi|hoi giang|tap huan|le (?:khai|be|tong|ky)"
-    r"|dai hoi|giai)\b"
+    r"|dai hoi|giai|ngay hoi|le hoi|hoi trai)\b"
 )
 # Units named by the places they run ("Các quận, huyện: …").
 PLACES = re.compile(r"^(?:cac\s+)?(?:quan|huyen|thi xa|thanh pho|tinh|xa|phuong)\b")
@@ -508,11 +509,15 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
     happening = [e.timeline.timeline for e in doc.events if e.timeline.timeline is not None]
     starts = sorted({_day_of(t.start) for t in happening if t.start is not None})
     ends = sorted({_day_of(t.end or t.start) for t in happening if t.start is not None})
-    for item, said in after_event:
+
+    def event_day(said: re.Match[str]) -> date | None:
         # "… sau khi kết thúc Hội thi": from the last day of what the document holds (its
         # closing); "… kể từ ngày tổ chức": from its one day, when it has only one.
         ending = "ket thuc" in said.group(0) or "hoan thanh" in said.group(0)
-        day = ends[-1] if ending and ends else starts[0] if len(starts) == 1 else None
+        return ends[-1] if ending and ends else starts[0] if len(starts) == 1 else None
+
+    for item, said in after_event:
+        day = event_day(said)
         if day is not None:
             _after_the_event(doc, item, said, day, addressees, reference)
         else:
@@ -520,11 +525,39 @@ def read_body(doc: PlanDocument, lines: list[str], reference: date) -> None:
                 f"Hạn “{item[said.start() : said.end()]}” tính từ một sự kiện mà văn bản không "
                 "nêu rõ ngày: hãy nhập hạn"
             )
+    # A unit's duty "báo cáo … trong vòng 07 ngày sau khi kết thúc Ngày hội": the same.
+    tasks = [_dated_after_event(doc, task, event_day, reference) for task in tasks]
     if len(starts) == 1 and EVENT_PLAN.search(fold(doc.title)):
         # A plan for one event (a conference): what it does not date is due by then.
         tasks = due_by(tasks, starts[0], "ngày diễn ra sự kiện", reference)
     doc.sections.extend(assigned.sections)
     doc.tasks.extend(tasks)
+
+
+def _dated_after_event(
+    doc: PlanDocument,
+    task: TaskRow,
+    event_day: Callable[[re.Match[str]], date | None],
+    reference: date,
+) -> TaskRow:
+    """A duty counted from the document's event, which its own words could not date."""
+    timeline = task.timeline.timeline
+    if timeline is not None and timeline.kind not in ("continuous", "none"):
+        return task
+    said = AFTER_EVENT.search(fold_same(task.title))
+    day = event_day(said) if said is not None else None
+    if said is None or day is None or not 1 <= int(said.group(1)) <= 90:
+        return task
+    due = day + timedelta(days=int(said.group(1)))
+    phrase = task.title[said.start() : said.end()]
+    doc.warnings.append(
+        f"Nhiệm vụ {task.ref}: hạn “{phrase}” tính từ ngày của sự kiện trong văn bản "
+        f"({day:%d/%m/%Y}): {due:%d/%m/%Y}; hãy kiểm tra"
+    )
+    notes = dict(task.extra)
+    notes["Thời hạn"] = f"{phrase}: tính từ ngày {day:%d/%m/%Y}"
+    reading = Reading.of(f"chậm nhất ngày {due:%d/%m/%Y}", reference)
+    return replace(task, timeline=reading, extra=tuple(notes.items()))
 
 
 def _after_the_event(

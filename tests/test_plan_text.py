@@ -310,3 +310,31 @@ def test_a_regulations_articles_set_report_cycles_for_whom_each_clause_names():
     [yearly] = [t for t in cycles.values() if t.recurrence and t.recurrence.freq == "yearly"]
     assert yearly.next_due(date(2025, 2, 1), 1) == [date(2026, 1, 9)]
     assert not any("sự kiện" in w for w in doc.warnings)
+
+
+EVENT_DUTIES = """\
+SỞ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 301/KH-SGDĐT
+Ninh Bình, ngày 03 tháng 3 năm 2025
+KẾ HOẠCH
+Tổ chức Ngày hội đọc sách năm 2025
+II. NỘI DUNG
+1. Thời gian: Ngày hội diễn ra vào ngày 21/4/2025.
+III. TỔ CHỨC THỰC HIỆN
+1. Phòng Giáo dục Trung học: chủ trì tổ chức Ngày hội.
+2. Các trường THPT:
+- Đăng ký tham gia (theo mẫu) gửi về Sở trước ngày 25/3/2025;
+- Báo cáo kết quả tại đơn vị trong vòng 07 ngày sau khi kết thúc Ngày hội.
+"""
+
+
+def test_a_units_duty_counted_from_the_plans_event_is_dated_by_it():
+    doc = parse_plan_text(EVENT_DUTIES, date(2025, 3, 3))
+    tasks = {t.ref: t for t in doc.tasks}
+    # "trong vòng 07 ngày sau khi kết thúc Ngày hội": 7 days after 21/04, not "thường xuyên".
+    report = tasks["III.2.2"].timeline.timeline
+    assert report is not None and report.due == date(2025, 4, 28)
+    assert any("III.2.2" in w and "21/04/2025" in w for w in doc.warnings)
+    # A plan for one happening: what it leaves undated is due by its day.
+    assert tasks["III.1"].timeline.timeline.due == date(2025, 4, 21)
+    assert tasks["III.2.1"].timeline.timeline.due == date(2025, 3, 24)
