@@ -690,6 +690,8 @@ BASE: list[Case] = [
     # All through the school year, said without its year: ongoing (were refused).
     continuous("Cả năm học"),
     continuous("Trong năm học này"),
+    # A span of days of one month, said with a dash and no year (was refused).
+    window("15-20/3", "2025-03-15", "2025-03-20"),
 ]
 
 # The same phrases as people and PDF extractors also write them.

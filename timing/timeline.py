@@ -1258,7 +1258,18 @@ def _after_period(ctx: _Context, days: ReportDays) -> Timeline | None:
 _DATE_DASH_DATE = _rx(
     r"(\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)\s*[-–]\s*(?=\d{1,2}\s*/\s*\d{1,2}\s*/)"
 )
-_DAY_DASH_DATE = _rx(r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})")
+_DAY_DASH_DATE = _rx(
+    r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{2,4}))?(?![\d/])"
+)
+
+
+def _day_dash_date(match: re.Match[str]) -> str:
+    """ "15-20/3/2025", "15-20/3": from the first day to the second of that month."""
+    first, last, month, year = match.groups()
+    if not int(first) < int(last) <= 31 or not 1 <= int(month) <= 12:
+        return match.group(0)
+    tail = f"/{month}/{year}" if year else f"/{month}"
+    return f"tu {first}{tail} den {last}{tail}"
 
 
 _NUMBER_WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|linh|le|mot)"
@@ -1267,7 +1278,7 @@ _FROM_UNTIL = _rx(r"(\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)\s+truoc\s+")
 
 
 def _dashed_ranges(work: str) -> str:
-    changed = _DAY_DASH_DATE.sub(r"tu \1/\3/\4 den \2/\3/\4", work)
+    changed = _DAY_DASH_DATE.sub(_day_dash_date, work)
     changed = _DATE_DASH_DATE.sub(r"tu \1 den ", changed)
     return work if changed == work else changed.replace("tu tu ", "tu ")
 
