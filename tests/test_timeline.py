@@ -50,6 +50,15 @@ def test_an_impossible_date_is_a_typed_error_with_a_message():
     assert "31/02/2025" in caught.value.message
 
 
+def test_a_school_week_number_asks_for_the_day_saying_why():
+    # Weeks of a school year are counted by each province's calendar: no reading, but the
+    # office is told why, not only that the phrase was not read.
+    for phrase in ("Tuần thứ 10 năm học", "Tuần 35"):
+        with pytest.raises(TimelineError) as caught:
+            parse_timeline(phrase, REFERENCE)
+        assert "khung thời gian năm học" in caught.value.message
+
+
 def test_a_year_less_date_resolves_to_the_next_such_date_from_the_plan():
     assert read("trước ngày 20/01")["due"] == "2026-01-19"
     assert read("ngày 24/01")["due"] == "2025-01-24"  # the plan's own day counts

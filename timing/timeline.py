@@ -812,6 +812,13 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
                 f"Thời hạn tính từ một việc không ghi ngày ({text.strip()!r}): hãy ghi ngày cụ thể",
                 text,
             )
+    if has_digit and "tuan" in work and (week := _SCHOOL_WEEK.search(work)) is not None:
+        # "Tuần thứ 10 năm học", "tuần 35": weeks counted by the province's school calendar.
+        raise TimelineError(
+            f"Tuần {week.group(1)} của năm học tính theo khung thời gian năm học của địa phương: "
+            f"hãy ghi ngày cụ thể ({text.strip()!r})",
+            text,
+        )
     if (has_digit and DIGIT_SIGNALS.search(work)) or _has_word_signal(work):
         raise TimelineError(f"Không đọc được thời hạn: {text.strip()!r}", text)
     return Timeline(text, "none", "không có thời hạn")
@@ -1022,6 +1029,7 @@ def _school_opening(work: str, reference: date) -> tuple[str, date | None]:
     return work[: match.start()] + said + work[match.end() :], opening
 
 
+_SCHOOL_WEEK = _rx(r"\btuan\s+(?:thu\s+|hoc\s+)?(\d{1,2})\b(?!\s*(?:cua\s+)?thang)")
 _Q_DOT = _rx(r"\bq\.\s*(?=(?:iv|iii|ii|i|[1-4])\b)")
 # "Đầu (mỗi) năm học": September; "cuối mỗi học kỳ", "hằng học kỳ": each term's end.
 _SCHOOL_YEAR_START = _rx(
