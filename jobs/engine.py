@@ -123,6 +123,20 @@ class _Composed:
     poison: dict[int, str]  # rows that could not be rendered, with why
 
 
+async def _to_the_end(future: asyncio.Future[Any]) -> asyncio.CancelledError | None:
+    """Waits until `future` is done whatever cancels the waiting, and returns the cancel
+    (for the caller to raise once its own cleanup is done)."""
+    cancelled: asyncio.CancelledError | None = None
+    while not future.done():
+        try:
+            await asyncio.shield(future)
+        except asyncio.CancelledError as error:
+            if future.cancelled():
+                break
+            cancelled = error
+    return cancelled
+
+
 class _Recorder:
     """Records the tick's deliveries as they come back, many at a time, on a worker thread
     (a commit's fsync must not hold up the loop pacing the sends).
@@ -161,13 +175,22 @@ class _Recorder:
             self.ready.set()
 
     async def close(self) -> None:
+        """Records what is left, then gives the connection back — also when the tick is
+        cancelled meanwhile: a record under way runs on a worker thread, which cannot be
+        stopped, and a connection given back while it was mid-statement went to the pool
+        inside a transaction (the next tick's checkout then failed on PostgreSQL)."""
         self.closing = True
         self.ready.set()
+        cancelled = await _to_the_end(self.task)
         try:
-            await self.task
+            if not cancelled:
+                self.task.result()  # the recorder's own failure is the tick's
         finally:
             if self.connection is not None:
-                await asyncio.to_thread(self._let_go)
+                cancelled = await _to_the_end(asyncio.ensure_future(
+                    asyncio.to_thread(self._let_go))) or cancelled  # fmt: skip
+        if cancelled is not None:
+            raise cancelled
 
     def _let_go(self) -> None:
         connection, self.connection = self.connection, None

@@ -69,9 +69,11 @@ class HeldRecords(Engine):
     """A database that takes its records only when let (a slow disk, a busy server)."""
 
     let = threading.Event()
+    closed_under_a_record = False  # its connection given back while a record was on it
 
     def _record_sent(self, batch, report, beat, connection):  # type: ignore[no-untyped-def]
         self.let.wait(timeout=30)
+        HeldRecords.closed_under_a_record |= connection.closed
         super()._record_sent(batch, report, beat, connection)
 
 
@@ -157,9 +159,19 @@ async def test_a_tick_cancelled_while_its_records_wait_leaves_each_message_sent_
         if len(bot.sent) >= 10:
             break
     tick.cancel()
+    # The record under way finishes after the cancel arrived (a worker thread is not stopped):
+    # the stopping tick waits for it before giving its connection back.
+    HeldRecords.closed_under_a_record = False
+    await asyncio.sleep(0.2)
     HeldRecords.let.set()
     with pytest.raises(asyncio.CancelledError):
         await tick
+    assert not HeldRecords.closed_under_a_record
+    with session_scope(sessions) as session:
+        recorded = session.scalars(
+            select(Reminder.chat_id).where(Reminder.state == ReminderState.SENT)
+        ).all()
+    assert sorted(recorded) == sorted(s.chat_id for s in bot.sent)  # by the stopped tick
     report = await sender.tick()
     assert report.ok and not report.error
     assert sorted(s.chat_id for s in bot.sent) == CHATS
