@@ -692,6 +692,15 @@ BASE: list[Case] = [
     continuous("Trong năm học này"),
     # A span of days of one month, said with a dash and no year (was refused).
     window("15-20/3", "2025-03-15", "2025-03-20"),
+    # Two cycles in clauses of their own, one day said without "ngày": the other one named.
+    every(
+        "Báo cáo tháng gửi trước ngày 25; báo cáo năm trước 15/12",
+        "2025-01-24",
+        "2025-02-24",
+        "2025-03-24",
+        inclusive=False,
+        warn="hai chu kỳ",
+    ),
 ]
 
 # The same phrases as people and PDF extractors also write them.

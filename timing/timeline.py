@@ -1411,7 +1411,7 @@ def _recurring(ctx: _Context, days: ReportDays) -> Timeline | None:
     freq = _frequency(work)
     if freq is None:
         return None
-    if ctx.has_digit and work.count("ngay ") > 1:
+    if ctx.has_digit and (work.count("ngay ") > 1 or ";" in work or " va " in work):
         other = _second_cycle(work, freq)
         if other is not None:
             # "Hằng tháng (ngày 25) và hằng quý (ngày 20 tháng cuối quý)": two reports, each
