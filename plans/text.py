@@ -293,6 +293,7 @@ def _under_heading(lines: list[str]) -> str:
             not line
             or folded.startswith(BODY_CUES + AUTHORITY_LINES)
             or re.match(r"^(?:\d+|[IVX]+)\.|^(?:dieu|chuong|muc) [\divx]+\b", folded)
+            or (parts and line.endswith(":"))  # "Nhà trường thông báo … như sau:"
         ):
             break
         parts.append(line)

@@ -212,8 +212,10 @@ def test_a_contest_notice_dates_the_report_after_its_closing_day():
     starts = [e.timeline.timeline.start for e in doc.events]
     assert sorted(d.date() if isinstance(d, datetime) else d for d in starts) == [
         date(2025, 4, 7),  # the opening, at 7:30
+        date(2025, 4, 8),  # "Thời gian thi thực hành: từ ngày 08/4 đến ngày 12/4": the exam
         date(2025, 4, 15),  # "Bế mạc và trao giải": a happening too
     ]
+    assert not any(d.timeline.timeline.kind == "window" for d in doc.deadlines)
     # "10 ngày sau khi kết thúc Hội thi": after the closing, the last day the notice gives.
     [report] = [d for d in doc.deadlines if "tổng kết" in d.sentence]
     assert report.timeline.timeline.due == date(2025, 4, 25)

@@ -646,6 +646,8 @@ BASE: list[Case] = [
     event("Tập huấn từ ngày 10/11/2025 đến ngày 12/11/2025", "2025-11-10", "2025-11-12"),
     event("Hội thi diễn ra từ ngày 10 đến ngày 14/11/2025", "2025-11-10", "2025-11-14"),
     window("Đăng ký dự thi từ ngày 01/4/2025 đến ngày 15/4/2025", "2025-04-01", "2025-04-15"),
+    event("Thời gian thi: từ ngày 02/6/2025 đến ngày 20/6/2025", "2025-06-02", "2025-06-20"),
+    event("Thời gian thi thực hành: từ ngày 08/4 đến ngày 12/4/2025", "2025-04-08", "2025-04-12"),
     window("Từ ngày 10/11/2025 đến ngày 14/11/2025", "2025-11-10", "2025-11-14"),
     # Spans of months without a year: the next that has not ended ("Tháng 5 - 6" was 05/06,
     # "Từ tháng 3 đến tháng 5" the end of March).

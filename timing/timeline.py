@@ -1658,7 +1658,7 @@ def _times(work: str) -> list[tuple[re.Match[str], time]]:
 # conference), said without an hour: an event all day long, not a deadline.
 _HAPPENING = _rx(
     r"\b(?:ngay thi|thi ngay|" + _HAPPENINGS + r"|le\s+(?:khai|be|tong|trao|ky|ra mat)"
-    r"|dien ra|to chuc thi|du thi|thi thu|thi khao sat|kiem tra cuoi ky)\b"
+    r"|dien ra|to chuc thi|du thi|thi thu|thi khao sat|kiem tra cuoi ky|thoi gian thi|lich thi)\b"
 )
 _NOT_HAPPENING = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|tu|den|ket thuc)\b")
 _NOT_HAPPENING_RANGED = _rx(r"\b(?:truoc|cham nhat|han|hoan thanh|nop|gui|bao cao|ket thuc)\b")
@@ -1684,6 +1684,18 @@ def _all_day(ctx: _Context) -> Timeline | None:
     not_happening = _NOT_HAPPENING_RANGED if spanned else _NOT_HAPPENING
     if not_happening.search(ctx.work) is not None:
         return None
+    if spanned and not ctx.ranged:
+        full = _full_dates(ctx)
+        if len(full) == 1 and (before := _short_dates(ctx, ctx.work[: full[0][0].start()])):
+            # "từ ngày 08/4 đến ngày 12/4/2025": the first day takes the second's year.
+            last = full[0][1]
+            first = _checked_date(last.year, before[0][2], before[0][1], ctx.text)
+            if first < last:
+                ctx.warn_before_reference(last, last, True)
+                return ctx.timeline(
+                    "event", f"sự kiện cả ngày từ {_fmt(first)} đến {_fmt(last)}",
+                    start=first, end=last,
+                )  # fmt: skip
     the_day = _single_day(ctx)
     if the_day is None:
         full = _full_dates(ctx)
