@@ -302,3 +302,10 @@ def test_a_contest_held_over_days_is_a_happening_and_the_report_counts_from_its_
     assert date(2025, 11, 24) in by_day
     # "2. Hồ sơ đăng ký" is a heading, not whom "Các đơn vị gửi hồ sơ …" concerns.
     assert by_day[date(2025, 10, 20)].applies_to == ("Các phòng GDĐT", "Các trường THPT")
+
+
+def test_a_deadline_counted_from_the_letter_shows_its_day_in_the_preview():
+    doc = read_plan_bytes(COUNTED.encode(), "cv123.txt", date(2025, 4, 26))
+    rules = [d.timeline.timeline.rule for d in doc.deadlines]
+    # The clerk checks a day, not only "10 ngày kể từ ngày ký".
+    assert "10 ngày kể từ ngày ký văn bản (hạn 05/05/2025)" in rules

@@ -804,7 +804,9 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
                 f"“Ngay khi nhận văn bản”: hạn hiểu là ngày của văn bản ({_fmt(reference)}); "
                 "hãy kiểm tra"
             )
-            return ctx.timeline("once", "ngay khi nhận văn bản", due=reference)
+            return ctx.timeline(
+                "once", f"ngay khi nhận văn bản (hạn {_fmt(reference)})", due=reference
+            )
         if (after := AFTER_UNDATED.search(work)) is not None:
             # "Sau khi có kết quả thi", "01 tuần sau khi kết thúc hội nghị": when that is, the
             # phrase does not say — asked for, never read as "no deadline".
@@ -2012,7 +2014,7 @@ def _from_document(ctx: _Context) -> Timeline | None:
             + (", không kể thứ Bảy, Chủ nhật và ngày lễ" if working else "")
             + f": hạn {_fmt(due)}; hãy kiểm tra"
         )
-    return ctx.timeline("once", f"{count} {kind} kể từ ngày {since}", due=due)
+    return ctx.timeline("once", f"{count} {kind} kể từ ngày {since} (hạn {_fmt(due)})", due=due)
 
 
 def _date_window(ctx: _Context, full: list[tuple[re.Match[str], date]]) -> Timeline:
