@@ -694,6 +694,11 @@ BASE: list[Case] = [
     continuous("Trong năm học này"),
     # A span of days of one month, said with a dash and no year (was refused).
     window("15-20/3", "2025-03-15", "2025-03-20"),
+    # From a period on: ongoing from its start; from a school year on, each school year; a span
+    # of school years, from the first's start to the last's end (was the first alone).
+    continuous("Tháng 10/2025 trở đi", "2025-10-01"),
+    every("Kể từ năm học 2025-2026", "2026-05-31", "2027-05-31", "2028-05-31"),
+    window("Từ năm học 2025-2026 đến năm học 2027-2028", "2025-09-01", "2028-05-31"),
     # Two cycles in clauses of their own, one day said without "ngày": the other one named.
     every(
         "Báo cáo tháng gửi trước ngày 25; báo cáo năm trước 15/12",

@@ -699,6 +699,11 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
         work = _QUI.sub("quy", work)  # "Quí I/2025", "hàng quí": the older spelling
     if "q." in work:
         work = _Q_DOT.sub("quy ", work)  # "Q.I/2026"
+    if "tro di" in work or "tu nam hoc" in work:
+        # "Tháng 10/2025 trở đi" is "từ tháng 10/2025"; "(kể) từ năm học 2025-2026" that
+        # school year and the ones after it.
+        work = _ONWARD_MONTH.sub(r"tu \1", work)
+        work = _FROM_SCHOOL_YEAR.sub(r"nam hoc \1 va cac nam hoc tiep theo", work)
     if "thang " in work and _may_name_a_month(work):
         work = _MONTH_WORD.sub(_month_number, work)  # "tháng Ba năm 2025", "tháng Mười"
     if "mung" in work or "mong" in work or "dau tien" in work or "cuoi cung cua quy" in work:
@@ -1032,6 +1037,15 @@ def _school_opening(work: str, reference: date) -> tuple[str, date | None]:
 
 
 _SCHOOL_WEEK = _rx(r"\btuan\s+(?:thu\s+|hoc\s+)?(\d{1,2})\b(?!\s*(?:cua\s+)?thang)")
+_SCHOOL_YEARS_SPAN = _rx(
+    r"\bnam hoc\s*((?:19|20)\d{2})\s*[-–]\s*(?:19|20)?\d{2}\s*(?:den|toi|[-–])\s*(?:het\s+)?"
+    r"nam hoc\s*((?:19|20)\d{2})\s*[-–]\s*(?:19|20)?\d{2}\b"
+)
+_ONWARD_MONTH = _rx(r"(?<!tu )\b(thang\s+\d{1,2}\s*(?:/|nam)\s*\d{4})\s+tro di\b")
+_FROM_SCHOOL_YEAR = _rx(
+    r"\b(?:ke\s+)?tu\s+nam hoc\s+((?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2})\b"
+    r"(?!\s*(?:den|toi|[-–])\s)"
+)
 _Q_DOT = _rx(r"\bq\.\s*(?=(?:iv|iii|ii|i|[1-4])\b)")
 # "Đầu (mỗi) năm học": September; "cuối mỗi học kỳ", "hằng học kỳ": each term's end.
 _SCHOOL_YEAR_START = _rx(
@@ -1806,6 +1820,15 @@ def _window(ctx: _Context, days: ReportDays) -> Timeline | None:
         return _term_window(ctx, ROMAN[term.group(1)])
     if not ctx.has_digit:
         return None
+    years = _SCHOOL_YEARS_SPAN.search(work) if work.count("nam hoc") > 1 else None
+    if years:
+        # "Từ năm học 2025-2026 đến năm học 2027-2028": the first one's start to the last's end.
+        first_year, last_year = int(years.group(1)), int(years.group(2))
+        if first_year <= last_year:
+            start = date(first_year, SCHOOL_YEAR_START[1], SCHOOL_YEAR_START[0])
+            end = date(last_year + 1, SCHOOL_YEAR_END[1], SCHOOL_YEAR_END[0])
+            label = f"năm học {first_year}-{first_year + 1} đến năm học {last_year}-{last_year + 1}"
+            return _window_of(ctx, label, start, end)
     school = SCHOOL_YEAR.search(work) if "nam hoc" in work else None
     if school:
         first = int(school.group(1))
