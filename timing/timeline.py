@@ -812,7 +812,7 @@ def parse_timeline(text: str, reference: date, report_days: ReportDays | None = 
             return ctx.timeline(
                 "once", f"ngay khi nhận văn bản (hạn {_fmt(reference)})", due=reference
             )
-        if (after := AFTER_UNDATED.search(work)) is not None:
+        if AFTER_UNDATED.search(work) is not None:
             # "Sau khi có kết quả thi", "01 tuần sau khi kết thúc hội nghị": when that is, the
             # phrase does not say — asked for, never read as "no deadline".
             raise TimelineError(
