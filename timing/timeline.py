@@ -439,6 +439,15 @@ def _public_holidays(year: int) -> dict[date, str]:
     return dict(holidays.country_holidays("VN", years=year, language="en_US"))
 
 
+@lru_cache(maxsize=1)
+def _working_calendar() -> Any:
+    # The product's own calendar (make-up working Saturdays included); `holidays` is loaded
+    # only when a phrase counts working days.
+    from timing.workcalendar import WorkCalendar
+
+    return WorkCalendar()
+
+
 def _last_working_day(year: int, month: int) -> date:
     day = _month_end(year, month)
     holidays_of_year = _public_holidays(year)
@@ -2008,7 +2017,8 @@ def _week_days(year: int, month: int, which: str) -> tuple[date, date, str]:
 def _from_document(ctx: _Context) -> Timeline | None:
     """ "Trong vòng 05 ngày làm việc kể từ ngày nhận được văn bản", "10 ngày kể từ ngày ký":
     counted from the document's own day — its receipt is the nearest a reader can know, and
-    the office is asked to check. Working days skip weekends and public holidays."""
+    the office is asked to check. Working days are the work calendar's: weekends and public
+    holidays skipped, a make-up working Saturday counted."""
     match = FROM_DOCUMENT.search(ctx.work)
     if match is None:
         return None
@@ -2017,24 +2027,22 @@ def _from_document(ctx: _Context) -> Timeline | None:
     days = count * 7 if unit == "tuan" else count
     if not 1 <= days <= 90 or (working and unit == "tuan"):
         raise TimelineError(f"Số ngày không hợp lệ: {match.group(0)}", ctx.text)
-    due = ctx.reference
-    if working:
-        left = days
-        off = _public_holidays(due.year)
-        while left:
-            due += _ONE_DAY
-            if due.month == 1 and due.day == 1:
-                off = _public_holidays(due.year)
-            left -= due.weekday() < 5 and due not in off
-    else:
-        due += timedelta(days=days)
+    due = (
+        _working_calendar().add_working_days(ctx.reference, days)
+        if working
+        else (ctx.reference + timedelta(days=days))
+    )
     kind = "ngày làm việc" if working else "ngày" if unit == "ngay" else "tuần"
     since = "nhận văn bản" if received else "ký văn bản"
     if received or working:
         ctx.warnings.append(
             f"“{count} {kind} kể từ ngày {since}” tính từ ngày của văn bản "
             f"({_fmt(ctx.reference)})"
-            + (", không kể thứ Bảy, Chủ nhật và ngày lễ" if working else "")
+            + (
+                ", không kể thứ Bảy, Chủ nhật và ngày lễ (ngày làm bù là ngày làm việc)"
+                if working
+                else ""
+            )
             + f": hạn {_fmt(due)}; hãy kiểm tra"
         )
     return ctx.timeline("once", f"{count} {kind} kể từ ngày {since} (hạn {_fmt(due)})", due=due)
