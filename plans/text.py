@@ -547,17 +547,13 @@ def _dated_after_event(
         return task
     said = AFTER_EVENT.search(fold_same(task.title))
     day = event_day(said) if said is not None else None
-    if said is None or day is None or not 1 <= int(said.group(1)) <= 90:
+    counted = _after_event(task.title, said, day, reference) if said and day else None
+    if counted is None:
         return task
-    due = day + timedelta(days=int(said.group(1)))
-    phrase = task.title[said.start() : said.end()]
-    doc.warnings.append(
-        f"Nhiệm vụ {task.ref}: hạn “{phrase}” tính từ ngày của sự kiện trong văn bản "
-        f"({day:%d/%m/%Y}): {due:%d/%m/%Y}; hãy kiểm tra"
-    )
+    reading, why = counted
+    doc.warnings.append(f"Nhiệm vụ {task.ref}: hạn {why}")
     notes = dict(task.extra)
-    notes["Thời hạn"] = f"{phrase}: tính từ ngày {day:%d/%m/%Y}"
-    reading = Reading.of(f"chậm nhất ngày {due:%d/%m/%Y}", reference)
+    notes["Thời hạn"] = f"{task.title[said.start() : said.end()]}: tính từ ngày {day:%d/%m/%Y}"
     return replace(task, timeline=reading, extra=tuple(notes.items()))
 
 
@@ -570,17 +566,27 @@ def _after_the_event(
     reference: date,
 ) -> None:
     """A deadline counted from the document's event: so many days after its day."""
-    count = int(match.group(1))
-    if not 1 <= count <= 90:
+    counted = _after_event(item, match, day, reference)
+    if counted is None:
         return
-    due = day + timedelta(days=count)
-    reading = Reading.of(f"chậm nhất ngày {due:%d/%m/%Y}", reference)
+    reading, why = counted
     said = _excerpt(item, match.start(), match.end())
     doc.deadlines.append(BodyDeadline(said, _applies_to(item, addressees), reading))
-    doc.warnings.append(
-        f"Hạn “{item[match.start() : match.end()]}” tính từ ngày của sự kiện trong văn bản "
-        f"({day:%d/%m/%Y}): {due:%d/%m/%Y}; hãy kiểm tra"
-    )
+    doc.warnings.append(f"Hạn {why}")
+
+
+def _after_event(
+    text: str, match: re.Match[str], day: date, reference: date
+) -> tuple[Reading, str] | None:
+    """ "10 ngày sau khi kết thúc Hội thi", the event's day known: the deadline, and the
+    warning that says how it was counted."""
+    count = int(match.group(1))
+    if not 1 <= count <= 90:
+        return None
+    due = day + timedelta(days=count)
+    why = (f"“{text[match.start() : match.end()]}” tính từ ngày của sự kiện trong văn bản "
+           f"({day:%d/%m/%Y}): {due:%d/%m/%Y}; hãy kiểm tra")  # fmt: skip
+    return Reading.of(f"chậm nhất ngày {due:%d/%m/%Y}", reference), why
 
 
 def _day_of(moment: date | datetime) -> date:
